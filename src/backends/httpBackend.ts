@@ -1,0 +1,216 @@
+import { UploadError } from '../core/errors';
+import { isRetryableStatus, parseRetryAfter } from '../core/retry';
+import type {
+  FileDescriptor,
+  MultipartSession,
+  PresignResult,
+  RequestContext,
+  SignedPart,
+  UploadBackend,
+  UploadedPart,
+} from '../core/types';
+
+/** Options for {@link httpBackend}. */
+export interface HttpBackendOptions {
+  /** Where the endpoints of `docs/protocol.md` live, e.g. `/api/upload`. */
+  baseUrl: string;
+  /** Static headers sent with every control call (e.g. a CSRF token). */
+  headers?: Record<string, string>;
+  /** Headers computed per call (e.g. a fresh auth token); merged over `headers`. */
+  getHeaders?: () => Record<string, string> | Promise<Record<string, string>>;
+  /**
+   * `fetch` credentials mode for control calls.
+   * @default 'same-origin'
+   */
+  credentials?: RequestCredentials;
+  /**
+   * A control call that takes longer than this is aborted and retried.
+   * @default 30000
+   */
+  timeoutMs?: number;
+  /** @default globalThis.fetch */
+  fetch?: typeof fetch;
+}
+
+/** The error body every endpoint returns on failure (docs/protocol.md). */
+interface ErrorBody {
+  error?: { code?: unknown; message?: unknown };
+}
+
+function joinUrl(base: string, path: string): string {
+  return `${base.replace(/\/+$/, '')}/${path}`;
+}
+
+function invalid(endpoint: string, what: string): UploadError {
+  return new UploadError(
+    'invalid-response',
+    `The upload backend's ${endpoint} response ${what}. See docs/protocol.md for the expected JSON.`,
+  );
+}
+
+/** Parses `expiresAt` (ISO 8601 string or epoch ms) into epoch ms. */
+function parseExpiry(value: unknown, endpoint: string): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  const ms = typeof value === 'number' ? value : typeof value === 'string' ? Date.parse(value) : NaN;
+  if (Number.isNaN(ms)) throw invalid(endpoint, 'has an unreadable "expiresAt"');
+  return ms;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function parseHeaders(value: unknown, endpoint: string): Record<string, string> | undefined {
+  if (value === undefined) return undefined;
+  if (!isRecord(value) || Object.values(value).some((v) => typeof v !== 'string')) {
+    throw invalid(endpoint, 'has "headers" that are not an object of strings');
+  }
+  return value as Record<string, string>;
+}
+
+function parseRequest(value: unknown, endpoint: string) {
+  if (!isRecord(value) || typeof value.url !== 'string') throw invalid(endpoint, 'lacks a "url" string');
+  if (value.method !== undefined && value.method !== 'PUT') {
+    throw invalid(endpoint, `asks for method ${String(value.method)}; only PUT is supported`);
+  }
+  const headers = parseHeaders(value.headers, endpoint);
+  const expiresAt = parseExpiry(value.expiresAt, endpoint);
+  return {
+    url: value.url,
+    method: 'PUT' as const,
+    ...(headers ? { headers } : {}),
+    ...(expiresAt === undefined ? {} : { expiresAt }),
+  };
+}
+
+function parseSession(value: unknown, endpoint: string): MultipartSession {
+  if (!isRecord(value) || typeof value.uploadId !== 'string' || typeof value.key !== 'string') {
+    throw invalid(endpoint, 'lacks "uploadId" and "key" strings');
+  }
+  return {
+    uploadId: value.uploadId,
+    key: value.key,
+    ...(typeof value.token === 'string' ? { token: value.token } : {}),
+  };
+}
+
+/**
+ * A backend that speaks upkit's JSON protocol (`docs/protocol.md`) over `fetch`. Pair it with
+ * `upkit/server`, or implement the seven endpoints in any language.
+ *
+ * @example
+ * const backend = httpBackend({ baseUrl: '/api/upload', getHeaders: async () => ({ authorization: `Bearer ${await token()}` }) })
+ */
+export function httpBackend<TResult = unknown>(options: HttpBackendOptions): UploadBackend<TResult> {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+
+  async function call(endpoint: string, body: unknown, { signal }: RequestContext): Promise<unknown> {
+    const doFetch = options.fetch ?? globalThis.fetch;
+    const headers = {
+      'content-type': 'application/json',
+      accept: 'application/json',
+      ...options.headers,
+      ...(await options.getHeaders?.()),
+    };
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), timeoutMs);
+    const onAbort = () => timeout.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    let response: Response;
+    try {
+      response = await doFetch(joinUrl(options.baseUrl, endpoint), {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(body),
+        credentials: options.credentials ?? 'same-origin',
+        signal: timeout.signal,
+      });
+    } catch (error) {
+      if (signal.aborted) throw new UploadError('aborted', 'The request was aborted.');
+      if (timeout.signal.aborted) {
+        throw new UploadError('timeout', `The upload backend did not answer ${endpoint} within ${timeoutMs / 1000} s.`, {
+          cause: error,
+        });
+      }
+      throw new UploadError('network', `Could not reach the upload backend at ${options.baseUrl}. Check the connection.`, {
+        cause: error,
+      });
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+    }
+    const text = await response.text();
+    let json: unknown = undefined;
+    if (text) {
+      try {
+        json = JSON.parse(text);
+      } catch {
+        if (response.ok) throw invalid(endpoint, 'is not JSON');
+      }
+    }
+    if (!response.ok) {
+      const error = (json as ErrorBody | undefined)?.error;
+      const code = typeof error?.code === 'string' ? error.code : undefined;
+      const message = typeof error?.message === 'string' ? error.message : undefined;
+      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+      throw new UploadError(
+        'backend-error',
+        message ??
+          `The upload backend answered ${endpoint} with HTTP ${response.status}` +
+            (isRetryableStatus(response.status) ? '; retrying.' : '.'),
+        {
+          status: response.status,
+          cause: code ?? text,
+          ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+        },
+      );
+    }
+    return json;
+  }
+
+  return {
+    async presign(file: FileDescriptor, ctx): Promise<PresignResult> {
+      const json = await call('presign', { file }, ctx);
+      const request = parseRequest(json, 'presign');
+      const { key, token } = json as Record<string, unknown>;
+      if (typeof key !== 'string') throw invalid('presign', 'lacks a "key" string');
+      return { ...request, key, ...(typeof token === 'string' ? { token } : {}) };
+    },
+    async complete(input, ctx) {
+      return (await call('complete', input, ctx)) as TResult;
+    },
+    async createMultipart(file, ctx) {
+      return parseSession(await call('multipart/create', { file }, ctx), 'multipart/create');
+    },
+    async signParts(ref, ctx): Promise<SignedPart[]> {
+      const json = await call('multipart/sign-parts', ref, ctx);
+      if (!isRecord(json) || !Array.isArray(json.parts)) throw invalid('multipart/sign-parts', 'lacks a "parts" array');
+      return json.parts.map((part: unknown) => {
+        if (!isRecord(part) || typeof part.partNumber !== 'number') {
+          throw invalid('multipart/sign-parts', 'has a part without a "partNumber"');
+        }
+        return { partNumber: part.partNumber, ...parseRequest(part, 'multipart/sign-parts') };
+      });
+    },
+    async listParts(ref, ctx): Promise<UploadedPart[]> {
+      const json = await call('multipart/list-parts', ref, ctx);
+      if (!isRecord(json) || !Array.isArray(json.parts)) throw invalid('multipart/list-parts', 'lacks a "parts" array');
+      return json.parts.map((part: unknown) => {
+        if (!isRecord(part) || typeof part.partNumber !== 'number' || typeof part.etag !== 'string') {
+          throw invalid('multipart/list-parts', 'has a part without "partNumber" and "etag"');
+        }
+        return {
+          partNumber: part.partNumber,
+          etag: part.etag,
+          ...(typeof part.size === 'number' ? { size: part.size } : {}),
+        };
+      });
+    },
+    async completeMultipart(ref, ctx) {
+      return (await call('multipart/complete', ref, ctx)) as TResult;
+    },
+    async abortMultipart(ref, ctx) {
+      await call('multipart/abort', ref, ctx);
+    },
+  };
+}

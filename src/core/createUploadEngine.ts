@@ -1,0 +1,789 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { choosePartSize, DEFAULT_PART_SIZE, planParts, type PartSpec } from './chunkPlan';
+import { abortedError, toUploadError, UploadError } from './errors';
+import {
+  defaultResumeStorage,
+  fileFingerprint,
+  forgetSession,
+  loadSession,
+  saveSession,
+  type ResumeStorage,
+} from './resumeStore';
+import { DEFAULT_RETRY, withRetry, type RetryOptions } from './retry';
+import { createScheduler, type Lane } from './scheduler';
+import type { UploaderState } from './selectors';
+import { missingEtagError } from './storageError';
+import type {
+  FileDescriptor,
+  MultipartSession,
+  MultipartUploadBackend,
+  PresignedRequest,
+  PresignResult,
+  SignedPart,
+  SingleUploadBackend,
+  Transport,
+  UploadedPart,
+  UploadItem,
+  UploadMode,
+} from './types';
+import { canTransition, isSettled, uploadReducer, type UploadAction } from './uploadMachine';
+import { validateFile, type ValidationOptions } from './validate';
+
+const MiB = 1024 * 1024;
+
+/**
+ * Wraps every control-plane call (presign, createMultipart, signParts, listParts, complete,
+ * abort). The React bindings pass one that runs each call as a TanStack Query mutation.
+ */
+export type ControlRunner = <T>(name: ControlCallName, call: () => Promise<T>) => Promise<T>;
+
+export type ControlCallName =
+  | 'presign'
+  | 'complete'
+  | 'createMultipart'
+  | 'signParts'
+  | 'listParts'
+  | 'completeMultipart'
+  | 'abortMultipart';
+
+/** Options that can change while the engine runs (see `setOptions`). */
+export interface UploadEngineCallbacks<TResult> extends ValidationOptions {
+  /** Called once per file when it reaches `done`. */
+  onSuccess?: (item: UploadItem<TResult>) => void;
+  /** Called once per file when it fails or is rejected by validation. */
+  onError?: (error: UploadError, item: UploadItem<TResult>) => void;
+}
+
+/** Everything the engine needs. `createUploader()` fills in the browser defaults. */
+export interface UploadEngineOptions<TResult = unknown> extends UploadEngineCallbacks<TResult> {
+  backend: Partial<SingleUploadBackend<TResult> & MultipartUploadBackend<TResult>>;
+  transport: Transport;
+  /**
+   * `single`: one PUT per file. `multipart`: S3 multipart for every file. `auto`: multipart for
+   * files of at least `multipartThreshold` bytes.
+   * @default 'auto'
+   */
+  mode?: UploadMode | 'auto';
+  /** @default 100 MiB */
+  multipartThreshold?: number;
+  /**
+   * Requests in flight at once, over all files (one slot is kept for control calls).
+   * @default 6
+   */
+  concurrency?: number;
+  /**
+   * Preferred multipart part size in bytes; raised to 5 MiB and grown for huge files.
+   * @default 8 MiB
+   */
+  partSize?: number;
+  /**
+   * Part URLs signed per `signParts` call.
+   * @default 10
+   */
+  signBatchSize?: number;
+  /** @default { retries: 5, baseDelayMs: 500, maxDelayMs: 30000, maxRetryAfterMs: 120000 } */
+  retry?: RetryOptions;
+  /**
+   * A PUT with no progress for this long is aborted and retried.
+   * @default 30000
+   */
+  stallTimeoutMs?: number;
+  /**
+   * Start uploading as soon as files are added.
+   * @default true
+   */
+  autoStart?: boolean;
+  /**
+   * Where multipart sessions are remembered so an upload can resume after a page reload;
+   * `false` turns it off.
+   * @default localStorage, when available
+   */
+  resumeStorage?: ResumeStorage | false;
+  /**
+   * Keeps remembered sessions of different backends or users apart.
+   * @default 'default'
+   */
+  resumeScope?: string;
+  /**
+   * Saved sessions older than this are ignored.
+   * @default 7 days
+   */
+  resumeMaxAgeMs?: number;
+  /** @default calls straight through */
+  runControl?: ControlRunner;
+  /**
+   * Schedules a progress flush; returns a cancel function.
+   * @default requestAnimationFrame, or a 16 ms timer where there is none
+   */
+  scheduleFrame?: (flush: () => void) => () => void;
+  /** @default Date.now */
+  now?: () => number;
+  /** @default Math.random */
+  random?: () => number;
+}
+
+/** Options for `upload()` and `add()`. */
+export interface AddOptions {
+  /** Sent to the backend with each file's descriptor. */
+  metadata?: Record<string, string>;
+}
+
+/** A running upload engine: a zustand store of items and the actions on them. */
+export interface UploadEngine<TResult = unknown> {
+  /** Vanilla zustand store; subscribe or read `getState().items`. */
+  readonly store: StoreApi<UploaderState<TResult>>;
+  /**
+   * Adds files and starts them (unless `autoStart: false`). Resolves once every one of them has
+   * settled (done, error or canceled) or been removed; never rejects.
+   */
+  upload(files: Iterable<Blob> | ArrayLike<Blob>, options?: AddOptions): Promise<UploadItem<TResult>[]>;
+  /** Adds files without starting them; returns their ids. */
+  add(files: Iterable<Blob> | ArrayLike<Blob>, options?: AddOptions): string[];
+  /** Starts queued files (all, or one). */
+  start(id?: string): void;
+  /** Pauses one file or all; in-flight requests are aborted, finished parts are kept. */
+  pause(id?: string): void;
+  /** Resumes paused files. */
+  resume(id?: string): void;
+  /** Cancels files; multipart uploads are aborted on storage. Resolves when cleanup is done. */
+  cancel(id?: string): Promise<void>;
+  /** Retries failed files (validation failures cannot be retried). */
+  retry(id?: string): void;
+  /** Cancels (if needed) and removes files from the list. */
+  remove(id: string): Promise<void>;
+  /** Cancels everything and empties the list. */
+  reset(): Promise<void>;
+  /** Pauses running work, remembering what to resume in `wake()` (used on unmount). */
+  suspend(): void;
+  /** Resumes what `suspend()` paused. */
+  wake(): void;
+  /** Updates callbacks, validation rules and concurrency. */
+  setOptions(options: Partial<UploadEngineCallbacks<TResult>> & { concurrency?: number }): void;
+}
+
+interface Job {
+  readonly id: string;
+  readonly file: Blob;
+  readonly desc: FileDescriptor;
+  readonly mode: UploadMode;
+  controller: AbortController | undefined;
+  suspended: boolean;
+  presigned: (PresignResult & { signedAt: number }) | undefined;
+  session: MultipartSession | undefined;
+  partSize: number | undefined;
+  resumeKey: string | undefined;
+  urls: Map<number, SignedPart & { signedAt: number }>;
+  signing: Map<number, Promise<void>>;
+  etags: Map<number, UploadedPart>;
+  doneBytes: number;
+  /** Bytes sent by requests in flight, by part number (0 for a single PUT). */
+  inflight: Map<number, number>;
+  meter: { bytes: number; time: number; speed: number };
+}
+
+let nextId = 0;
+const newId = () => `upk_${(++nextId).toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+
+function describe(file: Blob, metadata: Record<string, string> | undefined): FileDescriptor {
+  const named = file as Partial<File>;
+  return {
+    name: typeof named.name === 'string' && named.name ? named.name : 'blob',
+    size: file.size,
+    type: file.type,
+    ...(typeof named.lastModified === 'number' ? { lastModified: named.lastModified } : {}),
+    ...(metadata ? { metadata } : {}),
+  };
+}
+
+function defaultScheduleFrame(flush: () => void): () => void {
+  if (typeof requestAnimationFrame === 'function') {
+    const handle = requestAnimationFrame(() => flush());
+    return () => cancelAnimationFrame(handle);
+  }
+  const timer = setTimeout(flush, 16);
+  return () => clearTimeout(timer);
+}
+
+function requireMethods(backend: object, mode: UploadMode, names: readonly string[]): void {
+  const missing = names.filter((name) => typeof (backend as Record<string, unknown>)[name] !== 'function');
+  if (missing.length > 0) {
+    throw new TypeError(
+      `upkit: ${mode} uploads need a backend with ${names.join(', ')}; this one lacks ${missing.join(', ')}. ` +
+        'Pass httpBackend({ baseUrl }) or implement the missing methods.',
+    );
+  }
+}
+
+const SINGLE_METHODS = ['presign', 'complete'] as const;
+const MULTIPART_METHODS = [
+  'createMultipart',
+  'signParts',
+  'listParts',
+  'completeMultipart',
+  'abortMultipart',
+] as const;
+
+/**
+ * Creates the framework-agnostic upload engine. Nothing runs and no browser API is touched
+ * until files are added, so it is safe to create during render or on the server.
+ */
+export function createUploadEngine<TResult = unknown>(
+  initial: UploadEngineOptions<TResult>,
+): UploadEngine<TResult> {
+  let options = { ...initial };
+  const mode = options.mode ?? 'auto';
+  if (mode !== 'multipart') requireMethods(options.backend, 'single', SINGLE_METHODS);
+  if (mode !== 'single') requireMethods(options.backend, 'multipart', MULTIPART_METHODS);
+  const backend = options.backend as SingleUploadBackend<TResult> & MultipartUploadBackend<TResult>;
+  const retry = { ...DEFAULT_RETRY, ...options.retry };
+  const now = options.now ?? Date.now;
+  const runControl: ControlRunner = options.runControl ?? ((_name, call) => call());
+  const scheduleFrame = options.scheduleFrame ?? defaultScheduleFrame;
+  const scheduler = createScheduler(options.concurrency ?? 6);
+  // Looked up on first use, never at creation: creation must be safe during SSR.
+  let resumeStorageCache: ResumeStorage | undefined | null = null;
+  const resumeStore = () =>
+    (resumeStorageCache ??=
+      options.resumeStorage === false ? undefined : (options.resumeStorage ?? defaultResumeStorage()));
+  const resumeMaxAge = options.resumeMaxAgeMs ?? 7 * 24 * 3600 * 1000;
+  const stallTimeoutMs = options.stallTimeoutMs ?? 30_000;
+  const signBatchSize = Math.max(1, options.signBatchSize ?? 10);
+  const partConcurrency = () => Math.max(1, (options.concurrency ?? 6) - 1);
+
+  const store = createStore<UploaderState<TResult>>()(() => ({ items: [] }));
+  const jobs = new Map<string, Job>();
+  const cleanups = new Set<Promise<void>>();
+  const dirty = new Set<string>();
+  let cancelFrame: (() => void) | undefined;
+
+  // ---- state -------------------------------------------------------------------------------
+
+  const getItem = (id: string) => store.getState().items.find((item) => item.id === id);
+
+  /** Applies actions to items in one store update. Returns false if none of them was legal. */
+  function dispatchMany(actions: ReadonlyMap<string, UploadAction<TResult>>): boolean {
+    let changed = false;
+    const items = store.getState().items.map((item) => {
+      const action = actions.get(item.id);
+      if (!action) return item;
+      const next = uploadReducer(item, action);
+      if (next !== item) changed = true;
+      return next;
+    });
+    if (changed) store.setState({ items });
+    return changed;
+  }
+
+  function dispatch(id: string, action: UploadAction<TResult>): boolean {
+    if (action.type !== 'progress') flushProgress();
+    return dispatchMany(new Map([[id, action]]));
+  }
+
+  // ---- progress, published at most once per frame ---------------------------------------------
+
+  function bytesOf(job: Job): number {
+    let bytes = job.doneBytes;
+    for (const loaded of job.inflight.values()) bytes += loaded;
+    return Math.min(bytes, job.desc.size);
+  }
+
+  function markProgress(job: Job): void {
+    dirty.add(job.id);
+    cancelFrame ??= scheduleFrame(flushProgress);
+  }
+
+  function flushProgress(): void {
+    cancelFrame?.();
+    cancelFrame = undefined;
+    if (dirty.size === 0) return;
+    const t = now();
+    const actions = new Map<string, UploadAction<TResult>>();
+    for (const id of dirty) {
+      const job = jobs.get(id);
+      if (!job) continue;
+      const bytes = bytesOf(job);
+      const { meter } = job;
+      const dt = t - meter.time;
+      // Exponentially weighted speed with a ~2 s time constant: steady, yet quick to follow.
+      if (dt >= 100) {
+        const instant = (Math.max(0, bytes - meter.bytes) * 1000) / dt;
+        const keep = meter.speed === 0 ? 0 : Math.exp(-dt / 2000);
+        meter.speed = meter.speed * keep + instant * (1 - keep);
+        meter.bytes = bytes;
+        meter.time = t;
+      }
+      const left = job.desc.size - bytes;
+      actions.set(id, {
+        type: 'progress',
+        bytesUploaded: bytes,
+        speed: meter.speed,
+        eta: meter.speed > 0 ? left / meter.speed : undefined,
+      });
+    }
+    dirty.clear();
+    dispatchMany(actions);
+  }
+
+  // ---- requests ------------------------------------------------------------------------------
+
+  function control<T>(job: Job, name: ControlCallName, call: (signal: AbortSignal) => Promise<T>, signal: AbortSignal): Promise<T> {
+    return withRetry(
+      () => scheduler.run(job.id, 'control' satisfies Lane, () => runControl(name, () => call(signal)), signal),
+      { retry, signal, ...(options.random ? { random: options.random } : {}) },
+    );
+  }
+
+  /** True when a URL will have expired by the time a request reaches storage. */
+  function expiring(request: PresignedRequest & { signedAt: number }): boolean {
+    if (request.expiresAt === undefined) return false;
+    const lifetime = request.expiresAt - request.signedAt;
+    const margin = Math.min(30_000, Math.max(0, lifetime) / 4);
+    return request.expiresAt - now() <= margin;
+  }
+
+  async function put(job: Job, request: PresignedRequest, body: Blob, signal: AbortSignal, slot: number) {
+    // Captured now: pause swaps in a fresh map, and this request's late events must not leak into it.
+    const inflight = job.inflight;
+    try {
+      return await options.transport({
+      url: request.url,
+      method: request.method ?? 'PUT',
+      headers: request.headers ?? {},
+      body,
+      signal,
+      stallTimeoutMs,
+        onProgress: (loaded) => {
+          if (signal.aborted) return;
+          inflight.set(slot, Math.min(loaded, body.size));
+          markProgress(job);
+        },
+      });
+    } finally {
+      inflight.delete(slot);
+      markProgress(job);
+    }
+  }
+
+  // ---- single upload -------------------------------------------------------------------------
+
+  async function runSingle(job: Job, signal: AbortSignal): Promise<TResult> {
+    const random = options.random ? { random: options.random } : {};
+    const etag = await withRetry(
+      () =>
+        scheduler.run(
+          job.id,
+          'data',
+          async () => {
+            dispatch(job.id, { type: 'sign' });
+            if (!job.presigned || expiring(job.presigned)) {
+              const presigned = await runControl('presign', () => backend.presign(job.desc, { signal }));
+              job.presigned = { ...presigned, signedAt: now() };
+              dispatch(job.id, { type: 'key', key: presigned.key });
+            }
+            dispatch(job.id, { type: 'start' });
+            const { headers = {} } = job.presigned;
+            const contentType = Object.entries(headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1];
+            // slice() with a type keeps the file on disk and makes XHR send the signed type.
+            const body = job.file.slice(0, job.file.size, contentType ?? job.file.type);
+            const response = await put(job, job.presigned, body, signal, 0);
+            return response.etag;
+          },
+          signal,
+        ),
+      { retry, signal, onResign: () => (job.presigned = undefined), ...random },
+    );
+    job.doneBytes = job.desc.size;
+    dispatch(job.id, { type: 'complete' });
+    const { key, token } = job.presigned!;
+    return control(
+      job,
+      'complete',
+      (s) =>
+        backend.complete(
+          { key, file: job.desc, ...(token === undefined ? {} : { token }), ...(etag === undefined ? {} : { etag }) },
+          { signal: s },
+        ),
+      signal,
+    );
+  }
+
+  // ---- multipart upload ----------------------------------------------------------------------
+
+  async function openSession(job: Job, signal: AbortSignal): Promise<void> {
+    const resumeStorage = resumeStore();
+    const saved =
+      resumeStorage && job.resumeKey ? loadSession(resumeStorage, job.resumeKey, resumeMaxAge, now()) : undefined;
+    if (saved) {
+      try {
+        const listed = await control(job, 'listParts', (s) => backend.listParts(saved, { signal: s }), signal);
+        job.session = { uploadId: saved.uploadId, key: saved.key, ...(saved.token ? { token: saved.token } : {}) };
+        job.partSize = saved.partSize;
+        const plan = planParts(job.desc.size, saved.partSize);
+        for (const part of listed) {
+          const spec = plan[part.partNumber - 1];
+          // Only trust parts whose size matches the plan; anything else is uploaded again.
+          if (spec && (part.size === undefined || part.size === spec.end - spec.start)) {
+            job.etags.set(part.partNumber, part);
+          }
+        }
+      } catch (error) {
+        if (toUploadError(error).code === 'aborted') throw error;
+        // The session is gone (completed, aborted, expired by a lifecycle rule): start afresh.
+        forgetSession(resumeStorage!, job.resumeKey!);
+      }
+    }
+    if (!job.session) {
+      const resumeStorage = resumeStore();
+      job.session = await control(job, 'createMultipart', (s) => backend.createMultipart(job.desc, { signal: s }), signal);
+      job.partSize = choosePartSize(job.desc.size, options.partSize ?? DEFAULT_PART_SIZE);
+      if (resumeStorage && job.resumeKey) {
+        saveSession(resumeStorage, job.resumeKey, { ...job.session, partSize: job.partSize, savedAt: now() });
+      }
+    }
+    dispatch(job.id, { type: 'key', key: job.session.key });
+  }
+
+  /** Signs `part` and the next parts waiting, in one call; parts already being signed wait. */
+  async function partUrl(job: Job, part: PartSpec, queue: readonly PartSpec[], signal: AbortSignal) {
+    for (;;) {
+      const cached = job.urls.get(part.partNumber);
+      if (cached && !expiring(cached)) return cached;
+      const pending = job.signing.get(part.partNumber);
+      if (pending) {
+        await pending;
+        if (job.urls.has(part.partNumber)) continue;
+      }
+      const numbers = [part.partNumber];
+      for (const next of queue) {
+        if (numbers.length >= signBatchSize) break;
+        const known = job.urls.get(next.partNumber);
+        if (!job.signing.has(next.partNumber) && (!known || expiring(known))) numbers.push(next.partNumber);
+      }
+      const session = job.session!;
+      const batch = control(
+        job,
+        'signParts',
+        (s) => backend.signParts({ ...session, partNumbers: numbers }, { signal: s }),
+        signal,
+      ).then((signed) => {
+        const signedAt = now();
+        for (const url of signed) job.urls.set(url.partNumber, { ...url, signedAt });
+      });
+      const settled = batch.finally(() => {
+        for (const n of numbers) job.signing.delete(n);
+      });
+      for (const n of numbers) job.signing.set(n, settled.catch(() => undefined));
+      await settled;
+      const url = job.urls.get(part.partNumber);
+      if (!url) {
+        throw new UploadError(
+          'invalid-response',
+          `The backend's signParts answer has no URL for part ${part.partNumber}. It must return one entry per requested part number.`,
+        );
+      }
+      return url;
+    }
+  }
+
+  async function uploadPart(job: Job, part: PartSpec, queue: readonly PartSpec[], signal: AbortSignal): Promise<void> {
+    const body = job.file.slice(part.start, part.end);
+    const random = options.random ? { random: options.random } : {};
+    const etag = await withRetry(
+      async () => {
+        const url = await partUrl(job, part, queue, signal);
+        return scheduler.run(
+          job.id,
+          'data',
+          async () => {
+            // A part can wait in the queue; check again just before sending.
+            if (expiring(url)) {
+              throw new UploadError('url-expired', `The URL for part ${part.partNumber} expired while queued.`);
+            }
+            const response = await put(job, url, body, signal, part.partNumber);
+            if (!response.etag) throw missingEtagError(part.partNumber);
+            return response.etag;
+          },
+          signal,
+        );
+      },
+      { retry, signal, onResign: () => job.urls.delete(part.partNumber), ...random },
+    );
+    job.urls.delete(part.partNumber);
+    job.etags.set(part.partNumber, { partNumber: part.partNumber, etag, size: body.size });
+    job.doneBytes += body.size;
+    markProgress(job);
+  }
+
+  async function runMultipart(job: Job, signal: AbortSignal): Promise<TResult> {
+    dispatch(job.id, { type: 'sign' });
+    if (!job.session) await openSession(job, signal);
+    const plan = planParts(job.desc.size, job.partSize!);
+    job.doneBytes = plan.reduce((sum, p) => sum + (job.etags.has(p.partNumber) ? p.end - p.start : 0), 0);
+    // This run's own queue: a run left behind by pause/resume must not touch the next one's.
+    const queue = plan.filter((p) => !job.etags.has(p.partNumber));
+    dispatch(job.id, { type: 'start' });
+    markProgress(job);
+
+    // One failed part stops its siblings at once instead of letting them run to the end.
+    const parts = new AbortController();
+    const stop = () => parts.abort();
+    signal.addEventListener('abort', stop, { once: true });
+    try {
+      const worker = async () => {
+        for (let part = queue.shift(); part; part = queue.shift()) {
+          await uploadPart(job, part, queue, parts.signal);
+        }
+      };
+      const workers = Array.from({ length: Math.min(partConcurrency(), queue.length) }, worker);
+      const results = await Promise.allSettled(workers.map((w) => w.catch((error: unknown) => {
+        stop();
+        throw error;
+      })));
+      const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected' && toUploadError(r.reason).code !== 'aborted');
+      if (failure) throw failure.reason;
+      if (signal.aborted) throw abortedError();
+    } finally {
+      signal.removeEventListener('abort', stop);
+      queue.length = 0;
+    }
+
+    dispatch(job.id, { type: 'complete' });
+    const session = job.session!;
+    const uploaded = [...job.etags.values()].sort((a, b) => a.partNumber - b.partNumber);
+    const result = await control(
+      job,
+      'completeMultipart',
+      (s) => backend.completeMultipart({ ...session, parts: uploaded, file: job.desc }, { signal: s }),
+      signal,
+    );
+    const resumeStorage = resumeStore();
+    if (resumeStorage && job.resumeKey) forgetSession(resumeStorage, job.resumeKey);
+    return result;
+  }
+
+  // ---- lifecycle -----------------------------------------------------------------------------
+
+  function launch(job: Job): void {
+    if (getItem(job.id)?.status !== 'queued') return;
+    const controller = new AbortController();
+    job.controller = controller;
+    job.meter = { bytes: bytesOf(job), time: now(), speed: 0 };
+    const run = job.mode === 'single' ? runSingle(job, controller.signal) : runMultipart(job, controller.signal);
+    run.then(
+      (result) => {
+        if (controller.signal.aborted) return;
+        if (dispatch(job.id, { type: 'succeed', result })) {
+          const item = getItem(job.id);
+          if (item) options.onSuccess?.(item);
+        }
+      },
+      (thrown: unknown) => {
+        const error = toUploadError(thrown);
+        if (controller.signal.aborted || error.code === 'aborted') return;
+        if (dispatch(job.id, { type: 'fail', error })) {
+          const item = getItem(job.id);
+          if (item) options.onError?.(error, item);
+        }
+      },
+    );
+  }
+
+  function abortInFlight(job: Job): void {
+    job.controller?.abort();
+    job.controller = undefined;
+    job.inflight = new Map();
+    dirty.delete(job.id);
+  }
+
+  function abortStorage(job: Job): Promise<void> {
+    const session = job.session;
+    job.session = undefined;
+    job.etags.clear();
+    job.doneBytes = 0;
+    const resumeStorage = resumeStore();
+    if (resumeStorage && job.resumeKey) forgetSession(resumeStorage, job.resumeKey);
+    if (!session) return Promise.resolve();
+    // A fresh signal: the job's own was aborted by the cancel that brought us here.
+    const cleanup = control(job, 'abortMultipart', (s) => backend.abortMultipart(session, { signal: s }), new AbortController().signal)
+      .catch(() => {
+        // Still failing after retries: the bucket's AbortIncompleteMultipartUpload lifecycle
+        // rule is the backstop (docs/backend.md). Nothing the user can do here.
+      })
+      .finally(() => cleanups.delete(cleanup));
+    cleanups.add(cleanup);
+    return cleanup;
+  }
+
+  const select = (id?: string) => (id === undefined ? [...jobs.values()] : [jobs.get(id)].filter((j): j is Job => !!j));
+
+  function pickMode(size: number): UploadMode {
+    if (mode !== 'auto') return mode;
+    return size >= (options.multipartThreshold ?? 100 * MiB) ? 'multipart' : 'single';
+  }
+
+  function add(files: Iterable<Blob> | ArrayLike<Blob>, addOptions: AddOptions = {}): string[] {
+    const list = Array.from(files as ArrayLike<Blob>);
+    let count = store.getState().items.filter((item) => item.status !== 'canceled' && !item.error?.isValidation).length;
+    // Rejected files stay in the list, in the caller's order, with their error.
+    const created: UploadItem<TResult>[] = [];
+    for (const file of list) {
+      const desc = describe(file, addOptions.metadata);
+      const fileMode = pickMode(desc.size);
+      let error = validateFile(desc, options, count);
+      if (!error && fileMode === 'multipart') {
+        try {
+          choosePartSize(desc.size, options.partSize ?? DEFAULT_PART_SIZE);
+        } catch (tooLarge) {
+          error = toUploadError(tooLarge);
+        }
+      }
+      if (!error && fileMode === 'single' && desc.size > 5 * 1024 * MiB) {
+        error = new UploadError(
+          'file-too-large',
+          `"${desc.name}" is larger than 5 GiB, the most one PUT can carry. Use multipart (useMultipartUpload or mode: 'auto').`,
+        );
+      }
+      const id = newId();
+      const item: UploadItem<TResult> = {
+        id,
+        file,
+        name: desc.name,
+        size: desc.size,
+        type: desc.type,
+        mode: fileMode,
+        status: error ? 'error' : 'queued',
+        bytesUploaded: 0,
+        speed: 0,
+        eta: undefined,
+        key: undefined,
+        result: undefined,
+        error,
+        metadata: addOptions.metadata,
+      };
+      created.push(item);
+      if (!error) count++;
+      jobs.set(id, {
+        id,
+        file,
+        desc,
+        mode: fileMode,
+        controller: undefined,
+        suspended: false,
+        presigned: undefined,
+        session: undefined,
+        partSize: undefined,
+        resumeKey: fileMode === 'multipart' ? fileFingerprint(desc, options.resumeScope ?? 'default') : undefined,
+        urls: new Map(),
+        signing: new Map(),
+        etags: new Map(),
+        doneBytes: 0,
+        inflight: new Map(),
+        meter: { bytes: 0, time: 0, speed: 0 },
+      });
+    }
+    store.setState({ items: [...store.getState().items, ...created] });
+    for (const item of created) {
+      if (item.error) options.onError?.(item.error, item);
+      else if (options.autoStart !== false) launch(jobs.get(item.id)!);
+    }
+    return created.map((item) => item.id);
+  }
+
+  function whenSettled(ids: readonly string[]): Promise<UploadItem<TResult>[]> {
+    return new Promise((resolve) => {
+      const check = () => {
+        const items = store.getState().items;
+        const mine = ids.map((id) => items.find((item) => item.id === id));
+        if (mine.every((item) => !item || isSettled(item.status))) {
+          unsubscribe();
+          resolve(mine.filter((item): item is UploadItem<TResult> => !!item));
+          return true;
+        }
+        return false;
+      };
+      const unsubscribe = store.subscribe(() => void check());
+      check();
+    });
+  }
+
+  function pause(id?: string): void {
+    for (const job of select(id)) {
+      if (!canTransition(getItem(job.id)?.status ?? 'done', 'pause')) continue;
+      abortInFlight(job);
+      // Parts in storage are kept; only the bytes in flight are lost.
+      dispatch(job.id, { type: 'progress', bytesUploaded: job.doneBytes, speed: 0, eta: undefined });
+      dispatch(job.id, { type: 'pause' });
+    }
+  }
+
+  function resume(id?: string): void {
+    for (const job of select(id)) {
+      job.suspended = false;
+      if (dispatch(job.id, { type: 'resume' })) launch(job);
+    }
+  }
+
+  async function cancel(id?: string): Promise<void> {
+    const pending: Promise<void>[] = [];
+    for (const job of select(id)) {
+      if (!canTransition(getItem(job.id)?.status ?? 'done', 'cancel')) continue;
+      abortInFlight(job);
+      dispatch(job.id, { type: 'cancel' });
+      pending.push(abortStorage(job));
+    }
+    await Promise.all(pending);
+  }
+
+  return {
+    store,
+    add,
+    upload(files, addOptions) {
+      return whenSettled(add(files, addOptions));
+    },
+    start(id) {
+      for (const job of select(id)) launch(job);
+    },
+    pause,
+    resume,
+    cancel,
+    retry(id) {
+      for (const job of select(id)) {
+        const item = getItem(job.id);
+        if (!item || item.error?.isValidation) continue;
+        if (dispatch(job.id, { type: 'retry' })) launch(job);
+      }
+    },
+    async remove(id) {
+      // A file that is completing is left to finish: interrupting would orphan the object.
+      const cleanup = cancel(id);
+      jobs.delete(id);
+      store.setState({ items: store.getState().items.filter((item) => item.id !== id) });
+      await cleanup;
+    },
+    async reset() {
+      const all = cancel();
+      for (const job of jobs.values()) abortInFlight(job);
+      jobs.clear();
+      flushProgress();
+      store.setState({ items: [] });
+      await all;
+      await Promise.all([...cleanups]);
+    },
+    suspend() {
+      for (const job of jobs.values()) {
+        const status = getItem(job.id)?.status;
+        if (status && canTransition(status, 'pause')) {
+          pause(job.id);
+          job.suspended = true;
+        }
+      }
+    },
+    wake() {
+      for (const job of jobs.values()) if (job.suspended) resume(job.id);
+    },
+    setOptions(next) {
+      options = { ...options, ...next };
+      if (next.concurrency !== undefined) scheduler.setConcurrency(next.concurrency);
+    },
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * Every way an upload can fail, as one string union. The code is stable and safe to switch on;
+ * the message is for people and says what to do.
+ */
+export type UploadErrorCode =
+  // Validation: raised before any request is made; the file stays in the list with its error.
+  | 'file-too-large'
+  | 'file-too-small'
+  | 'file-type-not-allowed'
+  | 'too-many-files'
+  // Transport: the bytes did not reach storage.
+  | 'network'
+  | 'timeout'
+  | 'stalled'
+  | 'url-expired'
+  | 'missing-etag'
+  | 'storage-rejected'
+  // Control plane: the app's backend said no, or said something we cannot read.
+  | 'backend-error'
+  | 'invalid-response'
+  // Internal plumbing: a request was aborted by pause, cancel or unmount. Never shown on an item.
+  | 'aborted';
+
+/** Options for {@link UploadError}. */
+export interface UploadErrorOptions {
+  /** HTTP status of the response that caused the error, when there was one. */
+  status?: number;
+  /** Milliseconds the server asked us to wait (`Retry-After`), when it said. */
+  retryAfterMs?: number;
+  /** The underlying error or response body, for debugging. */
+  cause?: unknown;
+}
+
+const VALIDATION_CODES: ReadonlySet<UploadErrorCode> = new Set([
+  'file-too-large',
+  'file-too-small',
+  'file-type-not-allowed',
+  'too-many-files',
+]);
+
+/**
+ * The one error class upkit throws or stores on an item. Switch on `code`, show `message`.
+ *
+ * @example
+ * if (item.error?.code === 'missing-etag') showCorsHelp()
+ */
+export class UploadError extends Error {
+  override readonly name = 'UploadError';
+  readonly code: UploadErrorCode;
+  readonly status: number | undefined;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(code: UploadErrorCode, message: string, options: UploadErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.status = options.status;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+
+  /** True for errors found before upload (size, type, count): retrying cannot help. */
+  get isValidation(): boolean {
+    return VALIDATION_CODES.has(this.code);
+  }
+}
+
+/** Type guard that survives duplicate module copies (checks the shape, not the prototype). */
+export function isUploadError(value: unknown): value is UploadError {
+  return (
+    value instanceof UploadError ||
+    (typeof value === 'object' &&
+      value !== null &&
+      (value as { name?: unknown }).name === 'UploadError' &&
+      typeof (value as { code?: unknown }).code === 'string')
+  );
+}
+
+/** The error a request rejects with when its signal aborts (pause, cancel, unmount). */
+export function abortedError(): UploadError {
+  return new UploadError('aborted', 'The request was aborted.');
+}
+
+/** Wraps anything thrown into an UploadError, keeping UploadErrors as they are. */
+export function toUploadError(error: unknown): UploadError {
+  if (isUploadError(error)) return error;
+  if (error instanceof DOMException && error.name === 'AbortError') return abortedError();
+  if (error instanceof DOMException && error.name === 'TimeoutError') {
+    return new UploadError('timeout', 'The request timed out. Check the connection and retry.', {
+      cause: error,
+    });
+  }
+  if (error instanceof TypeError) {
+    // fetch() rejects with a TypeError for network failures and CORS refusals alike.
+    return new UploadError(
+      'network',
+      'The network request failed. Check the connection, or the server CORS settings if it keeps failing.',
+      { cause: error },
+    );
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new UploadError('backend-error', message, { cause: error });
+}

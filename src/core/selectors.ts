@@ -1,0 +1,68 @@
+import { isActive } from './uploadMachine';
+import type { UploadItem } from './types';
+
+/** The state the uploader's store holds. */
+export interface UploaderState<TResult = unknown> {
+  readonly items: readonly UploadItem<TResult>[];
+}
+
+/** Aggregate progress over every file that is or will be uploaded. */
+export interface AggregateProgress {
+  bytesUploaded: number;
+  bytesTotal: number;
+  /** 0 to 1; 0 when there is nothing to upload. */
+  fraction: number;
+  /** Bytes per second, summed over files uploading now. */
+  speed: number;
+  /** Seconds left at the current speed, or `undefined` while unknown. */
+  eta: number | undefined;
+}
+
+/** The uploader as a whole. */
+export type AggregateStatus = 'idle' | 'uploading' | 'paused' | 'error' | 'done';
+
+const counts = (item: UploadItem) =>
+  item.status !== 'canceled' && !(item.status === 'error' && item.error?.isValidation);
+
+export function selectProgress(items: readonly UploadItem[]): AggregateProgress {
+  let bytesUploaded = 0;
+  let bytesTotal = 0;
+  let speed = 0;
+  for (const item of items) {
+    if (!counts(item)) continue;
+    bytesUploaded += item.bytesUploaded;
+    bytesTotal += item.size;
+    speed += item.speed;
+  }
+  const left = bytesTotal - bytesUploaded;
+  return {
+    bytesUploaded,
+    bytesTotal,
+    fraction: bytesTotal === 0 ? (items.some(counts) ? 1 : 0) : bytesUploaded / bytesTotal,
+    speed,
+    eta: left === 0 ? 0 : speed > 0 ? left / speed : undefined,
+  };
+}
+
+/**
+ * `uploading` while anything is queued or in flight; otherwise `paused` if anything is paused,
+ * `error` if anything failed, `done` if anything finished, else `idle`.
+ */
+export function selectStatus(items: readonly UploadItem[]): AggregateStatus {
+  let paused = false;
+  let error = false;
+  let done = false;
+  for (const { status } of items) {
+    if (status === 'queued' || isActive(status)) return 'uploading';
+    if (status === 'paused') paused = true;
+    else if (status === 'error') error = true;
+    else if (status === 'done') done = true;
+  }
+  return paused ? 'paused' : error ? 'error' : done ? 'done' : 'idle';
+}
+
+/** Share of one file uploaded, 0 to 1. */
+export function itemFraction(item: Pick<UploadItem, 'bytesUploaded' | 'size' | 'status'>): number {
+  if (item.status === 'done') return 1;
+  return item.size === 0 ? 0 : item.bytesUploaded / item.size;
+}

@@ -1,0 +1,87 @@
+import { UploadError } from './errors';
+
+/** Checks run on every file before any request is made. */
+export interface ValidationOptions {
+  /** Largest file accepted, in bytes. */
+  maxFileSize?: number;
+  /** Smallest file accepted, in bytes (1 rejects empty files). */
+  minFileSize?: number;
+  /**
+   * Allowed types, like an `<input accept>`: MIME types (`image/png`), wildcards (`image/*`) and
+   * extensions (`.pdf`), as an array or a comma-separated string.
+   */
+  accept?: string | readonly string[];
+  /** Most files the list may hold at once (done and uploading ones count; rejected do not). */
+  maxFiles?: number;
+}
+
+/** Normalises an `accept` option into lower-case tokens. */
+export function parseAccept(accept: string | readonly string[] | undefined): string[] {
+  if (accept === undefined) return [];
+  const list = typeof accept === 'string' ? accept.split(',') : accept;
+  return list.map((token) => token.trim().toLowerCase()).filter(Boolean);
+}
+
+/** True when a file with this name and MIME type matches one of the accept tokens. */
+export function matchesAccept(name: string, type: string, tokens: readonly string[]): boolean {
+  if (tokens.length === 0) return true;
+  const lowerName = name.toLowerCase();
+  const lowerType = type.toLowerCase().split(';')[0]!.trim();
+  return tokens.some((token) => {
+    if (token.startsWith('.')) return lowerName.endsWith(token);
+    if (token === '*' || token === '*/*') return true;
+    if (token.endsWith('/*')) return lowerType.startsWith(token.slice(0, -1));
+    return lowerType === token;
+  });
+}
+
+function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
+/**
+ * Returns the reason a file is refused, or `undefined` when it may be uploaded. `count` is how
+ * many files the list already holds.
+ */
+export function validateFile(
+  file: { name: string; size: number; type: string },
+  options: ValidationOptions,
+  count: number,
+): UploadError | undefined {
+  const { maxFileSize, minFileSize, maxFiles } = options;
+  if (maxFiles !== undefined && count >= maxFiles) {
+    return new UploadError(
+      'too-many-files',
+      `"${file.name}" was not added: at most ${maxFiles} file${maxFiles === 1 ? '' : 's'} can be uploaded at once. Remove a file and try again.`,
+    );
+  }
+  if (maxFileSize !== undefined && file.size > maxFileSize) {
+    return new UploadError(
+      'file-too-large',
+      `"${file.name}" is ${formatBytes(file.size)}; the limit is ${formatBytes(maxFileSize)}. Choose a smaller file.`,
+    );
+  }
+  if (minFileSize !== undefined && file.size < minFileSize) {
+    return new UploadError(
+      'file-too-small',
+      file.size === 0
+        ? `"${file.name}" is empty. Choose a file with content.`
+        : `"${file.name}" is ${formatBytes(file.size)}; files must be at least ${formatBytes(minFileSize)}.`,
+    );
+  }
+  const tokens = parseAccept(options.accept);
+  if (!matchesAccept(file.name, file.type, tokens)) {
+    return new UploadError(
+      'file-type-not-allowed',
+      `"${file.name}" (${file.type || 'unknown type'}) is not an accepted type. Accepted: ${tokens.join(', ')}.`,
+    );
+  }
+  return undefined;
+}

@@ -1,0 +1,30 @@
+export { createUploader } from './createUploader';
+export type { BackendSource, UploaderOptions } from './createUploader';
+export { createUploadEngine } from './core/createUploadEngine';
+export type {
+  AddOptions,
+  ControlCallName,
+  ControlRunner,
+  UploadEngine,
+  UploadEngineCallbacks,
+  UploadEngineOptions,
+} from './core/createUploadEngine';
+export { UploadError, isUploadError } from './core/errors';
+export type { UploadErrorCode } from './core/errors';
+export { choosePartSize, planParts, DEFAULT_PART_SIZE, S3_LIMITS } from './core/chunkPlan';
+export type { PartSpec } from './core/chunkPlan';
+export { backoffDelay, classifyError, parseRetryAfter } from './core/retry';
+export type { RetryDecision, RetryOptions } from './core/retry';
+export { createScheduler } from './core/scheduler';
+export type { Lane, Scheduler } from './core/scheduler';
+export { itemFraction, selectProgress, selectStatus } from './core/selectors';
+export type { AggregateProgress, AggregateStatus, UploaderState } from './core/selectors';
+export { canTransition, isActive, isSettled, uploadReducer } from './core/uploadMachine';
+export type { UploadAction } from './core/uploadMachine';
+export { matchesAccept, parseAccept, validateFile } from './core/validate';
+export type { ValidationOptions } from './core/validate';
+export type { ResumeStorage, SavedSession } from './core/resumeStore';
+export type * from './core/types';
+export { httpBackend } from './backends/httpBackend';
+export type { HttpBackendOptions } from './backends/httpBackend';
+export { xhrTransport } from './backends/xhrTransport';

@@ -1,0 +1,10 @@
+export { useUploader } from './useUploader';
+export type { UploadHookResult, UseUploaderOptions } from './useUploader';
+export { usePresignedUpload } from './usePresignedUpload';
+export type { UsePresignedUploadOptions } from './usePresignedUpload';
+export { useMultipartUpload } from './useMultipartUpload';
+export type { UseMultipartUploadOptions } from './useMultipartUpload';
+export { useUpload } from './useUpload';
+export type { UseUploadOptions } from './useUpload';
+export { shallowEqualArrays, useUploaderState, useUploadItem } from './useUploaderState';
+export { createMutationRunner } from './mutationRunner';

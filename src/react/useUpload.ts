@@ -1,0 +1,12 @@
+import { useUploader, type UploadHookResult, type UseUploaderOptions } from './useUploader';
+
+/** Options of {@link useUpload}. */
+export type UseUploadOptions<TResult = unknown> = Omit<UseUploaderOptions<TResult>, 'mode'>;
+
+/**
+ * One PUT for small files, multipart for files of at least `multipartThreshold` bytes
+ * (default 100 MiB). The backend must implement both protocols.
+ */
+export function useUpload<TResult = unknown>(options: UseUploadOptions<TResult>): UploadHookResult<TResult> {
+  return useUploader<TResult>({ ...options, mode: 'auto' } as UseUploaderOptions<TResult>);
+}

@@ -1,0 +1,154 @@
+import { QueryClient, QueryClientContext } from '@tanstack/react-query';
+import { useContext, useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { createUploader, type UploaderOptions } from '../createUploader';
+import type { UploadEngine } from '../core/createUploadEngine';
+import {
+  selectProgress,
+  selectStatus,
+  type AggregateProgress,
+  type AggregateStatus,
+  type UploaderState,
+} from '../core/selectors';
+import type { UploadItem } from '../core/types';
+import { createMutationRunner } from './mutationRunner';
+
+/** Options of the upload hooks. */
+export type UseUploaderOptions<TResult = unknown> = UploaderOptions<TResult> & {
+  /**
+   * Client for control-plane mutations.
+   * @default the nearest QueryClientProvider's, else a private one
+   */
+  queryClient?: QueryClient;
+};
+
+/** What the upload hooks return. Reading a field subscribes to it; nothing else re-renders. */
+export interface UploadHookResult<TResult = unknown> {
+  /** Every file, in the order added; rejected files included, with their error. */
+  items: readonly UploadItem<TResult>[];
+  /** Aggregate bytes, speed and ETA. Changes on every progress tick (once per frame at most). */
+  progress: AggregateProgress;
+  /** `idle`, `uploading`, `paused`, `error` or `done`, for the whole list. */
+  status: AggregateStatus;
+  /** `status === 'uploading'`. */
+  isUploading: boolean;
+  /** The engine behind the hook, for `useUploaderState` / `useUploadItem`. */
+  uploader: UploadEngine<TResult>;
+  upload: UploadEngine<TResult>['upload'];
+  add: UploadEngine<TResult>['add'];
+  start: UploadEngine<TResult>['start'];
+  pause: UploadEngine<TResult>['pause'];
+  resume: UploadEngine<TResult>['resume'];
+  cancel: UploadEngine<TResult>['cancel'];
+  retry: UploadEngine<TResult>['retry'];
+  remove: UploadEngine<TResult>['remove'];
+  reset: UploadEngine<TResult>['reset'];
+}
+
+type TrackedKey = 'items' | 'progress' | 'status' | 'isUploading';
+
+interface View<TResult> {
+  items: readonly UploadItem<TResult>[];
+  progress: AggregateProgress;
+  status: AggregateStatus;
+  isUploading: boolean;
+}
+
+const sameProgress = (a: AggregateProgress, b: AggregateProgress) =>
+  a.bytesUploaded === b.bytesUploaded &&
+  a.bytesTotal === b.bytesTotal &&
+  a.speed === b.speed &&
+  a.eta === b.eta;
+
+function toView<TResult>(state: UploaderState<TResult>, previous: View<TResult> | undefined): View<TResult> {
+  const progress = selectProgress(state.items);
+  const status = selectStatus(state.items);
+  return {
+    items: state.items,
+    progress: previous && sameProgress(previous.progress, progress) ? previous.progress : progress,
+    status,
+    isUploading: status === 'uploading',
+  };
+}
+
+/**
+ * The hook behind `usePresignedUpload`, `useMultipartUpload` and `useUpload`: one engine per
+ * component, control calls as TanStack Query mutations, state read through
+ * `useSyncExternalStore` with tracked fields (as TanStack Query's `notifyOnChangeProps`).
+ *
+ * The engine is created once; later renders update callbacks, validation and concurrency but not
+ * `endpoint`, `backend`, `mode` or `transport` (remount with a `key` to change those). Unmounting
+ * pauses running uploads (a multipart upload can then resume after reload); remounting, as
+ * StrictMode and `<Activity>` do, resumes them.
+ */
+export function useUploader<TResult = unknown>(options: UseUploaderOptions<TResult>): UploadHookResult<TResult> {
+  const contextClient = useContext(QueryClientContext);
+  const clientRef = useRef<QueryClient | undefined>(undefined);
+  clientRef.current = options.queryClient ?? contextClient;
+  const [privateClient] = useState(() => new QueryClient());
+
+  const [uploader] = useState(() =>
+    createUploader<TResult>({
+      ...options,
+      runControl: createMutationRunner(() => clientRef.current ?? privateClient),
+    }),
+  );
+
+  const { onSuccess, onError, maxFileSize, minFileSize, accept, maxFiles, concurrency } = options;
+  useEffect(() => {
+    uploader.setOptions({
+      onSuccess,
+      onError,
+      maxFileSize,
+      minFileSize,
+      accept,
+      maxFiles,
+      ...(concurrency === undefined ? {} : { concurrency }),
+    });
+  }, [uploader, onSuccess, onError, maxFileSize, minFileSize, accept, maxFiles, concurrency]);
+
+  useEffect(() => {
+    uploader.wake();
+    return () => uploader.suspend();
+  }, [uploader]);
+
+  const tracked = useRef(new Set<TrackedKey>()).current;
+  const cache = useRef<{ state: UploaderState<TResult>; view: View<TResult> } | undefined>(undefined);
+  const [subscribe] = useState(() => (onChange: () => void) => {
+    let last = getView();
+    return uploader.store.subscribe(() => {
+      const next = getView();
+      const changed = [...tracked].some((key) => !Object.is(last[key], next[key]));
+      last = next;
+      if (changed) onChange();
+    });
+  });
+  function getView(): View<TResult> {
+    const state = uploader.store.getState();
+    if (cache.current?.state !== state) cache.current = { state, view: toView(state, cache.current?.view) };
+    return cache.current.view;
+  }
+  const view = useSyncExternalStore(subscribe, getView, getView);
+
+  const result = {
+    uploader,
+    upload: uploader.upload,
+    add: uploader.add,
+    start: uploader.start,
+    pause: uploader.pause,
+    resume: uploader.resume,
+    cancel: uploader.cancel,
+    retry: uploader.retry,
+    remove: uploader.remove,
+    reset: uploader.reset,
+  } as UploadHookResult<TResult>;
+  for (const key of ['items', 'progress', 'status', 'isUploading'] as const) {
+    Object.defineProperty(result, key, {
+      enumerable: true,
+      get: () => {
+        tracked.add(key);
+        return view[key];
+      },
+    });
+  }
+  return result;
+}
