@@ -167,6 +167,8 @@ interface Job {
   readonly desc: FileDescriptor;
   readonly mode: UploadMode;
   controller: AbortController | undefined;
+  /** Settles when the current run has stopped touching this job. */
+  running: Promise<void>;
   suspended: boolean;
   presigned: (PresignResult & { signedAt: number }) | undefined;
   session: MultipartSession | undefined;
@@ -179,6 +181,22 @@ interface Job {
   /** Bytes sent by requests in flight, by part number (0 for a single PUT). */
   inflight: Map<number, number>;
   meter: { bytes: number; time: number; speed: number };
+}
+
+/**
+ * Rejects as soon as `signal` aborts, even if `promise` never settles (a custom transport that
+ * ignores its signal must not keep cancel waiting).
+ */
+function settleOnAbort<T>(signal: AbortSignal, promise: Promise<T>): Promise<T> {
+  if (signal.aborted) {
+    promise.catch(() => undefined);
+    return Promise.reject(abortedError());
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortedError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 let nextId = 0;
@@ -345,7 +363,7 @@ export function createUploadEngine<TResult = unknown>(
     // Captured now: pause swaps in a fresh map, and this request's late events must not leak into it.
     const inflight = job.inflight;
     try {
-      return await options.transport({
+      return await settleOnAbort(signal, options.transport({
       url: request.url,
       method: request.method ?? 'PUT',
       headers: request.headers ?? {},
@@ -357,7 +375,7 @@ export function createUploadEngine<TResult = unknown>(
           inflight.set(slot, Math.min(loaded, body.size));
           markProgress(job);
         },
-      });
+      }));
     } finally {
       inflight.delete(slot);
       markProgress(job);
@@ -517,6 +535,7 @@ export function createUploadEngine<TResult = unknown>(
   async function runMultipart(job: Job, signal: AbortSignal): Promise<TResult> {
     dispatch(job.id, { type: 'sign' });
     if (!job.session) await openSession(job, signal);
+    if (signal.aborted) throw abortedError();
     const plan = planParts(job.desc.size, job.partSize!);
     job.doneBytes = plan.reduce((sum, p) => sum + (job.etags.has(p.partNumber) ? p.end - p.start : 0), 0);
     // This run's own queue: a run left behind by pause/resume must not touch the next one's.
@@ -528,6 +547,7 @@ export function createUploadEngine<TResult = unknown>(
     const parts = new AbortController();
     const stop = () => parts.abort();
     signal.addEventListener('abort', stop, { once: true });
+    if (signal.aborted) stop();
     try {
       const worker = async () => {
         for (let part = queue.shift(); part; part = queue.shift()) {
@@ -569,6 +589,10 @@ export function createUploadEngine<TResult = unknown>(
     job.controller = controller;
     job.meter = { bytes: bytesOf(job), time: now(), speed: 0 };
     const run = job.mode === 'single' ? runSingle(job, controller.signal) : runMultipart(job, controller.signal);
+    job.running = run.then(
+      () => undefined,
+      () => undefined,
+    );
     run.then(
       (result) => {
         if (controller.signal.aborted) return;
@@ -668,6 +692,7 @@ export function createUploadEngine<TResult = unknown>(
         desc,
         mode: fileMode,
         controller: undefined,
+        running: Promise.resolve(),
         suspended: false,
         presigned: undefined,
         session: undefined,
@@ -729,7 +754,9 @@ export function createUploadEngine<TResult = unknown>(
       if (!canTransition(getItem(job.id)?.status ?? 'done', 'cancel')) continue;
       abortInFlight(job);
       dispatch(job.id, { type: 'cancel' });
-      pending.push(abortStorage(job));
+      // Wait for the run to stop first: a createMultipart answered just after the abort still
+      // opened an upload on storage, and it must be aborted too.
+      pending.push(job.running.then(() => abortStorage(job)));
     }
     await Promise.all(pending);
   }

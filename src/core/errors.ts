@@ -79,6 +79,10 @@ export function abortedError(): UploadError {
   return new UploadError('aborted', 'The request was aborted.');
 }
 
+// Chrome: "Failed to fetch"; Firefox: "NetworkError when attempting to fetch resource.";
+// Safari: "Load failed"; Node/undici: "fetch failed".
+const FETCH_FAILURE = /failed to fetch|networkerror|load failed|fetch failed|network request failed/i;
+
 /** Wraps anything thrown into an UploadError, keeping UploadErrors as they are. */
 export function toUploadError(error: unknown): UploadError {
   if (isUploadError(error)) return error;
@@ -88,8 +92,9 @@ export function toUploadError(error: unknown): UploadError {
       cause: error,
     });
   }
-  if (error instanceof TypeError) {
-    // fetch() rejects with a TypeError for network failures and CORS refusals alike.
+  if (error instanceof TypeError && FETCH_FAILURE.test(error.message)) {
+    // fetch() rejects with a TypeError for network failures and CORS refusals alike. Other
+    // TypeErrors are bugs and must not be retried as if the network had failed.
     return new UploadError(
       'network',
       'The network request failed. Check the connection, or the server CORS settings if it keeps failing.',
