@@ -3,5 +3,6 @@ import { afterEach } from 'vitest';
 
 afterEach(() => {
   cleanup();
-  localStorage.clear();
+  // Absent in the node environment (SSR tests).
+  globalThis.localStorage?.clear();
 });

@@ -1,3 +1,4 @@
+import { onAbort } from '../core/abort';
 import { UploadError } from '../core/errors';
 import { isRetryableStatus, parseRetryAfter } from '../core/retry';
 import type {
@@ -114,8 +115,7 @@ export function httpBackend<TResult = unknown>(options: HttpBackendOptions): Upl
     };
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(), timeoutMs);
-    const onAbort = () => timeout.abort();
-    signal.addEventListener('abort', onAbort, { once: true });
+    const unlink = onAbort(signal, () => timeout.abort());
     let response: Response;
     try {
       response = await doFetch(joinUrl(options.baseUrl, endpoint), {
@@ -137,7 +137,7 @@ export function httpBackend<TResult = unknown>(options: HttpBackendOptions): Upl
       });
     } finally {
       clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
+      unlink();
     }
     const text = await response.text();
     let json: unknown = undefined;

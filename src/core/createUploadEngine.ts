@@ -1,4 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import { onAbort } from './abort';
 import { choosePartSize, DEFAULT_PART_SIZE, planParts, type PartSpec } from './chunkPlan';
 import { abortedError, toUploadError, UploadError } from './errors';
 import {
@@ -188,14 +189,9 @@ interface Job {
  * ignores its signal must not keep cancel waiting).
  */
 function settleOnAbort<T>(signal: AbortSignal, promise: Promise<T>): Promise<T> {
-  if (signal.aborted) {
-    promise.catch(() => undefined);
-    return Promise.reject(abortedError());
-  }
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortedError());
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    const unlink = onAbort(signal, () => reject(abortedError()));
+    promise.then(resolve, reject).finally(unlink);
   });
 }
 
@@ -546,8 +542,7 @@ export function createUploadEngine<TResult = unknown>(
     // One failed part stops its siblings at once instead of letting them run to the end.
     const parts = new AbortController();
     const stop = () => parts.abort();
-    signal.addEventListener('abort', stop, { once: true });
-    if (signal.aborted) stop();
+    const unlink = onAbort(signal, stop);
     try {
       const worker = async () => {
         for (let part = queue.shift(); part; part = queue.shift()) {
@@ -563,7 +558,7 @@ export function createUploadEngine<TResult = unknown>(
       if (failure) throw failure.reason;
       if (signal.aborted) throw abortedError();
     } finally {
-      signal.removeEventListener('abort', stop);
+      unlink();
       queue.length = 0;
     }
 

@@ -1,0 +1,151 @@
+import { http, HttpResponse, delay } from 'msw';
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { httpBackend } from '../../src/backends/httpBackend';
+import { UploadError } from '../../src/core/errors';
+
+const BASE = 'http://api.test/upload';
+const server = setupServer();
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+const ctx = () => ({ signal: new AbortController().signal });
+const file = { name: 'a.png', size: 3, type: 'image/png' };
+
+async function rejection(promise: Promise<unknown>): Promise<UploadError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof UploadError) return error;
+    throw error;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('httpBackend', () => {
+  it('POSTs JSON with static and computed headers and parses the presign answer', async () => {
+    let seen: { body: unknown; headers: Record<string, string> } | undefined;
+    server.use(
+      http.post(`${BASE}/presign`, async ({ request }) => {
+        seen = { body: await request.json(), headers: Object.fromEntries(request.headers) };
+        return HttpResponse.json({
+          url: 'https://s3.test/k?sig',
+          method: 'PUT',
+          headers: { 'Content-Type': 'image/png' },
+          key: 'uploads/u1/k.png',
+          expiresAt: '2030-01-01T00:00:00.000Z',
+          token: 'tok',
+        });
+      }),
+    );
+    const backend = httpBackend({ baseUrl: `${BASE}/`, headers: { 'x-csrf': 'c' }, getHeaders: async () => ({ authorization: 'Bearer t' }) });
+    const result = await backend.presign(file, ctx());
+    expect(result).toEqual({
+      url: 'https://s3.test/k?sig',
+      method: 'PUT',
+      headers: { 'Content-Type': 'image/png' },
+      key: 'uploads/u1/k.png',
+      expiresAt: Date.parse('2030-01-01T00:00:00.000Z'),
+      token: 'tok',
+    });
+    expect(seen?.body).toEqual({ file });
+    expect(seen?.headers).toMatchObject({ 'x-csrf': 'c', authorization: 'Bearer t', 'content-type': 'application/json' });
+  });
+
+  it('speaks every multipart endpoint of docs/protocol.md', async () => {
+    const calls: Array<[string, unknown]> = [];
+    server.use(
+      http.post(`${BASE}/multipart/*`, async ({ request }) => {
+        const path = new URL(request.url).pathname.replace('/upload/', '');
+        const body = await request.json();
+        calls.push([path, body]);
+        switch (path) {
+          case 'multipart/create':
+            return HttpResponse.json({ uploadId: 'U', key: 'K', token: 'T' });
+          case 'multipart/sign-parts':
+            return HttpResponse.json({ parts: [{ partNumber: 1, url: 'https://s3.test/1', expiresAt: 1e12 }] });
+          case 'multipart/list-parts':
+            return HttpResponse.json({ parts: [{ partNumber: 1, etag: '"e1"', size: 5 }] });
+          case 'multipart/complete':
+            return HttpResponse.json({ key: 'K', location: 'https://s3.test/K' });
+          default:
+            return new HttpResponse(null, { status: 204 });
+        }
+      }),
+    );
+    const backend = httpBackend<{ key: string; location: string }>({ baseUrl: BASE });
+    const session = await backend.createMultipart(file, ctx());
+    expect(session).toEqual({ uploadId: 'U', key: 'K', token: 'T' });
+    expect(await backend.signParts({ ...session, partNumbers: [1] }, ctx())).toEqual([
+      { partNumber: 1, url: 'https://s3.test/1', method: 'PUT', expiresAt: 1e12 },
+    ]);
+    expect(await backend.listParts(session, ctx())).toEqual([{ partNumber: 1, etag: '"e1"', size: 5 }]);
+    const parts = [{ partNumber: 1, etag: '"e1"' }];
+    expect(await backend.completeMultipart({ ...session, parts, file }, ctx())).toEqual({ key: 'K', location: 'https://s3.test/K' });
+    await backend.abortMultipart(session, ctx());
+    expect(calls).toEqual([
+      ['multipart/create', { file }],
+      ['multipart/sign-parts', { uploadId: 'U', key: 'K', token: 'T', partNumbers: [1] }],
+      ['multipart/list-parts', { uploadId: 'U', key: 'K', token: 'T' }],
+      ['multipart/complete', { uploadId: 'U', key: 'K', token: 'T', parts, file }],
+      ['multipart/abort', { uploadId: 'U', key: 'K', token: 'T' }],
+    ]);
+  });
+
+  it('turns an error body into a backend-error with the server message, status and Retry-After', async () => {
+    server.use(
+      http.post(`${BASE}/presign`, () =>
+        HttpResponse.json({ error: { code: 'rate-limited', message: 'Slow down.' } }, { status: 429, headers: { 'Retry-After': '3' } }),
+      ),
+    );
+    const error = await rejection(httpBackend({ baseUrl: BASE }).presign(file, ctx()));
+    expect(error).toMatchObject({ code: 'backend-error', status: 429, retryAfterMs: 3000, message: 'Slow down.' });
+  });
+
+  it('explains a 5xx without a JSON body', async () => {
+    server.use(http.post(`${BASE}/presign`, () => new HttpResponse('<html>Bad gateway</html>', { status: 502 })));
+    const error = await rejection(httpBackend({ baseUrl: BASE }).presign(file, ctx()));
+    expect(error).toMatchObject({ code: 'backend-error', status: 502 });
+    expect(error.message).toMatch(/HTTP 502; retrying/);
+  });
+
+  it('rejects answers that do not follow the protocol with invalid-response', async () => {
+    server.use(http.post(`${BASE}/presign`, () => HttpResponse.json({ key: 'k' })));
+    const missingUrl = await rejection(httpBackend({ baseUrl: BASE }).presign(file, ctx()));
+    expect(missingUrl.code).toBe('invalid-response');
+    expect(missingUrl.message).toMatch(/"url".*docs\/protocol\.md/);
+
+    server.use(http.post(`${BASE}/presign`, () => new HttpResponse('not json', { status: 200 })));
+    expect((await rejection(httpBackend({ baseUrl: BASE }).presign(file, ctx()))).code).toBe('invalid-response');
+
+    server.use(http.post(`${BASE}/presign`, () => HttpResponse.json({ url: 'u', key: 'k', method: 'POST' })));
+    expect((await rejection(httpBackend({ baseUrl: BASE }).presign(file, ctx()))).message).toMatch(/only PUT/);
+  });
+
+  it('times out a call that never answers', async () => {
+    server.use(http.post(`${BASE}/presign`, async () => {
+      await delay('infinite');
+      return HttpResponse.json({});
+    }));
+    const error = await rejection(httpBackend({ baseUrl: BASE, timeoutMs: 50 }).presign(file, ctx()));
+    expect(error.code).toBe('timeout');
+  });
+
+  it('reports an aborted call as aborted, not as a failure', async () => {
+    server.use(http.post(`${BASE}/presign`, async () => {
+      await delay('infinite');
+      return HttpResponse.json({});
+    }));
+    const controller = new AbortController();
+    const pending = httpBackend({ baseUrl: BASE }).presign(file, { signal: controller.signal });
+    controller.abort();
+    expect((await rejection(pending)).code).toBe('aborted');
+  });
+
+  it('reports an unreachable backend as a network error', async () => {
+    server.use(http.post(`${BASE}/presign`, () => HttpResponse.error()));
+    const error = await rejection(httpBackend({ baseUrl: BASE }).presign(file, ctx()));
+    expect(error.code).toBe('network');
+  });
+});
