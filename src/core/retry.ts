@@ -81,6 +81,9 @@ export function parseRetryAfter(value: string | null | undefined, now = Date.now
   if (!value) return undefined;
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  // HTTP dates start with a day name ("Wed, 21 Oct 2015 07:28:00 GMT"); Date.parse alone
+  // would read "1.5" or "-1" as dates in 2001.
+  if (!/^[a-z]{3}/i.test(trimmed)) return undefined;
   const date = Date.parse(trimmed);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
@@ -117,6 +120,7 @@ export async function withRetry<T>(
   attempt: (n: number) => Promise<T>,
   { retry, signal, onResign, random }: WithRetryOptions,
 ): Promise<T> {
+  let resigned = false;
   for (let n = 0; ; n++) {
     try {
       return await attempt(n);
@@ -128,7 +132,8 @@ export async function withRetry<T>(
       if (decision === 'resign') {
         onResign?.(error);
         // The first re-sign is immediate; repeated ones back off like any other failure.
-        if (n > 0) await sleep(backoffDelay(n - 1, retry, random), signal);
+        if (resigned) await sleep(backoffDelay(n - 1, retry, random), signal);
+        resigned = true;
         continue;
       }
       const serverWait = error.retryAfterMs;

@@ -35,6 +35,12 @@ export function matchesAccept(name: string, type: string, tokens: readonly strin
   });
 }
 
+/** Both sizes, in bytes where rounding would make them read the same. */
+function formatPair(size: number, limit: number): [string, string] {
+  const [a, b] = [formatBytes(size), formatBytes(limit)];
+  return a === b ? [`${size} bytes`, `${limit} bytes`] : [a, b];
+}
+
 function formatBytes(bytes: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let value = bytes;
@@ -63,17 +69,19 @@ export function validateFile(
     );
   }
   if (maxFileSize !== undefined && file.size > maxFileSize) {
+    const [size, limit] = formatPair(file.size, maxFileSize);
     return new UploadError(
       'file-too-large',
-      `"${file.name}" is ${formatBytes(file.size)}; the limit is ${formatBytes(maxFileSize)}. Choose a smaller file.`,
+      `"${file.name}" is ${size}; the limit is ${limit}. Choose a smaller file.`,
     );
   }
   if (minFileSize !== undefined && file.size < minFileSize) {
+    const [size, limit] = formatPair(file.size, minFileSize);
     return new UploadError(
       'file-too-small',
       file.size === 0
         ? `"${file.name}" is empty. Choose a file with content.`
-        : `"${file.name}" is ${formatBytes(file.size)}; files must be at least ${formatBytes(minFileSize)}.`,
+        : `"${file.name}" is ${size}; files must be at least ${limit}.`,
     );
   }
   const tokens = parseAccept(options.accept);

@@ -14,7 +14,10 @@ export interface StoredResult {
   size: number;
 }
 
-type Override = (request: TransportRequest, attempt: number) => Promise<TransportResponse> | TransportResponse | undefined;
+type Override = (
+  request: TransportRequest,
+  attempt: number,
+) => Promise<TransportResponse | undefined> | TransportResponse | undefined;
 
 /**
  * An in-memory S3 look-alike for engine tests: presigned URLs carry the key (and part number),
