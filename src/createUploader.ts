@@ -1,10 +1,6 @@
 import { httpBackend, type HttpBackendOptions } from './backends/httpBackend';
 import { xhrTransport } from './backends/xhrTransport';
-import {
-  createUploadEngine,
-  type UploadEngine,
-  type UploadEngineOptions,
-} from './core/createUploadEngine';
+import { createUploadEngine, type UploadEngine, type UploadEngineOptions } from './core/createUploadEngine';
 import type { MultipartUploadBackend, SingleUploadBackend } from './core/types';
 
 /** Where control calls go: a URL speaking `docs/protocol.md`, or your own backend object. */
@@ -39,7 +35,7 @@ export function createUploader<TResult = unknown>(options: UploaderOptions<TResu
   const resolved =
     backend ??
     httpBackend<TResult>({
-      baseUrl: endpoint!,
+      baseUrl: String(endpoint),
       ...(headers ? { headers } : {}),
       ...(getHeaders ? { getHeaders } : {}),
       ...(credentials ? { credentials } : {}),

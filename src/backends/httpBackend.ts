@@ -128,13 +128,21 @@ export function httpBackend<TResult = unknown>(options: HttpBackendOptions): Upl
     } catch (error) {
       if (signal.aborted) throw new UploadError('aborted', 'The request was aborted.');
       if (timeout.signal.aborted) {
-        throw new UploadError('timeout', `The upload backend did not answer ${endpoint} within ${timeoutMs / 1000} s.`, {
-          cause: error,
-        });
+        throw new UploadError(
+          'timeout',
+          `The upload backend did not answer ${endpoint} within ${timeoutMs / 1000} s.`,
+          {
+            cause: error,
+          },
+        );
       }
-      throw new UploadError('network', `Could not reach the upload backend at ${options.baseUrl}. Check the connection.`, {
-        cause: error,
-      });
+      throw new UploadError(
+        'network',
+        `Could not reach the upload backend at ${options.baseUrl}. Check the connection.`,
+        {
+          cause: error,
+        },
+      );
     } finally {
       clearTimeout(timer);
       unlink();
@@ -184,7 +192,8 @@ export function httpBackend<TResult = unknown>(options: HttpBackendOptions): Upl
     },
     async signParts(ref, ctx): Promise<SignedPart[]> {
       const json = await call('multipart/sign-parts', ref, ctx);
-      if (!isRecord(json) || !Array.isArray(json.parts)) throw invalid('multipart/sign-parts', 'lacks a "parts" array');
+      if (!isRecord(json) || !Array.isArray(json.parts))
+        throw invalid('multipart/sign-parts', 'lacks a "parts" array');
       return json.parts.map((part: unknown) => {
         if (!isRecord(part) || typeof part.partNumber !== 'number') {
           throw invalid('multipart/sign-parts', 'has a part without a "partNumber"');
@@ -194,7 +203,8 @@ export function httpBackend<TResult = unknown>(options: HttpBackendOptions): Upl
     },
     async listParts(ref, ctx): Promise<UploadedPart[]> {
       const json = await call('multipart/list-parts', ref, ctx);
-      if (!isRecord(json) || !Array.isArray(json.parts)) throw invalid('multipart/list-parts', 'lacks a "parts" array');
+      if (!isRecord(json) || !Array.isArray(json.parts))
+        throw invalid('multipart/list-parts', 'lacks a "parts" array');
       return json.parts.map((part: unknown) => {
         if (!isRecord(part) || typeof part.partNumber !== 'number' || typeof part.etag !== 'string') {
           throw invalid('multipart/list-parts', 'has a part without "partNumber" and "etag"');

@@ -48,9 +48,7 @@ export function planParts(fileSize: number, partSize: number): PartSpec[] {
     throw new RangeError(`fileSize must be a non-negative integer, got ${fileSize}`);
   }
   if (partSize < S3_LIMITS.minPartSize || partSize > S3_LIMITS.maxPartSize) {
-    throw new RangeError(
-      `partSize must be between 5 MiB and 5 GiB (S3's limits), got ${partSize} bytes`,
-    );
+    throw new RangeError(`partSize must be between 5 MiB and 5 GiB (S3's limits), got ${partSize} bytes`);
   }
   const count = Math.max(1, Math.ceil(fileSize / partSize));
   if (count > S3_LIMITS.maxParts) {

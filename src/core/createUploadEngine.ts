@@ -172,8 +172,8 @@ interface Job {
   running: Promise<void>;
   suspended: boolean;
   presigned: (PresignResult & { signedAt: number }) | undefined;
-  session: MultipartSession | undefined;
-  partSize: number | undefined;
+  /** The open multipart upload and the part size it was planned with. */
+  session: (MultipartSession & { partSize: number }) | undefined;
   resumeKey: string | undefined;
   urls: Map<number, SignedPart & { signedAt: number }>;
   signing: Map<number, Promise<void>>;
@@ -340,9 +340,15 @@ export function createUploadEngine<TResult = unknown>(
 
   // ---- requests ------------------------------------------------------------------------------
 
-  function control<T>(job: Job, name: ControlCallName, call: (signal: AbortSignal) => Promise<T>, signal: AbortSignal): Promise<T> {
+  function control<T>(
+    job: Job,
+    name: ControlCallName,
+    call: (signal: AbortSignal) => Promise<T>,
+    signal: AbortSignal,
+  ): Promise<T> {
     return withRetry(
-      () => scheduler.run(job.id, 'control' satisfies Lane, () => runControl(name, () => call(signal)), signal),
+      () =>
+        scheduler.run(job.id, 'control' satisfies Lane, () => runControl(name, () => call(signal)), signal),
       { retry, signal, ...(options.random ? { random: options.random } : {}) },
     );
   }
@@ -359,19 +365,22 @@ export function createUploadEngine<TResult = unknown>(
     // Captured now: pause swaps in a fresh map, and this request's late events must not leak into it.
     const inflight = job.inflight;
     try {
-      return await settleOnAbort(signal, options.transport({
-      url: request.url,
-      method: request.method ?? 'PUT',
-      headers: request.headers ?? {},
-      body,
-      signal,
-      stallTimeoutMs,
-        onProgress: (loaded) => {
-          if (signal.aborted) return;
-          inflight.set(slot, Math.min(loaded, body.size));
-          markProgress(job);
-        },
-      }));
+      return await settleOnAbort(
+        signal,
+        options.transport({
+          url: request.url,
+          method: request.method ?? 'PUT',
+          headers: request.headers ?? {},
+          body,
+          signal,
+          stallTimeoutMs,
+          onProgress: (loaded) => {
+            if (signal.aborted) return;
+            inflight.set(slot, Math.min(loaded, body.size));
+            markProgress(job);
+          },
+        }),
+      );
     } finally {
       inflight.delete(slot);
       markProgress(job);
@@ -382,25 +391,28 @@ export function createUploadEngine<TResult = unknown>(
 
   async function runSingle(job: Job, signal: AbortSignal): Promise<TResult> {
     const random = options.random ? { random: options.random } : {};
-    const etag = await withRetry(
+    const { etag, presigned } = await withRetry(
       () =>
         scheduler.run(
           job.id,
           'data',
           async () => {
             dispatch(job.id, { type: 'sign' });
-            if (!job.presigned || expiring(job.presigned)) {
-              const presigned = await runControl('presign', () => backend.presign(job.desc, { signal }));
-              job.presigned = { ...presigned, signedAt: now() };
-              dispatch(job.id, { type: 'key', key: presigned.key });
+            let presigned = job.presigned;
+            if (!presigned || expiring(presigned)) {
+              const fresh = await runControl('presign', () => backend.presign(job.desc, { signal }));
+              presigned = job.presigned = { ...fresh, signedAt: now() };
+              dispatch(job.id, { type: 'key', key: fresh.key });
             }
             dispatch(job.id, { type: 'start' });
-            const { headers = {} } = job.presigned;
-            const contentType = Object.entries(headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1];
+            const { headers = {} } = presigned;
+            const contentType = Object.entries(headers).find(
+              ([name]) => name.toLowerCase() === 'content-type',
+            )?.[1];
             // slice() with a type keeps the file on disk and makes XHR send the signed type.
             const body = job.file.slice(0, job.file.size, contentType ?? job.file.type);
-            const response = await put(job, job.presigned, body, signal, 0);
-            return response.etag;
+            const response = await put(job, presigned, body, signal, 0);
+            return { etag: response.etag, presigned };
           },
           signal,
         ),
@@ -408,13 +420,18 @@ export function createUploadEngine<TResult = unknown>(
     );
     job.doneBytes = job.desc.size;
     dispatch(job.id, { type: 'complete' });
-    const { key, token } = job.presigned!;
+    const { key, token } = presigned;
     return control(
       job,
       'complete',
       (s) =>
         backend.complete(
-          { key, file: job.desc, ...(token === undefined ? {} : { token }), ...(etag === undefined ? {} : { etag }) },
+          {
+            key,
+            file: job.desc,
+            ...(token === undefined ? {} : { token }),
+            ...(etag === undefined ? {} : { etag }),
+          },
           { signal: s },
         ),
       signal,
@@ -423,42 +440,63 @@ export function createUploadEngine<TResult = unknown>(
 
   // ---- multipart upload ----------------------------------------------------------------------
 
-  async function openSession(job: Job, signal: AbortSignal): Promise<void> {
+  /** Reopens the upload remembered for this file, with the parts storage already holds. */
+  async function reopenSession(job: Job, signal: AbortSignal): Promise<Job['session']> {
     const resumeStorage = resumeStore();
-    const saved =
-      resumeStorage && job.resumeKey ? loadSession(resumeStorage, job.resumeKey, resumeMaxAge, now()) : undefined;
-    if (saved) {
-      try {
-        const listed = await control(job, 'listParts', (s) => backend.listParts(saved, { signal: s }), signal);
-        job.session = { uploadId: saved.uploadId, key: saved.key, ...(saved.token ? { token: saved.token } : {}) };
-        job.partSize = saved.partSize;
-        const plan = planParts(job.desc.size, saved.partSize);
-        for (const part of listed) {
-          const spec = plan[part.partNumber - 1];
-          // Only trust parts whose size matches the plan; anything else is uploaded again.
-          if (spec && (part.size === undefined || part.size === spec.end - spec.start)) {
-            job.etags.set(part.partNumber, part);
-          }
+    const resumeKey = job.resumeKey;
+    if (!resumeStorage || !resumeKey) return undefined;
+    const saved = loadSession(resumeStorage, resumeKey, resumeMaxAge, now());
+    if (!saved) return undefined;
+    try {
+      const listed = await control(job, 'listParts', (s) => backend.listParts(saved, { signal: s }), signal);
+      const plan = planParts(job.desc.size, saved.partSize);
+      for (const part of listed) {
+        const spec = plan[part.partNumber - 1];
+        // Only trust parts whose size matches the plan; anything else is uploaded again.
+        if (spec && (part.size === undefined || part.size === spec.end - spec.start)) {
+          job.etags.set(part.partNumber, part);
         }
-      } catch (error) {
-        if (toUploadError(error).code === 'aborted') throw error;
-        // The session is gone (completed, aborted, expired by a lifecycle rule): start afresh.
-        forgetSession(resumeStorage!, job.resumeKey!);
       }
+      const { uploadId, key, token, partSize } = saved;
+      return { uploadId, key, partSize, ...(token ? { token } : {}) };
+    } catch (error) {
+      if (toUploadError(error).code === 'aborted') throw error;
+      // The upload is gone (completed, aborted, expired by a lifecycle rule): start afresh.
+      forgetSession(resumeStorage, resumeKey);
+      return undefined;
     }
-    if (!job.session) {
+  }
+
+  async function openSession(job: Job, signal: AbortSignal): Promise<NonNullable<Job['session']>> {
+    let session = await reopenSession(job, signal);
+    if (!session) {
+      const created = await control(
+        job,
+        'createMultipart',
+        (s) => backend.createMultipart(job.desc, { signal: s }),
+        signal,
+      );
+      session = {
+        ...created,
+        partSize: choosePartSize(job.desc.size, options.partSize ?? DEFAULT_PART_SIZE),
+      };
       const resumeStorage = resumeStore();
-      job.session = await control(job, 'createMultipart', (s) => backend.createMultipart(job.desc, { signal: s }), signal);
-      job.partSize = choosePartSize(job.desc.size, options.partSize ?? DEFAULT_PART_SIZE);
-      if (resumeStorage && job.resumeKey) {
-        saveSession(resumeStorage, job.resumeKey, { ...job.session, partSize: job.partSize, savedAt: now() });
-      }
+      if (resumeStorage && job.resumeKey)
+        saveSession(resumeStorage, job.resumeKey, { ...session, savedAt: now() });
     }
-    dispatch(job.id, { type: 'key', key: job.session.key });
+    job.session = session;
+    dispatch(job.id, { type: 'key', key: session.key });
+    return session;
   }
 
   /** Signs `part` and the next parts waiting, in one call; parts already being signed wait. */
-  async function partUrl(job: Job, part: PartSpec, queue: readonly PartSpec[], signal: AbortSignal) {
+  async function partUrl(
+    job: Job,
+    session: MultipartSession,
+    part: PartSpec,
+    queue: readonly PartSpec[],
+    signal: AbortSignal,
+  ) {
     for (;;) {
       const cached = job.urls.get(part.partNumber);
       if (cached && !expiring(cached)) return cached;
@@ -473,11 +511,12 @@ export function createUploadEngine<TResult = unknown>(
         const known = job.urls.get(next.partNumber);
         if (!job.signing.has(next.partNumber) && (!known || expiring(known))) numbers.push(next.partNumber);
       }
-      const session = job.session!;
+      const { uploadId, key, token } = session;
+      const ref = { uploadId, key, ...(token === undefined ? {} : { token }) };
       const batch = control(
         job,
         'signParts',
-        (s) => backend.signParts({ ...session, partNumbers: numbers }, { signal: s }),
+        (s) => backend.signParts({ ...ref, partNumbers: numbers }, { signal: s }),
         signal,
       ).then((signed) => {
         const signedAt = now();
@@ -486,7 +525,11 @@ export function createUploadEngine<TResult = unknown>(
       const settled = batch.finally(() => {
         for (const n of numbers) job.signing.delete(n);
       });
-      for (const n of numbers) job.signing.set(n, settled.catch(() => undefined));
+      for (const n of numbers)
+        job.signing.set(
+          n,
+          settled.catch(() => undefined),
+        );
       await settled;
       const url = job.urls.get(part.partNumber);
       if (!url) {
@@ -499,19 +542,28 @@ export function createUploadEngine<TResult = unknown>(
     }
   }
 
-  async function uploadPart(job: Job, part: PartSpec, queue: readonly PartSpec[], signal: AbortSignal): Promise<void> {
+  async function uploadPart(
+    job: Job,
+    session: MultipartSession,
+    part: PartSpec,
+    queue: readonly PartSpec[],
+    signal: AbortSignal,
+  ): Promise<void> {
     const body = job.file.slice(part.start, part.end);
     const random = options.random ? { random: options.random } : {};
     const etag = await withRetry(
       async () => {
-        const url = await partUrl(job, part, queue, signal);
+        const url = await partUrl(job, session, part, queue, signal);
         return scheduler.run(
           job.id,
           'data',
           async () => {
             // A part can wait in the queue; check again just before sending.
             if (expiring(url)) {
-              throw new UploadError('url-expired', `The URL for part ${part.partNumber} expired while queued.`);
+              throw new UploadError(
+                'url-expired',
+                `The URL for part ${part.partNumber} expired while queued.`,
+              );
             }
             const response = await put(job, url, body, signal, part.partNumber);
             if (!response.etag) throw missingEtagError(part.partNumber);
@@ -530,9 +582,9 @@ export function createUploadEngine<TResult = unknown>(
 
   async function runMultipart(job: Job, signal: AbortSignal): Promise<TResult> {
     dispatch(job.id, { type: 'sign' });
-    if (!job.session) await openSession(job, signal);
+    const session = job.session ?? (await openSession(job, signal));
     if (signal.aborted) throw abortedError();
-    const plan = planParts(job.desc.size, job.partSize!);
+    const plan = planParts(job.desc.size, session.partSize);
     job.doneBytes = plan.reduce((sum, p) => sum + (job.etags.has(p.partNumber) ? p.end - p.start : 0), 0);
     // This run's own queue: a run left behind by pause/resume must not touch the next one's.
     const queue = plan.filter((p) => !job.etags.has(p.partNumber));
@@ -546,15 +598,22 @@ export function createUploadEngine<TResult = unknown>(
     try {
       const worker = async () => {
         for (let part = queue.shift(); part; part = queue.shift()) {
-          await uploadPart(job, part, queue, parts.signal);
+          await uploadPart(job, session, part, queue, parts.signal);
         }
       };
       const workers = Array.from({ length: Math.min(partConcurrency(), queue.length) }, worker);
-      const results = await Promise.allSettled(workers.map((w) => w.catch((error: unknown) => {
-        stop();
-        throw error;
-      })));
-      const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected' && toUploadError(r.reason).code !== 'aborted');
+      const results = await Promise.allSettled(
+        workers.map((w) =>
+          w.catch((error: unknown) => {
+            stop();
+            throw error;
+          }),
+        ),
+      );
+      const failure = results.find(
+        (r): r is PromiseRejectedResult =>
+          r.status === 'rejected' && toUploadError(r.reason).code !== 'aborted',
+      );
       if (failure) throw failure.reason;
       if (signal.aborted) throw abortedError();
     } finally {
@@ -563,12 +622,16 @@ export function createUploadEngine<TResult = unknown>(
     }
 
     dispatch(job.id, { type: 'complete' });
-    const session = job.session!;
+    const { uploadId, key, token } = session;
     const uploaded = [...job.etags.values()].sort((a, b) => a.partNumber - b.partNumber);
     const result = await control(
       job,
       'completeMultipart',
-      (s) => backend.completeMultipart({ ...session, parts: uploaded, file: job.desc }, { signal: s }),
+      (s) =>
+        backend.completeMultipart(
+          { uploadId, key, ...(token === undefined ? {} : { token }), parts: uploaded, file: job.desc },
+          { signal: s },
+        ),
       signal,
     );
     const resumeStorage = resumeStore();
@@ -583,7 +646,8 @@ export function createUploadEngine<TResult = unknown>(
     const controller = new AbortController();
     job.controller = controller;
     job.meter = { bytes: bytesOf(job), time: now(), speed: 0 };
-    const run = job.mode === 'single' ? runSingle(job, controller.signal) : runMultipart(job, controller.signal);
+    const run =
+      job.mode === 'single' ? runSingle(job, controller.signal) : runMultipart(job, controller.signal);
     job.running = run.then(
       () => undefined,
       () => undefined,
@@ -617,13 +681,23 @@ export function createUploadEngine<TResult = unknown>(
   function abortStorage(job: Job): Promise<void> {
     const session = job.session;
     job.session = undefined;
+    const ref = session && {
+      uploadId: session.uploadId,
+      key: session.key,
+      ...(session.token === undefined ? {} : { token: session.token }),
+    };
     job.etags.clear();
     job.doneBytes = 0;
     const resumeStorage = resumeStore();
     if (resumeStorage && job.resumeKey) forgetSession(resumeStorage, job.resumeKey);
-    if (!session) return Promise.resolve();
+    if (!ref) return Promise.resolve();
     // A fresh signal: the job's own was aborted by the cancel that brought us here.
-    const cleanup = control(job, 'abortMultipart', (s) => backend.abortMultipart(session, { signal: s }), new AbortController().signal)
+    const cleanup = control(
+      job,
+      'abortMultipart',
+      (s) => backend.abortMultipart(ref, { signal: s }),
+      new AbortController().signal,
+    )
       .catch(() => {
         // Still failing after retries: the bucket's AbortIncompleteMultipartUpload lifecycle
         // rule is the backstop (docs/backend.md). Nothing the user can do here.
@@ -633,7 +707,8 @@ export function createUploadEngine<TResult = unknown>(
     return cleanup;
   }
 
-  const select = (id?: string) => (id === undefined ? [...jobs.values()] : [jobs.get(id)].filter((j): j is Job => !!j));
+  const select = (id?: string) =>
+    id === undefined ? [...jobs.values()] : [jobs.get(id)].filter((j): j is Job => !!j);
 
   function pickMode(size: number): UploadMode {
     if (mode !== 'auto') return mode;
@@ -642,9 +717,11 @@ export function createUploadEngine<TResult = unknown>(
 
   function add(files: Iterable<Blob> | ArrayLike<Blob>, addOptions: AddOptions = {}): string[] {
     const list = Array.from(files as ArrayLike<Blob>);
-    let count = store.getState().items.filter((item) => item.status !== 'canceled' && !item.error?.isValidation).length;
+    let count = store
+      .getState()
+      .items.filter((item) => item.status !== 'canceled' && !item.error?.isValidation).length;
     // Rejected files stay in the list, in the caller's order, with their error.
-    const created: UploadItem<TResult>[] = [];
+    const created: Array<{ item: UploadItem<TResult>; job: Job }> = [];
     for (const file of list) {
       const desc = describe(file, addOptions.metadata);
       const fileMode = pickMode(desc.size);
@@ -679,9 +756,8 @@ export function createUploadEngine<TResult = unknown>(
         error,
         metadata: addOptions.metadata,
       };
-      created.push(item);
       if (!error) count++;
-      jobs.set(id, {
+      const job: Job = {
         id,
         file,
         desc,
@@ -691,22 +767,24 @@ export function createUploadEngine<TResult = unknown>(
         suspended: false,
         presigned: undefined,
         session: undefined,
-        partSize: undefined,
-        resumeKey: fileMode === 'multipart' ? fileFingerprint(desc, options.resumeScope ?? 'default') : undefined,
+        resumeKey:
+          fileMode === 'multipart' ? fileFingerprint(desc, options.resumeScope ?? 'default') : undefined,
         urls: new Map(),
         signing: new Map(),
         etags: new Map(),
         doneBytes: 0,
         inflight: new Map(),
         meter: { bytes: 0, time: 0, speed: 0 },
-      });
+      };
+      jobs.set(id, job);
+      created.push({ item, job });
     }
-    store.setState({ items: [...store.getState().items, ...created] });
-    for (const item of created) {
+    store.setState({ items: [...store.getState().items, ...created.map((c) => c.item)] });
+    for (const { item, job } of created) {
       if (item.error) options.onError?.(item.error, item);
-      else if (options.autoStart !== false) launch(jobs.get(item.id)!);
+      else if (options.autoStart !== false) launch(job);
     }
-    return created.map((item) => item.id);
+    return created.map((c) => c.item.id);
   }
 
   function whenSettled(ids: readonly string[]): Promise<UploadItem<TResult>[]> {

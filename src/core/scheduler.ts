@@ -46,7 +46,8 @@ export function createScheduler(limit: number): Scheduler {
 
   function takeData(): Task | undefined {
     for (let i = 0; i < order.length; i++) {
-      const group = order.shift()!;
+      const group = order.shift();
+      if (group === undefined) break;
       const queue = dataQueues.get(group);
       const task = queue?.shift();
       if (queue && queue.length > 0) order.push(group);

@@ -6,14 +6,7 @@ import type { UploadError } from './errors';
  * see `uploadMachine.ts` for the full table.
  */
 export type UploadStatus =
-  | 'queued'
-  | 'signing'
-  | 'uploading'
-  | 'completing'
-  | 'done'
-  | 'paused'
-  | 'error'
-  | 'canceled';
+  'queued' | 'signing' | 'uploading' | 'completing' | 'done' | 'paused' | 'error' | 'canceled';
 
 /** How a file travels: one presigned PUT, or S3 multipart with parallel part PUTs. */
 export type UploadMode = 'single' | 'multipart';
@@ -137,8 +130,7 @@ export interface MultipartUploadBackend<TResult = unknown> {
 }
 
 /** A backend that can do both kinds of upload. */
-export type UploadBackend<TResult = unknown> = SingleUploadBackend<TResult> &
-  MultipartUploadBackend<TResult>;
+export type UploadBackend<TResult = unknown> = SingleUploadBackend<TResult> & MultipartUploadBackend<TResult>;
 
 /** One PUT of bytes to storage. */
 export interface TransportRequest extends PresignedRequest {

@@ -19,25 +19,24 @@ type ActionType = UploadAction['type'];
 
 // Which statuses each action may leave from, and where it goes. Anything not listed is illegal
 // and ignored: a late progress event after cancel, a double complete, a retry of a done file.
-const TRANSITIONS: Record<ActionType, { from: readonly UploadStatus[]; to: UploadStatus | null }> =
-  {
-    // uploading -> signing: a URL expired mid-upload and is being re-signed.
-    sign: { from: ['queued', 'uploading'], to: 'signing' },
-    start: { from: ['signing'], to: 'uploading' },
-    // null: the action updates data but keeps the status.
-    progress: { from: ['signing', 'uploading'], to: null },
-    key: { from: ['signing', 'uploading'], to: null },
-    complete: { from: ['uploading'], to: 'completing' },
-    succeed: { from: ['completing'], to: 'done' },
-    // completing is not pausable: the bytes are all there and the call is short.
-    pause: { from: ['queued', 'signing', 'uploading'], to: 'paused' },
-    resume: { from: ['paused'], to: 'queued' },
-    fail: { from: ['queued', 'signing', 'uploading', 'completing'], to: 'error' },
-    retry: { from: ['error'], to: 'queued' },
-    // completing is not cancelable either: the bytes are in storage, and interrupting the call
-    // would orphan the object without the server's check. It finishes or fails.
-    cancel: { from: ['queued', 'signing', 'uploading', 'paused', 'error'], to: 'canceled' },
-  };
+const TRANSITIONS: Record<ActionType, { from: readonly UploadStatus[]; to: UploadStatus | null }> = {
+  // uploading -> signing: a URL expired mid-upload and is being re-signed.
+  sign: { from: ['queued', 'uploading'], to: 'signing' },
+  start: { from: ['signing'], to: 'uploading' },
+  // null: the action updates data but keeps the status.
+  progress: { from: ['signing', 'uploading'], to: null },
+  key: { from: ['signing', 'uploading'], to: null },
+  complete: { from: ['uploading'], to: 'completing' },
+  succeed: { from: ['completing'], to: 'done' },
+  // completing is not pausable: the bytes are all there and the call is short.
+  pause: { from: ['queued', 'signing', 'uploading'], to: 'paused' },
+  resume: { from: ['paused'], to: 'queued' },
+  fail: { from: ['queued', 'signing', 'uploading', 'completing'], to: 'error' },
+  retry: { from: ['error'], to: 'queued' },
+  // completing is not cancelable either: the bytes are in storage, and interrupting the call
+  // would orphan the object without the server's check. It finishes or fails.
+  cancel: { from: ['queued', 'signing', 'uploading', 'paused', 'error'], to: 'canceled' },
+};
 
 /** True when `action` is legal from `status`. */
 export function canTransition(status: UploadStatus, type: ActionType): boolean {

@@ -26,7 +26,7 @@ export function parseAccept(accept: string | readonly string[] | undefined): str
 export function matchesAccept(name: string, type: string, tokens: readonly string[]): boolean {
   if (tokens.length === 0) return true;
   const lowerName = name.toLowerCase();
-  const lowerType = type.toLowerCase().split(';')[0]!.trim();
+  const lowerType = (type.toLowerCase().split(';')[0] ?? '').trim();
   return tokens.some((token) => {
     if (token.startsWith('.')) return lowerName.endsWith(token);
     if (token === '*' || token === '*/*') return true;

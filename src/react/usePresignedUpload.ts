@@ -3,7 +3,13 @@ import { useUploader, type UploadHookResult, type UseUploaderOptions } from './u
 /** Options of {@link usePresignedUpload}. */
 export type UsePresignedUploadOptions<TResult = unknown> = Omit<
   UseUploaderOptions<TResult>,
-  'mode' | 'multipartThreshold' | 'partSize' | 'signBatchSize' | 'resumeStorage' | 'resumeScope' | 'resumeMaxAgeMs'
+  | 'mode'
+  | 'multipartThreshold'
+  | 'partSize'
+  | 'signBatchSize'
+  | 'resumeStorage'
+  | 'resumeScope'
+  | 'resumeMaxAgeMs'
 >;
 
 /**

@@ -80,7 +80,9 @@ function toView<TResult>(state: UploaderState<TResult>, previous: View<TResult> 
  * pauses running uploads (a multipart upload can then resume after reload); remounting, as
  * StrictMode and `<Activity>` do, resumes them.
  */
-export function useUploader<TResult = unknown>(options: UseUploaderOptions<TResult>): UploadHookResult<TResult> {
+export function useUploader<TResult = unknown>(
+  options: UseUploaderOptions<TResult>,
+): UploadHookResult<TResult> {
   const contextClient = useContext(QueryClientContext);
   const clientRef = useRef<QueryClient | undefined>(undefined);
   clientRef.current = options.queryClient ?? contextClient;

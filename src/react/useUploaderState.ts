@@ -1,4 +1,4 @@
-import { useCallback, useRef, useSyncExternalStore } from 'react';
+import { useMemo, useRef, useSyncExternalStore } from 'react';
 import type { UploadEngine } from '../core/createUploadEngine';
 import type { UploaderState } from '../core/selectors';
 import type { UploadItem } from '../core/types';
@@ -16,23 +16,22 @@ export function useUploaderState<TResult, TSelected>(
   isEqual: (a: TSelected, b: TSelected) => boolean = Object.is,
 ): TSelected {
   const { store } = uploader;
-  const memo = useRef<{ state: UploaderState<TResult>; selected: TSelected } | undefined>(undefined);
-  // The latest selector and comparator, without re-subscribing when they are inline functions.
-  const latest = useRef({ selector, isEqual });
-  latest.current = { selector, isEqual };
-
-  const getSnapshot = useCallback((): TSelected => {
-    const state = store.getState();
-    const previous = memo.current;
-    if (previous && previous.state === state) return previous.selected;
-    const selected = latest.current.selector(state);
-    if (previous && latest.current.isEqual(previous.selected, selected)) {
-      memo.current = { state, selected: previous.selected };
-      return previous.selected;
-    }
-    memo.current = { state, selected };
-    return selected;
-  }, [store]);
+  // Kept across renders so an inline selector returning an equal value keeps its identity.
+  const memo = useRef<{ state: UploaderState<TResult>; selector: unknown; selected: TSelected } | undefined>(
+    undefined,
+  );
+  const getSnapshot = useMemo(
+    () => (): TSelected => {
+      const state = store.getState();
+      const previous = memo.current;
+      if (previous && previous.state === state && previous.selector === selector) return previous.selected;
+      const selected = selector(state);
+      const keep = previous !== undefined && isEqual(previous.selected, selected);
+      memo.current = { state, selector, selected: keep ? previous.selected : selected };
+      return memo.current.selected;
+    },
+    [store, selector, isEqual],
+  );
 
   return useSyncExternalStore(store.subscribe, getSnapshot, getSnapshot);
 }

@@ -39,7 +39,11 @@ describe('httpBackend', () => {
         });
       }),
     );
-    const backend = httpBackend({ baseUrl: `${BASE}/`, headers: { 'x-csrf': 'c' }, getHeaders: async () => ({ authorization: 'Bearer t' }) });
+    const backend = httpBackend({
+      baseUrl: `${BASE}/`,
+      headers: { 'x-csrf': 'c' },
+      getHeaders: async () => ({ authorization: 'Bearer t' }),
+    });
     const result = await backend.presign(file, ctx());
     expect(result).toEqual({
       url: 'https://s3.test/k?sig',
@@ -50,7 +54,11 @@ describe('httpBackend', () => {
       token: 'tok',
     });
     expect(seen?.body).toEqual({ file });
-    expect(seen?.headers).toMatchObject({ 'x-csrf': 'c', authorization: 'Bearer t', 'content-type': 'application/json' });
+    expect(seen?.headers).toMatchObject({
+      'x-csrf': 'c',
+      authorization: 'Bearer t',
+      'content-type': 'application/json',
+    });
   });
 
   it('speaks every multipart endpoint of docs/protocol.md', async () => {
@@ -64,7 +72,9 @@ describe('httpBackend', () => {
           case 'multipart/create':
             return HttpResponse.json({ uploadId: 'U', key: 'K', token: 'T' });
           case 'multipart/sign-parts':
-            return HttpResponse.json({ parts: [{ partNumber: 1, url: 'https://s3.test/1', expiresAt: 1e12 }] });
+            return HttpResponse.json({
+              parts: [{ partNumber: 1, url: 'https://s3.test/1', expiresAt: 1e12 }],
+            });
           case 'multipart/list-parts':
             return HttpResponse.json({ parts: [{ partNumber: 1, etag: '"e1"', size: 5 }] });
           case 'multipart/complete':
@@ -82,7 +92,10 @@ describe('httpBackend', () => {
     ]);
     expect(await backend.listParts(session, ctx())).toEqual([{ partNumber: 1, etag: '"e1"', size: 5 }]);
     const parts = [{ partNumber: 1, etag: '"e1"' }];
-    expect(await backend.completeMultipart({ ...session, parts, file }, ctx())).toEqual({ key: 'K', location: 'https://s3.test/K' });
+    expect(await backend.completeMultipart({ ...session, parts, file }, ctx())).toEqual({
+      key: 'K',
+      location: 'https://s3.test/K',
+    });
     await backend.abortMultipart(session, ctx());
     expect(calls).toEqual([
       ['multipart/create', { file }],
@@ -96,15 +109,25 @@ describe('httpBackend', () => {
   it('turns an error body into a backend-error with the server message, status and Retry-After', async () => {
     server.use(
       http.post(`${BASE}/presign`, () =>
-        HttpResponse.json({ error: { code: 'rate-limited', message: 'Slow down.' } }, { status: 429, headers: { 'Retry-After': '3' } }),
+        HttpResponse.json(
+          { error: { code: 'rate-limited', message: 'Slow down.' } },
+          { status: 429, headers: { 'Retry-After': '3' } },
+        ),
       ),
     );
     const error = await rejection(httpBackend({ baseUrl: BASE }).presign(file, ctx()));
-    expect(error).toMatchObject({ code: 'backend-error', status: 429, retryAfterMs: 3000, message: 'Slow down.' });
+    expect(error).toMatchObject({
+      code: 'backend-error',
+      status: 429,
+      retryAfterMs: 3000,
+      message: 'Slow down.',
+    });
   });
 
   it('explains a 5xx without a JSON body', async () => {
-    server.use(http.post(`${BASE}/presign`, () => new HttpResponse('<html>Bad gateway</html>', { status: 502 })));
+    server.use(
+      http.post(`${BASE}/presign`, () => new HttpResponse('<html>Bad gateway</html>', { status: 502 })),
+    );
     const error = await rejection(httpBackend({ baseUrl: BASE }).presign(file, ctx()));
     expect(error).toMatchObject({ code: 'backend-error', status: 502 });
     expect(error.message).toMatch(/HTTP 502; retrying/);
@@ -117,26 +140,34 @@ describe('httpBackend', () => {
     expect(missingUrl.message).toMatch(/"url".*docs\/protocol\.md/);
 
     server.use(http.post(`${BASE}/presign`, () => new HttpResponse('not json', { status: 200 })));
-    expect((await rejection(httpBackend({ baseUrl: BASE }).presign(file, ctx()))).code).toBe('invalid-response');
+    expect((await rejection(httpBackend({ baseUrl: BASE }).presign(file, ctx()))).code).toBe(
+      'invalid-response',
+    );
 
     server.use(http.post(`${BASE}/presign`, () => HttpResponse.json({ url: 'u', key: 'k', method: 'POST' })));
-    expect((await rejection(httpBackend({ baseUrl: BASE }).presign(file, ctx()))).message).toMatch(/only PUT/);
+    expect((await rejection(httpBackend({ baseUrl: BASE }).presign(file, ctx()))).message).toMatch(
+      /only PUT/,
+    );
   });
 
   it('times out a call that never answers', async () => {
-    server.use(http.post(`${BASE}/presign`, async () => {
-      await delay('infinite');
-      return HttpResponse.json({});
-    }));
+    server.use(
+      http.post(`${BASE}/presign`, async () => {
+        await delay('infinite');
+        return HttpResponse.json({});
+      }),
+    );
     const error = await rejection(httpBackend({ baseUrl: BASE, timeoutMs: 50 }).presign(file, ctx()));
     expect(error.code).toBe('timeout');
   });
 
   it('reports an aborted call as aborted, not as a failure', async () => {
-    server.use(http.post(`${BASE}/presign`, async () => {
-      await delay('infinite');
-      return HttpResponse.json({});
-    }));
+    server.use(
+      http.post(`${BASE}/presign`, async () => {
+        await delay('infinite');
+        return HttpResponse.json({});
+      }),
+    );
     const controller = new AbortController();
     const pending = httpBackend({ baseUrl: BASE }).presign(file, { signal: controller.signal });
     controller.abort();

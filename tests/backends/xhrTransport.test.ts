@@ -90,9 +90,11 @@ describe('xhrTransport against a loopback server', () => {
 
   it('maps an S3 "Request has expired" 403 to url-expired', async () => {
     routes.set('/expired', (_req, res) =>
-      res.writeHead(403, { 'content-type': 'application/xml' }).end(
-        '<?xml version="1.0"?><Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>',
-      ),
+      res
+        .writeHead(403, { 'content-type': 'application/xml' })
+        .end(
+          '<?xml version="1.0"?><Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>',
+        ),
     );
     const error = await rejection(put('/expired', patternedFile(10)).promise);
     expect(error.code).toBe('url-expired');
@@ -127,13 +129,15 @@ describe('xhrTransport against a loopback server', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const error = await rejection(xhrTransport({
-      url: `http://127.0.0.1:${port}/x`,
-      body: patternedFile(10),
-      signal: new AbortController().signal,
-      onProgress: () => undefined,
-      stallTimeoutMs: 5000,
-    }));
+    const error = await rejection(
+      xhrTransport({
+        url: `http://127.0.0.1:${port}/x`,
+        body: patternedFile(10),
+        signal: new AbortController().signal,
+        onProgress: () => undefined,
+        stallTimeoutMs: 5000,
+      }),
+    );
     expect(error.code).toBe('network');
   });
 });

@@ -4,7 +4,14 @@ import { UploadError } from '../../src/core/errors';
 import type { ResumeStorage } from '../../src/core/resumeStore';
 import { storageError } from '../../src/core/storageError';
 import type { UploadItem } from '../../src/core/types';
-import { blobSha256, createMemoryStorage, sha256, deferred, patternedFile, type StoredResult } from '../helpers/memoryStorage';
+import {
+  blobSha256,
+  createMemoryStorage,
+  sha256,
+  deferred,
+  patternedFile,
+  type StoredResult,
+} from '../helpers/memoryStorage';
 
 const MiB = 1024 * 1024;
 const fastRetry = { retries: 3, baseDelayMs: 1, maxDelayMs: 5 };
@@ -26,7 +33,11 @@ function setup(overrides: Partial<UploadEngineOptions<StoredResult>> = {}, stora
 }
 
 /** Resolves when the item reaches `status` (or fails the test after 2 s). */
-function waitForStatus(engine: { store: { getState(): { items: readonly UploadItem[] }; subscribe(l: () => void): () => void } }, id: string, status: string) {
+function waitForStatus(
+  engine: { store: { getState(): { items: readonly UploadItem[] }; subscribe(l: () => void): () => void } },
+  id: string,
+  status: string,
+) {
   return vi.waitFor(
     () => {
       const item = engine.store.getState().items.find((i) => i.id === id);
@@ -113,7 +124,9 @@ describe('multipart uploads', () => {
     const { storage, engine } = setup({ mode: 'multipart', partSize: 5 * MiB, signBatchSize: 2 });
     const file = patternedFile(6 * 5 * MiB);
     await engine.upload([file]);
-    const batches = storage.calls.filter((c) => c.startsWith('signParts:')).map((c) => c.slice(10).split(',').map(Number));
+    const batches = storage.calls
+      .filter((c) => c.startsWith('signParts:'))
+      .map((c) => c.slice(10).split(',').map(Number));
     expect(batches.every((b) => b.length <= 2)).toBe(true);
     expect(batches.flat().sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6]);
   });
@@ -195,7 +208,8 @@ describe('retry', () => {
     const file = patternedFile(12 * MiB);
     const [item] = await engine.upload([file]);
     expect(item?.status).toBe('done');
-    const count = (n: number) => storage.puts.filter((u) => u.includes(`partNumber=${n}&`) || u.endsWith(`partNumber=${n}`)).length;
+    const count = (n: number) =>
+      storage.puts.filter((u) => u.includes(`partNumber=${n}&`) || u.endsWith(`partNumber=${n}`)).length;
     expect([count(1), count(2), count(3)]).toEqual([1, 2, 1]);
     expect(sha256(storage.objects.get(item!.key!))).toBe(await blobSha256(file));
   });
@@ -217,7 +231,10 @@ describe('retry', () => {
 describe('expired URLs', () => {
   it('re-signs a single PUT URL that storage says expired, then succeeds', async () => {
     let clock = 1_000_000;
-    const { storage, engine } = setup({ mode: 'single', now: () => clock }, { urlTtlMs: 60_000, now: () => clock });
+    const { storage, engine } = setup(
+      { mode: 'single', now: () => clock },
+      { urlTtlMs: 60_000, now: () => clock },
+    );
     storage.intercept((_request, attempt) => {
       // The first PUT reaches storage after its URL expired (a clock jump, a sleeping laptop).
       if (attempt === 0) clock += 120_000;
@@ -231,11 +248,23 @@ describe('expired URLs', () => {
 
   it('re-signs only the expired part of a multipart upload', async () => {
     let clock = 1_000_000;
-    const { storage, engine } = setup({ mode: 'multipart', partSize: 5 * MiB, now: () => clock }, { urlTtlMs: 60_000, now: () => clock });
+    const { storage, engine } = setup(
+      { mode: 'multipart', partSize: 5 * MiB, now: () => clock },
+      { urlTtlMs: 60_000, now: () => clock },
+    );
     storage.intercept((request) => {
-      if (request.url.includes('partNumber=2') && storage.calls.filter((c) => c === 'signParts:2').length === 0) {
+      if (
+        request.url.includes('partNumber=2') &&
+        storage.calls.filter((c) => c === 'signParts:2').length === 0
+      ) {
         clock += 120_000;
-        return Promise.reject(storageError(403, '<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>', null));
+        return Promise.reject(
+          storageError(
+            403,
+            '<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>',
+            null,
+          ),
+        );
       }
       return undefined;
     });
@@ -248,7 +277,10 @@ describe('expired URLs', () => {
 
   it('re-signs before sending when a URL is about to expire', async () => {
     let clock = 1_000_000;
-    const { storage, engine } = setup({ mode: 'single', now: () => clock }, { urlTtlMs: 60_000, now: () => clock });
+    const { storage, engine } = setup(
+      { mode: 'single', now: () => clock },
+      { urlTtlMs: 60_000, now: () => clock },
+    );
     const gate = deferred();
     const first = engine.upload([patternedFile(10)]);
     // Hold the only data slot so the second file's URL, once signed, ages in the queue.
@@ -294,7 +326,9 @@ describe('pause, resume, cancel', () => {
     engine.resume(id);
     const [item] = await settled;
     expect(item?.status).toBe('done');
-    expect(storage.puts.filter((u) => u.includes('partNumber=1&') || u.endsWith('partNumber=1'))).toHaveLength(1);
+    expect(
+      storage.puts.filter((u) => u.includes('partNumber=1&') || u.endsWith('partNumber=1')),
+    ).toHaveLength(1);
     expect(storage.calls.filter((c) => c === 'createMultipart')).toHaveLength(1);
     expect(sha256(storage.objects.get(item!.key!))).toBe(await blobSha256(file));
   });
@@ -354,14 +388,24 @@ describe('resume after reload', () => {
     const resumeStorage = memoryResumeStorage();
     const storage = createMemoryStorage();
     const file = patternedFile(12 * MiB, 'big.iso');
-    const options = { mode: 'multipart', partSize: 5 * MiB, resumeStorage, transport: storage.transport, backend: storage.backend, retry: fastRetry, concurrency: 2 } as const;
+    const options = {
+      mode: 'multipart',
+      partSize: 5 * MiB,
+      resumeStorage,
+      transport: storage.transport,
+      backend: storage.backend,
+      retry: fastRetry,
+      concurrency: 2,
+    } as const;
 
     // First page: part 1 lands, part 2 hangs, then the page goes away.
     const first = createUploadEngine<StoredResult>(options);
     storage.intercept((request) =>
       request.url.includes('partNumber=1&') || request.url.endsWith('partNumber=1')
         ? undefined
-        : new Promise((_res, rej) => request.signal.addEventListener('abort', () => rej(new UploadError('aborted', 'x')))),
+        : new Promise((_res, rej) =>
+            request.signal.addEventListener('abort', () => rej(new UploadError('aborted', 'x'))),
+          ),
     );
     void first.upload([file]);
     await vi.waitFor(() => expect(first.store.getState().items[0]?.bytesUploaded).toBe(5 * MiB));
@@ -401,7 +445,13 @@ describe('resume after reload', () => {
 describe('validation', () => {
   it('keeps rejected files in the list with a typed error and uploads the rest', async () => {
     const onError = vi.fn();
-    const { storage, engine } = setup({ mode: 'single', maxFileSize: 1000, accept: 'image/*,.pdf', maxFiles: 3, onError });
+    const { storage, engine } = setup({
+      mode: 'single',
+      maxFileSize: 1000,
+      accept: 'image/*,.pdf',
+      maxFiles: 3,
+      onError,
+    });
     const items = await engine.upload([
       patternedFile(10, 'ok.png', 'image/png'),
       patternedFile(2000, 'huge.png', 'image/png'),
@@ -427,7 +477,12 @@ describe('validation', () => {
 
   it('refuses single PUTs over 5 GiB before any request', async () => {
     const { storage, engine } = setup({ mode: 'single' });
-    const huge = { size: 6 * 1024 * MiB, type: '', name: 'huge.bin', slice: () => new Blob() } as unknown as Blob;
+    const huge = {
+      size: 6 * 1024 * MiB,
+      type: '',
+      name: 'huge.bin',
+      slice: () => new Blob(),
+    } as unknown as Blob;
     const [item] = await engine.upload([huge]);
     expect(item?.error?.code).toBe('file-too-large');
     expect(storage.calls).toEqual([]);
@@ -439,18 +494,23 @@ describe('scheduling and progress', () => {
     const storage = createMemoryStorage();
     let running = 0;
     let peak = 0;
-    const track = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) => async (...args: A) => {
-      running++;
-      peak = Math.max(peak, running);
-      await new Promise((r) => setTimeout(r, 1));
-      try {
-        return await fn(...args);
-      } finally {
-        running--;
-      }
-    };
+    const track =
+      <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+      async (...args: A) => {
+        running++;
+        peak = Math.max(peak, running);
+        await new Promise((r) => setTimeout(r, 1));
+        try {
+          return await fn(...args);
+        } finally {
+          running--;
+        }
+      };
     const backend = Object.fromEntries(
-      Object.entries(storage.backend).map(([name, fn]) => [name, track(fn as (...a: unknown[]) => Promise<unknown>)]),
+      Object.entries(storage.backend).map(([name, fn]) => [
+        name,
+        track(fn as (...a: unknown[]) => Promise<unknown>),
+      ]),
     );
     const engine = createUploadEngine({
       mode: 'auto',
@@ -527,7 +587,11 @@ describe('scheduling and progress', () => {
 describe('construction', () => {
   it('explains which backend methods are missing', () => {
     expect(() =>
-      createUploadEngine({ mode: 'multipart', backend: { presign: vi.fn(), complete: vi.fn() }, transport: vi.fn() }),
+      createUploadEngine({
+        mode: 'multipart',
+        backend: { presign: vi.fn(), complete: vi.fn() },
+        transport: vi.fn(),
+      }),
     ).toThrow(/createMultipart, signParts, listParts, completeMultipart, abortMultipart/);
   });
 

@@ -177,10 +177,7 @@ describe('round-robin fairness', () => {
     }
 
     const rest = Array.from({ length: 44 }, (_, i) => `A${i + 7}`);
-    expect(h.started).toEqual([
-      'A1', 'A2', 'B1', 'A3', 'B2', 'A4', 'B3', 'A5', 'B4', 'A6', 'B5',
-      ...rest,
-    ]);
+    expect(h.started).toEqual(['A1', 'A2', 'B1', 'A3', 'B2', 'A4', 'B3', 'A5', 'B4', 'A6', 'B5', ...rest]);
     expect(h.started.indexOf('B5')).toBeLessThan(h.started.indexOf('A10'));
   });
 

@@ -69,10 +69,7 @@ describe('selectProgress', () => {
   });
 
   it('leaves validation-rejected items out of the totals', () => {
-    const items = [
-      item('done', 2000, { bytesUploaded: 2000 }),
-      item('error', 50_000, { error: tooLarge }),
-    ];
+    const items = [item('done', 2000, { bytesUploaded: 2000 }), item('error', 50_000, { error: tooLarge })];
     const progress = selectProgress(items);
     expect(progress.bytesTotal).toBe(2000);
     expect(progress.bytesUploaded).toBe(2000);

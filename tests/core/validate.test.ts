@@ -86,9 +86,7 @@ describe('accept', () => {
     expect(error).toBeInstanceOf(UploadError);
     expect(error?.code).toBe('file-type-not-allowed');
     expect(error?.isValidation).toBe(true);
-    expect(error?.message).toBe(
-      '"clip.mp4" (video/mp4) is not an accepted type. Accepted: image/*, .pdf.',
-    );
+    expect(error?.message).toBe('"clip.mp4" (video/mp4) is not an accepted type. Accepted: image/*, .pdf.');
   });
 
   it('says "unknown type" when the browser gave none', () => {
@@ -152,7 +150,9 @@ describe('size and count limits', () => {
   });
 
   it('returns undefined when no options are set', () => {
-    expect(validateFile(file('anything.exe', 'application/x-msdownload', 10 ** 12), {}, 10_000)).toBeUndefined();
+    expect(
+      validateFile(file('anything.exe', 'application/x-msdownload', 10 ** 12), {}, 10_000),
+    ).toBeUndefined();
     expect(validateFile(file('empty', '', 0), {}, 0)).toBeUndefined();
   });
 });

@@ -46,7 +46,11 @@ export function createMemoryStorage(options: { urlTtlMs?: number; now?: () => nu
     const url = new URL(request.url);
     const expires = Number(url.searchParams.get('expires'));
     if (expires && now() > expires) {
-      throw storageError(403, '<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>', null);
+      throw storageError(
+        403,
+        '<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>',
+        null,
+      );
     }
     const bytes = await bytesOf(request.body);
     request.onProgress(Math.floor(bytes.length / 2));
@@ -102,7 +106,11 @@ export function createMemoryStorage(options: { urlTtlMs?: number; now?: () => nu
       calls.push('listParts');
       const upload = uploads.get(uploadId);
       if (!upload) throw new UploadError('backend-error', 'NoSuchUpload', { status: 404 });
-      return [...upload.parts].map(([partNumber, part]) => ({ partNumber, etag: part.etag, size: part.bytes.length }));
+      return [...upload.parts].map(([partNumber, part]) => ({
+        partNumber,
+        etag: part.etag,
+        size: part.bytes.length,
+      }));
     },
     async completeMultipart({ uploadId, key, parts }) {
       calls.push('completeMultipart');

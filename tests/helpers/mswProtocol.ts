@@ -34,7 +34,11 @@ export function protocolHandlers() {
         }
         case 'complete': {
           const object = objects.get(body.key);
-          if (!object) return HttpResponse.json({ error: { code: 'not-found', message: 'No object was uploaded.' } }, { status: 404 });
+          if (!object)
+            return HttpResponse.json(
+              { error: { code: 'not-found', message: 'No object was uploaded.' } },
+              { status: 404 },
+            );
           return HttpResponse.json({ key: body.key, size: object.length });
         }
         case 'multipart/create': {
@@ -53,9 +57,17 @@ export function protocolHandlers() {
           });
         case 'multipart/list-parts': {
           const upload = uploads.get(body.uploadId);
-          if (!upload) return HttpResponse.json({ error: { code: 'not-found', message: 'No such upload' } }, { status: 404 });
+          if (!upload)
+            return HttpResponse.json(
+              { error: { code: 'not-found', message: 'No such upload' } },
+              { status: 404 },
+            );
           return HttpResponse.json({
-            parts: [...upload.parts].map(([partNumber, p]) => ({ partNumber, etag: p.etag, size: p.bytes.length })),
+            parts: [...upload.parts].map(([partNumber, p]) => ({
+              partNumber,
+              etag: p.etag,
+              size: p.bytes.length,
+            })),
           });
         }
         case 'multipart/complete': {

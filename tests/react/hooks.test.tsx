@@ -1,7 +1,7 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { setupServer } from 'msw/node';
-import { StrictMode, type ReactNode } from 'react';
+import { StrictMode } from 'react';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { UploadError } from '../../src/core/errors';
 import { itemFraction } from '../../src/core/selectors';
@@ -74,7 +74,10 @@ describe('usePresignedUpload', () => {
     );
     pick([patternedFile(10, 'a.txt', 'text/plain')]);
     await screen.findByText('a.txt: done 100%');
-    const keys = client.getMutationCache().getAll().map((m) => m.options.mutationKey);
+    const keys = client
+      .getMutationCache()
+      .getAll()
+      .map((m) => m.options.mutationKey);
     expect(keys).toEqual([
       ['upkit', 'presign'],
       ['upkit', 'complete'],
@@ -93,7 +96,9 @@ describe('usePresignedUpload', () => {
     server.use(...protocol.handlers);
     const first = vi.fn();
     const second = vi.fn();
-    const { rerender } = render(<Uploader hook={() => usePresignedUpload({ endpoint: API, onSuccess: first })} />);
+    const { rerender } = render(
+      <Uploader hook={() => usePresignedUpload({ endpoint: API, onSuccess: first })} />,
+    );
     rerender(<Uploader hook={() => usePresignedUpload({ endpoint: API, onSuccess: second })} />);
     pick([patternedFile(10)]);
     await waitFor(() => expect(second).toHaveBeenCalledTimes(1));
@@ -104,7 +109,10 @@ describe('usePresignedUpload', () => {
     const { http, HttpResponse } = await import('msw');
     server.use(
       http.post(`${API}/presign`, () =>
-        HttpResponse.json({ error: { code: 'quota', message: 'You have used your 10 GB quota.' } }, { status: 403 }),
+        HttpResponse.json(
+          { error: { code: 'quota', message: 'You have used your 10 GB quota.' } },
+          { status: 403 },
+        ),
       ),
     );
     const onError = vi.fn();
@@ -216,7 +224,13 @@ describe('rendering', () => {
     function List() {
       api = usePresignedUpload({ ...options, concurrency: 2 });
       const ids = useUploaderState(api.uploader, (s) => s.items.map((i) => i.id), shallowEqualArrays);
-      return <ul>{ids.map((id) => <Row key={id} id={id} />)}</ul>;
+      return (
+        <ul>
+          {ids.map((id) => (
+            <Row key={id} id={id} />
+          ))}
+        </ul>
+      );
     }
     render(<List />);
     act(() => void api.upload([patternedFile(1000, 'a'), patternedFile(1000, 'b')]));

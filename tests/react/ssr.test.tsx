@@ -16,7 +16,9 @@ describe('server rendering', () => {
         </p>
       );
     }
-    expect(renderToString(<Page />)).toBe('<p>idle<!-- -->/<!-- -->idle<!-- -->/<!-- -->0<!-- -->/<!-- -->0</p>');
+    expect(renderToString(<Page />)).toBe(
+      '<p>idle<!-- -->/<!-- -->idle<!-- -->/<!-- -->0<!-- -->/<!-- -->0</p>',
+    );
   });
 
   it('imports the package entry points without touching browser globals', async () => {
