@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 
@@ -19,6 +20,13 @@ const external = [
 
 export default defineConfig({
   plugins: [react()],
+  // Tests and examples import the package by its public names, as users do.
+  resolve: {
+    alias: [
+      { find: /^upkit$/, replacement: fileURLToPath(new URL('src/index.ts', import.meta.url)) },
+      { find: /^upkit\/react$/, replacement: fileURLToPath(new URL('src/react/index.ts', import.meta.url)) },
+    ],
+  },
   build: {
     target: 'es2022',
     outDir: 'dist',
@@ -28,7 +36,7 @@ export default defineConfig({
     lib: { entry: entries, formats: ['es'] },
     rolldownOptions: {
       external: (id) => external.some((name) => id === name || id.startsWith(`${name}/`)),
-      output: { entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+      output: { entryFileNames: '[name].js', chunkFileNames: 'chunks/upkit-[hash].js' },
     },
   },
   test: {

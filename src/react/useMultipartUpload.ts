@@ -1,7 +1,12 @@
-import { useUploader, type UploadHookResult, type UseUploaderOptions } from './useUploader';
+import {
+  useUploader,
+  type DistributiveOmit,
+  type UploadHookResult,
+  type UseUploaderOptions,
+} from './useUploader';
 
 /** Options of {@link useMultipartUpload}. */
-export type UseMultipartUploadOptions<TResult = unknown> = Omit<
+export type UseMultipartUploadOptions<TResult = unknown> = DistributiveOmit<
   UseUploaderOptions<TResult>,
   'mode' | 'multipartThreshold'
 >;

@@ -1,7 +1,12 @@
-import { useUploader, type UploadHookResult, type UseUploaderOptions } from './useUploader';
+import {
+  useUploader,
+  type DistributiveOmit,
+  type UploadHookResult,
+  type UseUploaderOptions,
+} from './useUploader';
 
 /** Options of {@link usePresignedUpload}. */
-export type UsePresignedUploadOptions<TResult = unknown> = Omit<
+export type UsePresignedUploadOptions<TResult = unknown> = DistributiveOmit<
   UseUploaderOptions<TResult>,
   | 'mode'
   | 'multipartThreshold'

@@ -1,7 +1,12 @@
-import { useUploader, type UploadHookResult, type UseUploaderOptions } from './useUploader';
+import {
+  useUploader,
+  type DistributiveOmit,
+  type UploadHookResult,
+  type UseUploaderOptions,
+} from './useUploader';
 
 /** Options of {@link useUpload}. */
-export type UseUploadOptions<TResult = unknown> = Omit<UseUploaderOptions<TResult>, 'mode'>;
+export type UseUploadOptions<TResult = unknown> = DistributiveOmit<UseUploaderOptions<TResult>, 'mode'>;
 
 /**
  * One PUT for small files, multipart for files of at least `multipartThreshold` bytes

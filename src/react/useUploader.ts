@@ -12,6 +12,9 @@ import {
 import type { UploadItem } from '../core/types';
 import { createMutationRunner } from './mutationRunner';
 
+/** `Omit` that keeps a union a union (plain `Omit` keeps only the keys every member shares). */
+export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
 /** Options of the upload hooks. */
 export type UseUploaderOptions<TResult = unknown> = UploaderOptions<TResult> & {
   /**

@@ -8,7 +8,7 @@ export const STORAGE = 'https://bucket.test';
  * MSW handlers that play both the app's backend (docs/protocol.md) and S3, keeping real bytes.
  * Test-only; the shipped `upkit/msw` handlers are a separate, configurable module.
  */
-export function protocolHandlers() {
+export function protocolHandlers(api: string = API) {
   const objects = new Map<string, Uint8Array>();
   const uploads = new Map<string, { key: string; parts: Map<number, { etag: string; bytes: Uint8Array }> }>();
   const requests: Array<{ path: string; body: unknown }> = [];
@@ -17,8 +17,8 @@ export function protocolHandlers() {
   const expiresAt = () => new Date(Date.now() + 15 * 60_000).toISOString();
 
   const handlers = [
-    http.post(`${API}/*`, async ({ request }) => {
-      const path = request.url.slice(API.length + 1);
+    http.post(`${api}/*`, async ({ request }) => {
+      const path = request.url.slice(api.length + 1);
       const body = (await request.json()) as Record<string, any>;
       requests.push({ path, body });
       switch (path) {

@@ -1,0 +1,1 @@
+export function measure(entry: string): Promise<{ minified: number; gzip: number }>;

@@ -1,0 +1,67 @@
+// @vitest-environment node
+import { execFileSync } from 'node:child_process';
+import { readFileSync, existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { publint } from 'publint';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { measure } from '../../scripts/measure-size.mjs';
+
+// Budgets in gzipped bytes of the minified entry, peers external, zustand included.
+// Raise them only on purpose, with the reason in the commit message.
+const BUDGET = { upkit: 12_000, 'upkit/react': 13_000 };
+
+const root = join(import.meta.dirname, '../..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  exports: Record<string, { types: string; import: string } | string>;
+  dependencies: Record<string, string>;
+  peerDependencies: Record<string, string>;
+};
+
+beforeAll(() => {
+  execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'pipe' });
+}, 120_000);
+
+describe('the built package', () => {
+  it('has a module and type declarations for every export', () => {
+    for (const [subpath, target] of Object.entries(pkg.exports)) {
+      if (typeof target === 'string') continue;
+      expect(existsSync(join(root, target.import)), `${subpath} import`).toBe(true);
+      expect(existsSync(join(root, target.types)), `${subpath} types`).toBe(true);
+    }
+  });
+
+  it('loads in Node, and the core entry pulls in no React', async () => {
+    const core = (await import(join(root, 'dist/index.js'))) as Record<string, unknown>;
+    expect(typeof core.createUploader).toBe('function');
+    expect(typeof core.UploadError).toBe('function');
+    const coreFiles = [
+      'dist/index.js',
+      ...readdirSync(join(root, 'dist/chunks')).map((f) => `dist/chunks/${f}`),
+    ]
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => readFileSync(join(root, f), 'utf8'));
+    for (const code of coreFiles) expect(code).not.toMatch(/from ["']react["']/);
+    const react = readFileSync(join(root, 'dist/react.js'), 'utf8');
+    expect(react).toMatch(/from ["']react["']/);
+  });
+
+  it('passes publint with no errors or warnings', async () => {
+    const { messages } = await publint({ pkgDir: root, strict: true, level: 'warning' });
+    expect(messages).toEqual([]);
+  });
+
+  it('stays within its size budget', async () => {
+    const sizes = {
+      upkit: await measure(join(root, 'dist/index.js')),
+      'upkit/react': await measure(join(root, 'dist/react.js')),
+    };
+    for (const [entry, limit] of Object.entries(BUDGET)) {
+      expect(sizes[entry as keyof typeof sizes].gzip, `${entry} gzip bytes`).toBeLessThanOrEqual(limit);
+    }
+  });
+
+  it('depends at runtime on zustand only, and peer-depends on React and TanStack Query', () => {
+    expect(Object.keys(pkg.dependencies)).toEqual(['zustand']);
+    expect(Object.keys(pkg.peerDependencies).sort()).toEqual(['@tanstack/react-query', 'react', 'react-dom']);
+  });
+});
