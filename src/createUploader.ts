@@ -5,9 +5,16 @@ import type { MultipartUploadBackend, SingleUploadBackend } from './core/types';
 
 /** Where control calls go: a URL speaking `docs/protocol.md`, or your own backend object. */
 export type BackendSource<TResult> =
-  | ({ endpoint: string; backend?: never } & Omit<HttpBackendOptions, 'baseUrl'>)
+  | ({
+      /** Base URL of the endpoints in `docs/protocol.md`, e.g. `/api/upload`. */
+      endpoint: string;
+      /** Not with `endpoint`. */
+      backend?: never;
+    } & Omit<HttpBackendOptions, 'baseUrl'>)
   | {
+      /** Not with `backend`. */
       endpoint?: never;
+      /** Your own implementation of the backend calls, instead of `endpoint`. */
       backend: Partial<SingleUploadBackend<TResult> & MultipartUploadBackend<TResult>>;
     };
 

@@ -12,7 +12,7 @@ export const S3_LIMITS = {
   maxObjectSize: 5 * 1024 * 1024 * MiB,
 } as const;
 
-/** @default 8 MiB: few enough requests to be fast, small enough that a retry is cheap. */
+/** Preferred part size, 8 MiB: few enough requests to be fast, small enough that a retry is cheap. */
 export const DEFAULT_PART_SIZE = 8 * MiB;
 
 /** One part of a multipart upload: bytes `[start, end)` of the file. */

@@ -38,6 +38,7 @@ const MiB = 1024 * 1024;
  */
 export type ControlRunner = <T>(name: ControlCallName, call: () => Promise<T>) => Promise<T>;
 
+/** The control-plane calls, by name; TanStack Query mutation keys are `['upkit', name]`. */
 export type ControlCallName =
   | 'presign'
   | 'complete'
@@ -57,7 +58,9 @@ export interface UploadEngineCallbacks<TResult> extends ValidationOptions {
 
 /** Everything the engine needs. `createUploader()` fills in the browser defaults. */
 export interface UploadEngineOptions<TResult = unknown> extends UploadEngineCallbacks<TResult> {
+  /** The app's side: single needs `presign` and `complete`; multipart the five multipart calls. */
   backend: Partial<SingleUploadBackend<TResult> & MultipartUploadBackend<TResult>>;
+  /** Moves the bytes; `xhrTransport` in browsers. */
   transport: Transport;
   /**
    * `single`: one PUT per file. `multipart`: S3 multipart for every file. `auto`: multipart for

@@ -24,6 +24,7 @@ export type AggregateStatus = 'idle' | 'uploading' | 'paused' | 'error' | 'done'
 const counts = (item: UploadItem) =>
   item.status !== 'canceled' && !(item.status === 'error' && item.error?.isValidation);
 
+/** Sums bytes and speed over the files that are or will be uploaded (not canceled or rejected). */
 export function selectProgress(items: readonly UploadItem[]): AggregateProgress {
   let bytesUploaded = 0;
   let bytesTotal = 0;
