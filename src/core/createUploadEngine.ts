@@ -1,29 +1,19 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { onAbort } from './abort';
-import { choosePartSize, DEFAULT_PART_SIZE, planParts, type PartSpec } from './chunkPlan';
-import { abortedError, toUploadError, UploadError } from './errors';
-import {
-  defaultResumeStorage,
-  fileFingerprint,
-  forgetSession,
-  loadSession,
-  saveSession,
-  type ResumeStorage,
-} from './resumeStore';
+import { choosePartSize, DEFAULT_PART_SIZE } from './chunkPlan';
+import { settleOnAbort, type EngineContext } from './engineContext';
+import { toUploadError, UploadError } from './errors';
+import { bytesOf, createJob, describeFile, sessionRef, type Job } from './job';
+import { runMultipart } from './multipartUpload';
+import { defaultResumeStorage, fileFingerprint, forgetSession, type ResumeStorage } from './resumeStore';
 import { DEFAULT_RETRY, withRetry, type RetryOptions } from './retry';
 import { createScheduler, type Lane } from './scheduler';
 import type { UploaderState } from './selectors';
-import { missingEtagError } from './storageError';
+import { runSingle } from './singleUpload';
 import type {
-  FileDescriptor,
-  MultipartSession,
   MultipartUploadBackend,
   PresignedRequest,
-  PresignResult,
-  SignedPart,
   SingleUploadBackend,
   Transport,
-  UploadedPart,
   UploadItem,
   UploadMode,
 } from './types';
@@ -165,52 +155,8 @@ export interface UploadEngine<TResult = unknown> {
   setOptions(options: Partial<UploadEngineCallbacks<TResult>> & { concurrency?: number }): void;
 }
 
-interface Job {
-  readonly id: string;
-  readonly file: Blob;
-  readonly desc: FileDescriptor;
-  readonly mode: UploadMode;
-  controller: AbortController | undefined;
-  /** Settles when the current run has stopped touching this job. */
-  running: Promise<void>;
-  suspended: boolean;
-  presigned: (PresignResult & { signedAt: number }) | undefined;
-  /** The open multipart upload and the part size it was planned with. */
-  session: (MultipartSession & { partSize: number }) | undefined;
-  resumeKey: string | undefined;
-  urls: Map<number, SignedPart & { signedAt: number }>;
-  signing: Map<number, Promise<void>>;
-  etags: Map<number, UploadedPart>;
-  doneBytes: number;
-  /** Bytes sent by requests in flight, by part number (0 for a single PUT). */
-  inflight: Map<number, number>;
-  meter: { bytes: number; time: number; speed: number };
-}
-
-/**
- * Rejects as soon as `signal` aborts, even if `promise` never settles (a custom transport that
- * ignores its signal must not keep cancel waiting).
- */
-function settleOnAbort<T>(signal: AbortSignal, promise: Promise<T>): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const unlink = onAbort(signal, () => reject(abortedError()));
-    promise.then(resolve, reject).finally(unlink);
-  });
-}
-
 let nextId = 0;
 const newId = () => `upk_${(++nextId).toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-
-function describe(file: Blob, metadata: Record<string, string> | undefined): FileDescriptor {
-  const named = file as Partial<File>;
-  return {
-    name: typeof named.name === 'string' && named.name ? named.name : 'blob',
-    size: file.size,
-    type: file.type,
-    ...(typeof named.lastModified === 'number' ? { lastModified: named.lastModified } : {}),
-    ...(metadata ? { metadata } : {}),
-  };
-}
 
 function defaultScheduleFrame(flush: () => void): () => void {
   if (typeof requestAnimationFrame === 'function') {
@@ -298,12 +244,6 @@ export function createUploadEngine<TResult = unknown>(
 
   // ---- progress, published at most once per frame ---------------------------------------------
 
-  function bytesOf(job: Job): number {
-    let bytes = job.doneBytes;
-    for (const loaded of job.inflight.values()) bytes += loaded;
-    return Math.min(bytes, job.desc.size);
-  }
-
   function markProgress(job: Job): void {
     dirty.add(job.id);
     cancelFrame ??= scheduleFrame(flushProgress);
@@ -356,14 +296,6 @@ export function createUploadEngine<TResult = unknown>(
     );
   }
 
-  /** True when a URL will have expired by the time a request reaches storage. */
-  function expiring(request: PresignedRequest & { signedAt: number }): boolean {
-    if (request.expiresAt === undefined) return false;
-    const lifetime = request.expiresAt - request.signedAt;
-    const margin = Math.min(30_000, Math.max(0, lifetime) / 4);
-    return request.expiresAt - now() <= margin;
-  }
-
   async function put(job: Job, request: PresignedRequest, body: Blob, signal: AbortSignal, slot: number) {
     // Captured now: pause swaps in a fresh map, and this request's late events must not leak into it.
     const inflight = job.inflight;
@@ -390,257 +322,23 @@ export function createUploadEngine<TResult = unknown>(
     }
   }
 
-  // ---- single upload -------------------------------------------------------------------------
-
-  async function runSingle(job: Job, signal: AbortSignal): Promise<TResult> {
-    const random = options.random ? { random: options.random } : {};
-    const { etag, presigned } = await withRetry(
-      () =>
-        scheduler.run(
-          job.id,
-          'data',
-          async () => {
-            dispatch(job.id, { type: 'sign' });
-            let presigned = job.presigned;
-            if (!presigned || expiring(presigned)) {
-              const fresh = await runControl('presign', () => backend.presign(job.desc, { signal }));
-              presigned = job.presigned = { ...fresh, signedAt: now() };
-              dispatch(job.id, { type: 'key', key: fresh.key });
-            }
-            dispatch(job.id, { type: 'start' });
-            const { headers = {} } = presigned;
-            const contentType = Object.entries(headers).find(
-              ([name]) => name.toLowerCase() === 'content-type',
-            )?.[1];
-            // slice() with a type keeps the file on disk and makes XHR send the signed type.
-            const body = job.file.slice(0, job.file.size, contentType ?? job.file.type);
-            const response = await put(job, presigned, body, signal, 0);
-            return { etag: response.etag, presigned };
-          },
-          signal,
-        ),
-      { retry, signal, onResign: () => (job.presigned = undefined), ...random },
-    );
-    job.doneBytes = job.desc.size;
-    dispatch(job.id, { type: 'complete' });
-    const { key, token } = presigned;
-    return control(
-      job,
-      'complete',
-      (s) =>
-        backend.complete(
-          {
-            key,
-            file: job.desc,
-            ...(token === undefined ? {} : { token }),
-            ...(etag === undefined ? {} : { etag }),
-          },
-          { signal: s },
-        ),
-      signal,
-    );
-  }
-
-  // ---- multipart upload ----------------------------------------------------------------------
-
-  /** Reopens the upload remembered for this file, with the parts storage already holds. */
-  async function reopenSession(job: Job, signal: AbortSignal): Promise<Job['session']> {
-    const resumeStorage = resumeStore();
-    const resumeKey = job.resumeKey;
-    if (!resumeStorage || !resumeKey) return undefined;
-    const saved = loadSession(resumeStorage, resumeKey, resumeMaxAge, now());
-    if (!saved) return undefined;
-    try {
-      const listed = await control(job, 'listParts', (s) => backend.listParts(saved, { signal: s }), signal);
-      const plan = planParts(job.desc.size, saved.partSize);
-      for (const part of listed) {
-        const spec = plan[part.partNumber - 1];
-        // Only trust parts whose size matches the plan; anything else is uploaded again.
-        if (spec && (part.size === undefined || part.size === spec.end - spec.start)) {
-          job.etags.set(part.partNumber, part);
-        }
-      }
-      const { uploadId, key, token, partSize } = saved;
-      return { uploadId, key, partSize, ...(token ? { token } : {}) };
-    } catch (error) {
-      if (toUploadError(error).code === 'aborted') throw error;
-      // The upload is gone (completed, aborted, expired by a lifecycle rule): start afresh.
-      forgetSession(resumeStorage, resumeKey);
-      return undefined;
-    }
-  }
-
-  async function openSession(job: Job, signal: AbortSignal): Promise<NonNullable<Job['session']>> {
-    let session = await reopenSession(job, signal);
-    if (!session) {
-      const created = await control(
-        job,
-        'createMultipart',
-        (s) => backend.createMultipart(job.desc, { signal: s }),
-        signal,
-      );
-      session = {
-        ...created,
-        partSize: choosePartSize(job.desc.size, options.partSize ?? DEFAULT_PART_SIZE),
-      };
-      const resumeStorage = resumeStore();
-      if (resumeStorage && job.resumeKey)
-        saveSession(resumeStorage, job.resumeKey, { ...session, savedAt: now() });
-    }
-    job.session = session;
-    dispatch(job.id, { type: 'key', key: session.key });
-    return session;
-  }
-
-  /** Signs `part` and the next parts waiting, in one call; parts already being signed wait. */
-  async function partUrl(
-    job: Job,
-    session: MultipartSession,
-    part: PartSpec,
-    queue: readonly PartSpec[],
-    signal: AbortSignal,
-  ) {
-    for (;;) {
-      const cached = job.urls.get(part.partNumber);
-      if (cached && !expiring(cached)) return cached;
-      const pending = job.signing.get(part.partNumber);
-      if (pending) {
-        await pending;
-        if (job.urls.has(part.partNumber)) continue;
-      }
-      const numbers = [part.partNumber];
-      for (const next of queue) {
-        if (numbers.length >= signBatchSize) break;
-        const known = job.urls.get(next.partNumber);
-        if (!job.signing.has(next.partNumber) && (!known || expiring(known))) numbers.push(next.partNumber);
-      }
-      const { uploadId, key, token } = session;
-      const ref = { uploadId, key, ...(token === undefined ? {} : { token }) };
-      const batch = control(
-        job,
-        'signParts',
-        (s) => backend.signParts({ ...ref, partNumbers: numbers }, { signal: s }),
-        signal,
-      ).then((signed) => {
-        const signedAt = now();
-        for (const url of signed) job.urls.set(url.partNumber, { ...url, signedAt });
-      });
-      const settled = batch.finally(() => {
-        for (const n of numbers) job.signing.delete(n);
-      });
-      for (const n of numbers)
-        job.signing.set(
-          n,
-          settled.catch(() => undefined),
-        );
-      await settled;
-      const url = job.urls.get(part.partNumber);
-      if (!url) {
-        throw new UploadError(
-          'invalid-response',
-          `The backend's signParts answer has no URL for part ${part.partNumber}. It must return one entry per requested part number.`,
-        );
-      }
-      return url;
-    }
-  }
-
-  async function uploadPart(
-    job: Job,
-    session: MultipartSession,
-    part: PartSpec,
-    queue: readonly PartSpec[],
-    signal: AbortSignal,
-  ): Promise<void> {
-    const body = job.file.slice(part.start, part.end);
-    const random = options.random ? { random: options.random } : {};
-    const etag = await withRetry(
-      async () => {
-        const url = await partUrl(job, session, part, queue, signal);
-        return scheduler.run(
-          job.id,
-          'data',
-          async () => {
-            // A part can wait in the queue; check again just before sending.
-            if (expiring(url)) {
-              throw new UploadError(
-                'url-expired',
-                `The URL for part ${part.partNumber} expired while queued.`,
-              );
-            }
-            const response = await put(job, url, body, signal, part.partNumber);
-            if (!response.etag) throw missingEtagError(part.partNumber);
-            return response.etag;
-          },
-          signal,
-        );
-      },
-      { retry, signal, onResign: () => job.urls.delete(part.partNumber), ...random },
-    );
-    job.urls.delete(part.partNumber);
-    job.etags.set(part.partNumber, { partNumber: part.partNumber, etag, size: body.size });
-    job.doneBytes += body.size;
-    markProgress(job);
-  }
-
-  async function runMultipart(job: Job, signal: AbortSignal): Promise<TResult> {
-    dispatch(job.id, { type: 'sign' });
-    const session = job.session ?? (await openSession(job, signal));
-    if (signal.aborted) throw abortedError();
-    const plan = planParts(job.desc.size, session.partSize);
-    job.doneBytes = plan.reduce((sum, p) => sum + (job.etags.has(p.partNumber) ? p.end - p.start : 0), 0);
-    // This run's own queue: a run left behind by pause/resume must not touch the next one's.
-    const queue = plan.filter((p) => !job.etags.has(p.partNumber));
-    dispatch(job.id, { type: 'start' });
-    markProgress(job);
-
-    // One failed part stops its siblings at once instead of letting them run to the end.
-    const parts = new AbortController();
-    const stop = () => parts.abort();
-    const unlink = onAbort(signal, stop);
-    try {
-      const worker = async () => {
-        for (let part = queue.shift(); part; part = queue.shift()) {
-          await uploadPart(job, session, part, queue, parts.signal);
-        }
-      };
-      const workers = Array.from({ length: Math.min(partConcurrency(), queue.length) }, worker);
-      const results = await Promise.allSettled(
-        workers.map((w) =>
-          w.catch((error: unknown) => {
-            stop();
-            throw error;
-          }),
-        ),
-      );
-      const failure = results.find(
-        (r): r is PromiseRejectedResult =>
-          r.status === 'rejected' && toUploadError(r.reason).code !== 'aborted',
-      );
-      if (failure) throw failure.reason;
-      if (signal.aborted) throw abortedError();
-    } finally {
-      unlink();
-      queue.length = 0;
-    }
-
-    dispatch(job.id, { type: 'complete' });
-    const { uploadId, key, token } = session;
-    const uploaded = [...job.etags.values()].sort((a, b) => a.partNumber - b.partNumber);
-    const result = await control(
-      job,
-      'completeMultipart',
-      (s) =>
-        backend.completeMultipart(
-          { uploadId, key, ...(token === undefined ? {} : { token }), parts: uploaded, file: job.desc },
-          { signal: s },
-        ),
-      signal,
-    );
-    const resumeStorage = resumeStore();
-    if (resumeStorage && job.resumeKey) forgetSession(resumeStorage, job.resumeKey);
-    return result;
-  }
+  const context: EngineContext<TResult> = {
+    backend,
+    scheduler,
+    retry,
+    random: options.random ? { random: options.random } : {},
+    signBatchSize,
+    now,
+    partSize: () => options.partSize ?? DEFAULT_PART_SIZE,
+    partConcurrency,
+    resumeStore,
+    resumeMaxAgeMs: resumeMaxAge,
+    dispatch,
+    markProgress,
+    control,
+    runControl,
+    put,
+  };
 
   // ---- lifecycle -----------------------------------------------------------------------------
 
@@ -650,7 +348,9 @@ export function createUploadEngine<TResult = unknown>(
     job.controller = controller;
     job.meter = { bytes: bytesOf(job), time: now(), speed: 0 };
     const run =
-      job.mode === 'single' ? runSingle(job, controller.signal) : runMultipart(job, controller.signal);
+      job.mode === 'single'
+        ? runSingle(context, job, controller.signal)
+        : runMultipart(context, job, controller.signal);
     job.running = run.then(
       () => undefined,
       () => undefined,
@@ -684,11 +384,7 @@ export function createUploadEngine<TResult = unknown>(
   function abortStorage(job: Job): Promise<void> {
     const session = job.session;
     job.session = undefined;
-    const ref = session && {
-      uploadId: session.uploadId,
-      key: session.key,
-      ...(session.token === undefined ? {} : { token: session.token }),
-    };
+    const ref = session && sessionRef(session);
     job.etags.clear();
     job.doneBytes = 0;
     const resumeStorage = resumeStore();
@@ -726,7 +422,7 @@ export function createUploadEngine<TResult = unknown>(
     // Rejected files stay in the list, in the caller's order, with their error.
     const created: Array<{ item: UploadItem<TResult>; job: Job }> = [];
     for (const file of list) {
-      const desc = describe(file, addOptions.metadata);
+      const desc = describeFile(file, addOptions.metadata);
       const fileMode = pickMode(desc.size);
       let error = validateFile(desc, options, count);
       if (!error && fileMode === 'multipart') {
@@ -760,25 +456,9 @@ export function createUploadEngine<TResult = unknown>(
         metadata: addOptions.metadata,
       };
       if (!error) count++;
-      const job: Job = {
-        id,
-        file,
-        desc,
-        mode: fileMode,
-        controller: undefined,
-        running: Promise.resolve(),
-        suspended: false,
-        presigned: undefined,
-        session: undefined,
-        resumeKey:
-          fileMode === 'multipart' ? fileFingerprint(desc, options.resumeScope ?? 'default') : undefined,
-        urls: new Map(),
-        signing: new Map(),
-        etags: new Map(),
-        doneBytes: 0,
-        inflight: new Map(),
-        meter: { bytes: 0, time: 0, speed: 0 },
-      };
+      const resumeKey =
+        fileMode === 'multipart' ? fileFingerprint(desc, options.resumeScope ?? 'default') : undefined;
+      const job = createJob(id, file, desc, fileMode, resumeKey);
       jobs.set(id, job);
       created.push({ item, job });
     }

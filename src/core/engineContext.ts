@@ -1,0 +1,69 @@
+import { onAbort } from './abort';
+import type { ControlCallName } from './createUploadEngine';
+import { abortedError } from './errors';
+import type { Job } from './job';
+import type { ResolvedRetryOptions } from './retry';
+import type { ResumeStorage } from './resumeStore';
+import type { Scheduler } from './scheduler';
+import type {
+  MultipartUploadBackend,
+  PresignedRequest,
+  SingleUploadBackend,
+  TransportResponse,
+} from './types';
+import type { UploadAction } from './uploadMachine';
+
+/** What the single and multipart runners need from the engine that owns them. */
+export interface EngineContext<TResult> {
+  readonly backend: SingleUploadBackend<TResult> & MultipartUploadBackend<TResult>;
+  readonly scheduler: Scheduler;
+  readonly retry: ResolvedRetryOptions;
+  readonly random: { random?: () => number };
+  readonly signBatchSize: number;
+  now(): number;
+  partSize(): number;
+  partConcurrency(): number;
+  resumeStore(): ResumeStorage | undefined;
+  readonly resumeMaxAgeMs: number;
+  dispatch(id: string, action: UploadAction<TResult>): boolean;
+  markProgress(job: Job): void;
+  /** A control call, retried, in the scheduler's control lane, through the control runner. */
+  control<T>(
+    job: Job,
+    name: ControlCallName,
+    call: (signal: AbortSignal) => Promise<T>,
+    signal: AbortSignal,
+  ): Promise<T>;
+  /** A control call made from inside a slot the caller already holds (no retry, no scheduling). */
+  runControl<T>(name: ControlCallName, call: () => Promise<T>): Promise<T>;
+  /** PUTs a body, recording its progress in the job under `slot`. */
+  put(
+    job: Job,
+    request: PresignedRequest,
+    body: Blob,
+    signal: AbortSignal,
+    slot: number,
+  ): Promise<TransportResponse>;
+}
+
+/**
+ * True when a URL will have expired by the time a request reaches storage: within a quarter of
+ * its lifetime, and at most 30 s, of its expiry.
+ */
+export function isExpiring(request: PresignedRequest & { signedAt: number }, now: number): boolean {
+  if (request.expiresAt === undefined) return false;
+  const lifetime = request.expiresAt - request.signedAt;
+  const margin = Math.min(30_000, Math.max(0, lifetime) / 4);
+  return request.expiresAt - now <= margin;
+}
+
+/**
+ * Rejects as soon as `signal` aborts, even if `promise` never settles (a custom transport that
+ * ignores its signal must not keep cancel waiting).
+ */
+export function settleOnAbort<T>(signal: AbortSignal, promise: Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const unlink = onAbort(signal, () => reject(abortedError()));
+    promise.then(resolve, reject).finally(unlink);
+  });
+}

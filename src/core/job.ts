@@ -1,0 +1,86 @@
+import type {
+  FileDescriptor,
+  MultipartSession,
+  PresignResult,
+  SignedPart,
+  UploadedPart,
+  UploadMode,
+} from './types';
+
+/** The engine's private, mutable record of one file: what the store's immutable item does not show. */
+export interface Job {
+  readonly id: string;
+  readonly file: Blob;
+  readonly desc: FileDescriptor;
+  readonly mode: UploadMode;
+  controller: AbortController | undefined;
+  /** Settles when the current run has stopped touching this job. */
+  running: Promise<void>;
+  suspended: boolean;
+  presigned: (PresignResult & { signedAt: number }) | undefined;
+  /** The open multipart upload and the part size it was planned with. */
+  session: (MultipartSession & { partSize: number }) | undefined;
+  resumeKey: string | undefined;
+  urls: Map<number, SignedPart & { signedAt: number }>;
+  signing: Map<number, Promise<void>>;
+  etags: Map<number, UploadedPart>;
+  doneBytes: number;
+  /** Bytes sent by requests in flight, by part number (0 for a single PUT). */
+  inflight: Map<number, number>;
+  meter: { bytes: number; time: number; speed: number };
+}
+
+/** The open multipart upload of a job, with the part size its plan was made with. */
+export type OpenSession = NonNullable<Job['session']>;
+
+/** A session without engine-private fields, as sent to the backend. */
+export function sessionRef(session: MultipartSession): MultipartSession {
+  const { uploadId, key, token } = session;
+  return { uploadId, key, ...(token === undefined ? {} : { token }) };
+}
+
+/** Bytes acknowledged plus bytes in flight, capped at the file size. */
+export function bytesOf(job: Job): number {
+  let bytes = job.doneBytes;
+  for (const loaded of job.inflight.values()) bytes += loaded;
+  return Math.min(bytes, job.desc.size);
+}
+
+/** What the backend is told about a file. */
+export function describeFile(file: Blob, metadata: Record<string, string> | undefined): FileDescriptor {
+  const named = file as Partial<File>;
+  return {
+    name: typeof named.name === 'string' && named.name ? named.name : 'blob',
+    size: file.size,
+    type: file.type,
+    ...(typeof named.lastModified === 'number' ? { lastModified: named.lastModified } : {}),
+    ...(metadata ? { metadata } : {}),
+  };
+}
+
+export function createJob(
+  id: string,
+  file: Blob,
+  desc: FileDescriptor,
+  mode: UploadMode,
+  resumeKey: string | undefined,
+): Job {
+  return {
+    id,
+    file,
+    desc,
+    mode,
+    controller: undefined,
+    running: Promise.resolve(),
+    suspended: false,
+    presigned: undefined,
+    session: undefined,
+    resumeKey,
+    urls: new Map(),
+    signing: new Map(),
+    etags: new Map(),
+    doneBytes: 0,
+    inflight: new Map(),
+    meter: { bytes: 0, time: 0, speed: 0 },
+  };
+}

@@ -1,0 +1,230 @@
+import { onAbort } from './abort';
+import { choosePartSize, planParts, type PartSpec } from './chunkPlan';
+import type { EngineContext } from './engineContext';
+import { isExpiring } from './engineContext';
+import { abortedError, toUploadError, UploadError } from './errors';
+import { sessionRef, type Job, type OpenSession } from './job';
+import { forgetSession, loadSession, saveSession } from './resumeStore';
+import { withRetry } from './retry';
+import { missingEtagError } from './storageError';
+import type { MultipartSession } from './types';
+
+// S3 multipart: create (or reopen after a reload), parts PUT in parallel through URLs signed in
+// batches just ahead of need, complete with the parts' ETags in order.
+
+/** Reopens the upload remembered for this file, with the parts storage already holds. */
+async function reopenSession<TResult>(
+  ctx: EngineContext<TResult>,
+  job: Job,
+  signal: AbortSignal,
+): Promise<OpenSession | undefined> {
+  const resumeStorage = ctx.resumeStore();
+  const resumeKey = job.resumeKey;
+  if (!resumeStorage || !resumeKey) return undefined;
+  const saved = loadSession(resumeStorage, resumeKey, ctx.resumeMaxAgeMs, ctx.now());
+  if (!saved) return undefined;
+  try {
+    const listed = await ctx.control(
+      job,
+      'listParts',
+      (s) => ctx.backend.listParts(sessionRef(saved), { signal: s }),
+      signal,
+    );
+    const plan = planParts(job.desc.size, saved.partSize);
+    for (const part of listed) {
+      const spec = plan[part.partNumber - 1];
+      // Only trust parts whose size matches the plan; anything else is uploaded again.
+      if (spec && (part.size === undefined || part.size === spec.end - spec.start)) {
+        job.etags.set(part.partNumber, part);
+      }
+    }
+    const { uploadId, key, token, partSize } = saved;
+    return { uploadId, key, partSize, ...(token ? { token } : {}) };
+  } catch (error) {
+    if (toUploadError(error).code === 'aborted') throw error;
+    // The upload is gone (completed, aborted, expired by a lifecycle rule): start afresh.
+    forgetSession(resumeStorage, resumeKey);
+    return undefined;
+  }
+}
+
+async function openSession<TResult>(
+  ctx: EngineContext<TResult>,
+  job: Job,
+  signal: AbortSignal,
+): Promise<OpenSession> {
+  let session = await reopenSession(ctx, job, signal);
+  if (!session) {
+    const created = await ctx.control(
+      job,
+      'createMultipart',
+      (s) => ctx.backend.createMultipart(job.desc, { signal: s }),
+      signal,
+    );
+    session = {
+      ...created,
+      partSize: choosePartSize(job.desc.size, ctx.partSize()),
+    };
+    const resumeStorage = ctx.resumeStore();
+    if (resumeStorage && job.resumeKey)
+      saveSession(resumeStorage, job.resumeKey, { ...session, savedAt: ctx.now() });
+  }
+  job.session = session;
+  ctx.dispatch(job.id, { type: 'key', key: session.key });
+  return session;
+}
+
+/** Signs `part` and the next parts waiting, in one call; parts already being signed wait. */
+async function partUrl<TResult>(
+  ctx: EngineContext<TResult>,
+  job: Job,
+  session: MultipartSession,
+  part: PartSpec,
+  queue: readonly PartSpec[],
+  signal: AbortSignal,
+) {
+  for (;;) {
+    const cached = job.urls.get(part.partNumber);
+    if (cached && !isExpiring(cached, ctx.now())) return cached;
+    const pending = job.signing.get(part.partNumber);
+    if (pending) {
+      await pending;
+      if (job.urls.has(part.partNumber)) continue;
+    }
+    const numbers = [part.partNumber];
+    for (const next of queue) {
+      if (numbers.length >= ctx.signBatchSize) break;
+      const known = job.urls.get(next.partNumber);
+      if (!job.signing.has(next.partNumber) && (!known || isExpiring(known, ctx.now())))
+        numbers.push(next.partNumber);
+    }
+    const { uploadId, key, token } = session;
+    const ref = { uploadId, key, ...(token === undefined ? {} : { token }) };
+    const batch = ctx
+      .control(
+        job,
+        'signParts',
+        (s) => ctx.backend.signParts({ ...ref, partNumbers: numbers }, { signal: s }),
+        signal,
+      )
+      .then((signed) => {
+        const signedAt = ctx.now();
+        for (const url of signed) job.urls.set(url.partNumber, { ...url, signedAt });
+      });
+    const settled = batch.finally(() => {
+      for (const n of numbers) job.signing.delete(n);
+    });
+    for (const n of numbers)
+      job.signing.set(
+        n,
+        settled.catch(() => undefined),
+      );
+    await settled;
+    const url = job.urls.get(part.partNumber);
+    if (!url) {
+      throw new UploadError(
+        'invalid-response',
+        `The backend's signParts answer has no URL for part ${part.partNumber}. It must return one entry per requested part number.`,
+      );
+    }
+    return url;
+  }
+}
+
+async function uploadPart<TResult>(
+  ctx: EngineContext<TResult>,
+  job: Job,
+  session: MultipartSession,
+  part: PartSpec,
+  queue: readonly PartSpec[],
+  signal: AbortSignal,
+): Promise<void> {
+  const body = job.file.slice(part.start, part.end);
+  const etag = await withRetry(
+    async () => {
+      const url = await partUrl(ctx, job, session, part, queue, signal);
+      return ctx.scheduler.run(
+        job.id,
+        'data',
+        async () => {
+          // A part can wait in the queue; check again just before sending.
+          if (isExpiring(url, ctx.now())) {
+            throw new UploadError('url-expired', `The URL for part ${part.partNumber} expired while queued.`);
+          }
+          const response = await ctx.put(job, url, body, signal, part.partNumber);
+          if (!response.etag) throw missingEtagError(part.partNumber);
+          return response.etag;
+        },
+        signal,
+      );
+    },
+    { retry: ctx.retry, signal, onResign: () => job.urls.delete(part.partNumber), ...ctx.random },
+  );
+  job.urls.delete(part.partNumber);
+  job.etags.set(part.partNumber, { partNumber: part.partNumber, etag, size: body.size });
+  job.doneBytes += body.size;
+  ctx.markProgress(job);
+}
+
+export async function runMultipart<TResult>(
+  ctx: EngineContext<TResult>,
+  job: Job,
+  signal: AbortSignal,
+): Promise<TResult> {
+  const { dispatch } = ctx;
+  dispatch(job.id, { type: 'sign' });
+  const session = job.session ?? (await openSession(ctx, job, signal));
+  if (signal.aborted) throw abortedError();
+  const plan = planParts(job.desc.size, session.partSize);
+  job.doneBytes = plan.reduce((sum, p) => sum + (job.etags.has(p.partNumber) ? p.end - p.start : 0), 0);
+  // This run's own queue: a run left behind by pause/resume must not touch the next one's.
+  const queue = plan.filter((p) => !job.etags.has(p.partNumber));
+  dispatch(job.id, { type: 'start' });
+  ctx.markProgress(job);
+
+  // One failed part stops its siblings at once instead of letting them run to the end.
+  const parts = new AbortController();
+  const stop = () => parts.abort();
+  const unlink = onAbort(signal, stop);
+  try {
+    const worker = async () => {
+      for (let part = queue.shift(); part; part = queue.shift()) {
+        await uploadPart(ctx, job, session, part, queue, parts.signal);
+      }
+    };
+    const workers = Array.from({ length: Math.min(ctx.partConcurrency(), queue.length) }, worker);
+    const results = await Promise.allSettled(
+      workers.map((w) =>
+        w.catch((error: unknown) => {
+          stop();
+          throw error;
+        }),
+      ),
+    );
+    const failure = results.find(
+      (r): r is PromiseRejectedResult =>
+        r.status === 'rejected' && toUploadError(r.reason).code !== 'aborted',
+    );
+    if (failure) throw failure.reason;
+    if (signal.aborted) throw abortedError();
+  } finally {
+    unlink();
+    queue.length = 0;
+  }
+
+  dispatch(job.id, { type: 'complete' });
+  const uploaded = [...job.etags.values()].sort((a, b) => a.partNumber - b.partNumber);
+  const result = await ctx.control(
+    job,
+    'completeMultipart',
+    (s) =>
+      ctx.backend.completeMultipart(
+        { ...sessionRef(session), parts: uploaded, file: job.desc },
+        { signal: s },
+      ),
+    signal,
+  );
+  const resumeStorage = ctx.resumeStore();
+  if (resumeStorage && job.resumeKey) forgetSession(resumeStorage, job.resumeKey);
+  return result;
+}
