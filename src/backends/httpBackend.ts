@@ -1,6 +1,6 @@
-import { onAbort } from '../core/abort';
-import { UploadError } from '../core/errors';
-import { isRetryableStatus, parseRetryAfter } from '../core/retry';
+import { onAbort, settleOnAbort } from '../core/abort';
+import { abortedError, UploadError } from '../core/errors';
+import { parseRetryAfter } from '../core/retry';
 import type {
   FileDescriptor,
   MultipartSession,
@@ -49,12 +49,16 @@ function invalid(endpoint: string, what: string): UploadError {
   );
 }
 
-/** Parses `expiresAt` (ISO 8601 string or epoch ms) into epoch ms. */
-function parseExpiry(value: unknown, endpoint: string): number | undefined {
+/** Parses `expiresAt` (ISO 8601 string or epoch ms) into epoch ms on the client's clock. */
+function parseExpiry(value: unknown, endpoint: string, skewMs: number): number | undefined {
   if (value === undefined || value === null) return undefined;
   const ms = typeof value === 'number' ? value : typeof value === 'string' ? Date.parse(value) : NaN;
   if (Number.isNaN(ms)) throw invalid(endpoint, 'has an unreadable "expiresAt"');
-  return ms;
+  // 1e11 ms is 1973; 1e11 s is the year 5138. A number this small is seconds sent by mistake.
+  if (typeof value === 'number' && value < 1e11) {
+    throw invalid(endpoint, 'has "expiresAt" in seconds; send epoch milliseconds or an ISO 8601 string');
+  }
+  return ms + skewMs;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -69,13 +73,13 @@ function parseHeaders(value: unknown, endpoint: string): Record<string, string> 
   return value as Record<string, string>;
 }
 
-function parseRequest(value: unknown, endpoint: string) {
+function parseRequest(value: unknown, endpoint: string, skewMs: number) {
   if (!isRecord(value) || typeof value.url !== 'string') throw invalid(endpoint, 'lacks a "url" string');
   if (value.method !== undefined && value.method !== 'PUT') {
     throw invalid(endpoint, `asks for method ${String(value.method)}; only PUT is supported`);
   }
   const headers = parseHeaders(value.headers, endpoint);
-  const expiresAt = parseExpiry(value.expiresAt, endpoint);
+  const expiresAt = parseExpiry(value.expiresAt, endpoint, skewMs);
   return {
     url: value.url,
     method: 'PUT' as const,
@@ -96,8 +100,8 @@ function parseSession(value: unknown, endpoint: string): MultipartSession {
 }
 
 /**
- * A backend that speaks upkit's JSON protocol (`docs/protocol.md`) over `fetch`. Pair it with
- * `upkit/server`, or implement the seven endpoints in any language.
+ * A backend that speaks upkit's JSON protocol (`docs/protocol.md`) over `fetch`. The seven
+ * endpoints can be implemented in any language.
  *
  * @example
  * const backend = httpBackend({ baseUrl: '/api/upload', getHeaders: async () => ({ authorization: `Bearer ${await token()}` }) })
@@ -105,7 +109,12 @@ function parseSession(value: unknown, endpoint: string): MultipartSession {
 export function httpBackend<TResult = unknown>(options: HttpBackendOptions): UploadBackend<TResult> {
   const timeoutMs = options.timeoutMs ?? 30_000;
 
-  async function call(endpoint: string, body: unknown, { signal }: RequestContext): Promise<unknown> {
+  /** POSTs JSON and returns the parsed answer plus the client-minus-server clock difference. */
+  async function call(
+    endpoint: string,
+    body: unknown,
+    { signal }: RequestContext,
+  ): Promise<{ json: unknown; skewMs: number }> {
     const doFetch = options.fetch ?? globalThis.fetch;
     const headers = {
       'content-type': 'application/json',
@@ -113,10 +122,13 @@ export function httpBackend<TResult = unknown>(options: HttpBackendOptions): Upl
       ...options.headers,
       ...(await options.getHeaders?.()),
     };
+    // The timeout covers the whole exchange, body included: a backend that stalls mid-body
+    // must not hang the upload.
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(), timeoutMs);
     const unlink = onAbort(signal, () => timeout.abort());
     let response: Response;
+    let text: string;
     try {
       response = await doFetch(joinUrl(options.baseUrl, endpoint), {
         method: 'POST',
@@ -125,29 +137,26 @@ export function httpBackend<TResult = unknown>(options: HttpBackendOptions): Upl
         credentials: options.credentials ?? 'same-origin',
         signal: timeout.signal,
       });
+      // Raced against the timeout too: not every fetch aborts a body that is already streaming.
+      text = await settleOnAbort(timeout.signal, response.text());
     } catch (error) {
-      if (signal.aborted) throw new UploadError('aborted', 'The request was aborted.');
+      if (signal.aborted) throw abortedError();
       if (timeout.signal.aborted) {
         throw new UploadError(
           'timeout',
           `The upload backend did not answer ${endpoint} within ${timeoutMs / 1000} s.`,
-          {
-            cause: error,
-          },
+          { cause: error },
         );
       }
       throw new UploadError(
         'network',
         `Could not reach the upload backend at ${options.baseUrl}. Check the connection.`,
-        {
-          cause: error,
-        },
+        { cause: error },
       );
     } finally {
       clearTimeout(timer);
       unlink();
     }
-    const text = await response.text();
     let json: unknown = undefined;
     if (text) {
       try {
@@ -163,46 +172,53 @@ export function httpBackend<TResult = unknown>(options: HttpBackendOptions): Upl
       const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
       throw new UploadError(
         'backend-error',
-        message ??
-          `The upload backend answered ${endpoint} with HTTP ${response.status}` +
-            (isRetryableStatus(response.status) ? '; retrying.' : '.'),
+        message ?? `The upload backend answered ${endpoint} with HTTP ${response.status}.`,
         {
           status: response.status,
-          cause: code ?? text,
+          cause: text,
+          ...(code === undefined ? {} : { serverCode: code }),
           ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
         },
       );
     }
-    return json;
+    // Expiry times are the server's clock; shift them onto ours so a fast or slow client clock
+    // neither re-signs needlessly nor sends URLs it thinks are fresh but are not.
+    const serverDate = Date.parse(response.headers.get('date') ?? '');
+    const skewMs = Number.isNaN(serverDate) ? 0 : Date.now() - serverDate;
+    // Date has one-second resolution: ignore differences that small.
+    return { json, skewMs: Math.abs(skewMs) < 2000 ? 0 : skewMs };
   }
 
   return {
     async presign(file: FileDescriptor, ctx): Promise<PresignResult> {
-      const json = await call('presign', { file }, ctx);
-      const request = parseRequest(json, 'presign');
+      const { json, skewMs } = await call('presign', { file }, ctx);
+      const request = parseRequest(json, 'presign', skewMs);
       const { key, token } = json as Record<string, unknown>;
       if (typeof key !== 'string') throw invalid('presign', 'lacks a "key" string');
       return { ...request, key, ...(typeof token === 'string' ? { token } : {}) };
     },
     async complete(input, ctx) {
-      return (await call('complete', input, ctx)) as TResult;
+      return (await call('complete', input, ctx)).json as TResult;
     },
     async createMultipart(file, ctx) {
-      return parseSession(await call('multipart/create', { file }, ctx), 'multipart/create');
+      return parseSession((await call('multipart/create', { file }, ctx)).json, 'multipart/create');
     },
     async signParts(ref, ctx): Promise<SignedPart[]> {
-      const json = await call('multipart/sign-parts', ref, ctx);
+      const { json, skewMs } = await call('multipart/sign-parts', ref, ctx);
       if (!isRecord(json) || !Array.isArray(json.parts))
         throw invalid('multipart/sign-parts', 'lacks a "parts" array');
       return json.parts.map((part: unknown) => {
-        if (!isRecord(part) || typeof part.partNumber !== 'number') {
-          throw invalid('multipart/sign-parts', 'has a part without a "partNumber"');
+        if (!isRecord(part) || !Number.isInteger(part.partNumber)) {
+          throw invalid('multipart/sign-parts', 'has a part without an integer "partNumber"');
         }
-        return { partNumber: part.partNumber, ...parseRequest(part, 'multipart/sign-parts') };
+        return {
+          partNumber: part.partNumber as number,
+          ...parseRequest(part, 'multipart/sign-parts', skewMs),
+        };
       });
     },
     async listParts(ref, ctx): Promise<UploadedPart[]> {
-      const json = await call('multipart/list-parts', ref, ctx);
+      const { json } = await call('multipart/list-parts', ref, ctx);
       if (!isRecord(json) || !Array.isArray(json.parts))
         throw invalid('multipart/list-parts', 'lacks a "parts" array');
       return json.parts.map((part: unknown) => {
@@ -217,7 +233,7 @@ export function httpBackend<TResult = unknown>(options: HttpBackendOptions): Upl
       });
     },
     async completeMultipart(ref, ctx) {
-      return (await call('multipart/complete', ref, ctx)) as TResult;
+      return (await call('multipart/complete', ref, ctx)).json as TResult;
     },
     async abortMultipart(ref, ctx) {
       await call('multipart/abort', ref, ctx);

@@ -1,3 +1,5 @@
+import { abortedError } from './errors';
+
 /**
  * Calls `listener` once when `signal` aborts, or right away if it already has: a listener added
  * after the abort would otherwise never run. Returns a function that removes it.
@@ -9,4 +11,15 @@ export function onAbort(signal: AbortSignal, listener: () => void): () => void {
   }
   signal.addEventListener('abort', listener, { once: true });
   return () => signal.removeEventListener('abort', listener);
+}
+
+/**
+ * Rejects as soon as `signal` aborts, even if `promise` never settles (a custom transport that
+ * ignores its signal must not keep cancel waiting).
+ */
+export function settleOnAbort<T>(signal: AbortSignal, promise: Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const unlink = onAbort(signal, () => reject(abortedError()));
+    promise.then(resolve, reject).finally(unlink);
+  });
 }

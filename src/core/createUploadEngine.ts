@@ -1,6 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { choosePartSize, DEFAULT_PART_SIZE } from './chunkPlan';
-import { settleOnAbort, type EngineContext } from './engineContext';
+import { settleOnAbort } from './abort';
+import type { EngineContext } from './engineContext';
 import { toUploadError, UploadError } from './errors';
 import { bytesOf, createJob, describeFile, sessionRef, type Job } from './job';
 import { runMultipart } from './multipartUpload';
@@ -283,17 +284,31 @@ export function createUploadEngine<TResult = unknown>(
 
   // ---- requests ------------------------------------------------------------------------------
 
+  function controlOnce<T>(
+    job: Job,
+    name: ControlCallName,
+    call: (signal: AbortSignal) => Promise<T>,
+    signal: AbortSignal,
+  ): Promise<T> {
+    return scheduler.run(
+      job.id,
+      'control' satisfies Lane,
+      () => runControl(name, () => call(signal)),
+      signal,
+    );
+  }
+
   function control<T>(
     job: Job,
     name: ControlCallName,
     call: (signal: AbortSignal) => Promise<T>,
     signal: AbortSignal,
   ): Promise<T> {
-    return withRetry(
-      () =>
-        scheduler.run(job.id, 'control' satisfies Lane, () => runControl(name, () => call(signal)), signal),
-      { retry, signal, ...(options.random ? { random: options.random } : {}) },
-    );
+    return withRetry(() => controlOnce(job, name, call, signal), {
+      retry,
+      signal,
+      ...(options.random ? { random: options.random } : {}),
+    });
   }
 
   async function put(job: Job, request: PresignedRequest, body: Blob, signal: AbortSignal, slot: number) {
@@ -336,6 +351,7 @@ export function createUploadEngine<TResult = unknown>(
     dispatch,
     markProgress,
     control,
+    controlOnce,
     runControl,
     put,
   };
@@ -399,7 +415,7 @@ export function createUploadEngine<TResult = unknown>(
     )
       .catch(() => {
         // Still failing after retries: the bucket's AbortIncompleteMultipartUpload lifecycle
-        // rule is the backstop (docs/backend.md). Nothing the user can do here.
+        // rule is the backstop (docs/protocol.md). Nothing the user can do here.
       })
       .finally(() => cleanups.delete(cleanup));
     cleanups.add(cleanup);

@@ -1,6 +1,4 @@
-import { onAbort } from './abort';
 import type { ControlCallName } from './createUploadEngine';
-import { abortedError } from './errors';
 import type { Job } from './job';
 import type { ResolvedRetryOptions } from './retry';
 import type { ResumeStorage } from './resumeStore';
@@ -34,6 +32,13 @@ export interface EngineContext<TResult> {
     call: (signal: AbortSignal) => Promise<T>,
     signal: AbortSignal,
   ): Promise<T>;
+  /** A control call in the control lane, without retry (the caller retries). */
+  controlOnce<T>(
+    job: Job,
+    name: ControlCallName,
+    call: (signal: AbortSignal) => Promise<T>,
+    signal: AbortSignal,
+  ): Promise<T>;
   /** A control call made from inside a slot the caller already holds (no retry, no scheduling). */
   runControl<T>(name: ControlCallName, call: () => Promise<T>): Promise<T>;
   /** PUTs a body, recording its progress in the job under `slot`. */
@@ -53,17 +58,8 @@ export interface EngineContext<TResult> {
 export function isExpiring(request: PresignedRequest & { signedAt: number }, now: number): boolean {
   if (request.expiresAt === undefined) return false;
   const lifetime = request.expiresAt - request.signedAt;
+  // Expired on arrival by our clock: the clocks disagree, so let storage be the judge.
+  if (lifetime <= 0) return false;
   const margin = Math.min(30_000, Math.max(0, lifetime) / 4);
   return request.expiresAt - now <= margin;
-}
-
-/**
- * Rejects as soon as `signal` aborts, even if `promise` never settles (a custom transport that
- * ignores its signal must not keep cancel waiting).
- */
-export function settleOnAbort<T>(signal: AbortSignal, promise: Promise<T>): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const unlink = onAbort(signal, () => reject(abortedError()));
-    promise.then(resolve, reject).finally(unlink);
-  });
 }

@@ -29,6 +29,8 @@ export interface UploadErrorOptions {
   retryAfterMs?: number;
   /** The underlying error or response body, for debugging. */
   cause?: unknown;
+  /** The backend's own error code, from its `{ "error": { "code" } }` body. */
+  serverCode?: string;
 }
 
 const VALIDATION_CODES: ReadonlySet<UploadErrorCode> = new Set([
@@ -49,12 +51,15 @@ export class UploadError extends Error {
   readonly code: UploadErrorCode;
   readonly status: number | undefined;
   readonly retryAfterMs: number | undefined;
+  /** The backend's own error code (e.g. `"quota-exceeded"`), when it sent one. */
+  readonly serverCode: string | undefined;
 
   constructor(code: UploadErrorCode, message: string, options: UploadErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.status = options.status;
     this.retryAfterMs = options.retryAfterMs;
+    this.serverCode = options.serverCode;
   }
 
   /** True for errors found before upload (size, type, count): retrying cannot help. */

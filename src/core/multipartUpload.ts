@@ -38,13 +38,17 @@ async function reopenSession<TResult>(
         job.etags.set(part.partNumber, part);
       }
     }
-    const { uploadId, key, token, partSize } = saved;
-    return { uploadId, key, partSize, ...(token ? { token } : {}) };
+    return { ...sessionRef(saved), partSize: saved.partSize };
   } catch (error) {
-    if (toUploadError(error).code === 'aborted') throw error;
-    // The upload is gone (completed, aborted, expired by a lifecycle rule): start afresh.
-    forgetSession(resumeStorage, resumeKey);
-    return undefined;
+    const { code, status } = toUploadError(error);
+    // 404: the upload is gone (completed, aborted, removed by a lifecycle rule). 403: the server
+    // no longer honours its token. Either way, start afresh. Anything else (offline, 5xx, 401)
+    // fails the file and keeps the session, so a retry can still resume.
+    if (code === 'backend-error' && (status === 404 || status === 403 || status === 410)) {
+      forgetSession(resumeStorage, resumeKey);
+      return undefined;
+    }
+    throw error;
   }
 }
 
@@ -98,10 +102,10 @@ async function partUrl<TResult>(
       if (!job.signing.has(next.partNumber) && (!known || isExpiring(known, ctx.now())))
         numbers.push(next.partNumber);
     }
-    const { uploadId, key, token } = session;
-    const ref = { uploadId, key, ...(token === undefined ? {} : { token }) };
+    const ref = sessionRef(session);
+    // Not retried here: the part's own retry loop retries signing and sending together.
     const batch = ctx
-      .control(
+      .controlOnce(
         job,
         'signParts',
         (s) => ctx.backend.signParts({ ...ref, partNumbers: numbers }, { signal: s }),
@@ -109,7 +113,10 @@ async function partUrl<TResult>(
       )
       .then((signed) => {
         const signedAt = ctx.now();
-        for (const url of signed) job.urls.set(url.partNumber, { ...url, signedAt });
+        for (const url of signed) {
+          // Only the part numbers asked for; anything else in the answer is ignored.
+          if (numbers.includes(url.partNumber)) job.urls.set(url.partNumber, { ...url, signedAt });
+        }
       });
     const settled = batch.finally(() => {
       for (const n of numbers) job.signing.delete(n);

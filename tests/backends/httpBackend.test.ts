@@ -130,7 +130,56 @@ describe('httpBackend', () => {
     );
     const error = await rejection(httpBackend({ baseUrl: BASE }).presign(file, ctx()));
     expect(error).toMatchObject({ code: 'backend-error', status: 502 });
-    expect(error.message).toMatch(/HTTP 502; retrying/);
+    expect(error.message).toBe('The upload backend answered presign with HTTP 502.');
+  });
+
+  it('keeps the server error code as serverCode', async () => {
+    server.use(
+      http.post(`${BASE}/presign`, () =>
+        HttpResponse.json({ error: { code: 'quota-exceeded', message: 'Quota used up.' } }, { status: 403 }),
+      ),
+    );
+    const error = await rejection(httpBackend({ baseUrl: BASE }).presign(file, ctx()));
+    expect(error).toMatchObject({ code: 'backend-error', serverCode: 'quota-exceeded', status: 403 });
+  });
+
+  it('refuses expiresAt in epoch seconds, which would look long expired', async () => {
+    server.use(
+      http.post(`${BASE}/presign`, () => HttpResponse.json({ url: 'u', key: 'k', expiresAt: 1_900_000_000 })),
+    );
+    const error = await rejection(httpBackend({ baseUrl: BASE }).presign(file, ctx()));
+    expect(error.code).toBe('invalid-response');
+    expect(error.message).toMatch(/seconds; send epoch milliseconds/);
+  });
+
+  it("moves expiresAt onto the client's clock using the server's Date header", async () => {
+    const serverNow = Date.now() - 10 * 60_000; // the server's clock is 10 minutes behind
+    server.use(
+      http.post(`${BASE}/presign`, () =>
+        HttpResponse.json(
+          { url: 'u', key: 'k', expiresAt: serverNow + 15 * 60_000 },
+          { headers: { Date: new Date(serverNow).toUTCString() } },
+        ),
+      ),
+    );
+    const { expiresAt } = await httpBackend({ baseUrl: BASE }).presign(file, ctx());
+    // 15 minutes from now on our clock, give or take the Date header's one-second resolution.
+    expect(Math.abs(expiresAt! - (Date.now() + 15 * 60_000))).toBeLessThan(2000);
+  });
+
+  it('times out a backend that sends headers and then stalls the body', async () => {
+    server.use(
+      http.post(`${BASE}/presign`, () => {
+        const stream = new ReadableStream({
+          start(controller) {
+            controller.enqueue(new TextEncoder().encode('{"url":'));
+          },
+        });
+        return new HttpResponse(stream, { headers: { 'content-type': 'application/json' } });
+      }),
+    );
+    const error = await rejection(httpBackend({ baseUrl: BASE, timeoutMs: 100 }).presign(file, ctx()));
+    expect(error.code).toBe('timeout');
   });
 
   it('rejects answers that do not follow the protocol with invalid-response', async () => {

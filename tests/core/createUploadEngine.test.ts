@@ -442,6 +442,60 @@ describe('resume after reload', () => {
   });
 });
 
+describe('resume failures', () => {
+  const saved = (resumeStorage: ResumeStorage) =>
+    resumeStorage.setItem(
+      `upkit:mpu:default:r.bin:${6 * MiB}:application/octet-stream:1700000000000`,
+      JSON.stringify({ uploadId: 'mpu-x', key: 'uploads/x', partSize: 5 * MiB, savedAt: Date.now() }),
+    );
+
+  it('keeps the remembered session when listParts fails for a passing reason', async () => {
+    const resumeStorage = memoryResumeStorage();
+    saved(resumeStorage);
+    const { storage, engine } = setup({ mode: 'multipart', partSize: 5 * MiB, resumeStorage });
+    storage.backend.listParts = async () => {
+      throw new UploadError('backend-error', 'down', { status: 503 });
+    };
+    const [item] = await engine.upload([patternedFile(6 * MiB, 'r.bin')]);
+    expect(item?.status).toBe('error');
+    expect(item?.error?.status).toBe(503);
+    expect(storage.calls).not.toContain('createMultipart');
+    expect(resumeStorage.data.size).toBe(1);
+  });
+});
+
+describe('signing', () => {
+  it('retries a failing signParts in the part loop only, not in a nested loop', async () => {
+    const { storage, engine } = setup({ mode: 'multipart', partSize: 5 * MiB });
+    let signCalls = 0;
+    storage.backend.signParts = async () => {
+      signCalls++;
+      throw new UploadError('backend-error', 'down', { status: 500 });
+    };
+    const [item] = await engine.upload([patternedFile(3 * MiB)]);
+    expect(item?.error?.status).toBe(500);
+    expect(signCalls).toBe(1 + fastRetry.retries);
+  });
+
+  it('ignores part URLs the backend sent but nobody asked for', async () => {
+    const { storage, engine } = setup({
+      mode: 'multipart',
+      partSize: 5 * MiB,
+      signBatchSize: 1,
+      concurrency: 2,
+    });
+    const sign = storage.backend.signParts.bind(storage.backend);
+    storage.backend.signParts = async (ref, ctx) => {
+      const urls = await sign(ref, ctx);
+      return ref.partNumbers.includes(2) ? urls : [...urls, { partNumber: 2, url: 'https://evil.test/2' }];
+    };
+    const file = patternedFile(11 * MiB);
+    const [item] = await engine.upload([file]);
+    expect(item?.status).toBe('done');
+    expect(storage.puts.some((u) => u.startsWith('https://evil.test'))).toBe(false);
+  });
+});
+
 describe('validation', () => {
   it('keeps rejected files in the list with a typed error and uploads the rest', async () => {
     const onError = vi.fn();
