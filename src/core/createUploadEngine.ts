@@ -222,20 +222,48 @@ export function createUploadEngine<TResult = unknown>(
 
   // ---- state -------------------------------------------------------------------------------
 
-  const getItem = (id: string) => store.getState().items.find((item) => item.id === id);
+  // Position of each item in the list, so a state change costs one array copy, not a search.
+  let index = new Map<string, number>();
+  // Callers of upload() waiting for a file to settle (done, error, canceled) or leave the list.
+  const settleWaiters = new Map<string, Array<(item: UploadItem<TResult> | undefined) => void>>();
+
+  const getItem = (id: string) => {
+    const position = index.get(id);
+    return position === undefined ? undefined : store.getState().items[position];
+  };
+
+  function notifySettled(id: string, item: UploadItem<TResult> | undefined): void {
+    const waiting = settleWaiters.get(id);
+    if (!waiting) return;
+    settleWaiters.delete(id);
+    for (const resolve of waiting) resolve(item);
+  }
+
+  /** Replaces the list (files added or removed). */
+  function setItems(items: readonly UploadItem<TResult>[]): void {
+    index = new Map(items.map((item, i) => [item.id, i]));
+    store.setState({ items });
+  }
 
   /** Applies actions to items in one store update. Returns false if none of them was legal. */
   function dispatchMany(actions: ReadonlyMap<string, UploadAction<TResult>>): boolean {
-    let changed = false;
-    const items = store.getState().items.map((item) => {
-      const action = actions.get(item.id);
-      if (!action) return item;
+    const current = store.getState().items;
+    let items: UploadItem<TResult>[] | undefined;
+    const settled: UploadItem<TResult>[] = [];
+    for (const [id, action] of actions) {
+      const position = index.get(id);
+      const item = position === undefined ? undefined : current[position];
+      if (position === undefined || !item) continue;
       const next = uploadReducer(item, action);
-      if (next !== item) changed = true;
-      return next;
-    });
-    if (changed) store.setState({ items });
-    return changed;
+      if (next === item) continue;
+      items ??= current.slice();
+      items[position] = next;
+      if (isSettled(next.status) && !isSettled(item.status)) settled.push(next);
+    }
+    if (!items) return false;
+    store.setState({ items });
+    for (const item of settled) notifySettled(item.id, item);
+    return true;
   }
 
   function dispatch(id: string, action: UploadAction<TResult>): boolean {
@@ -478,7 +506,7 @@ export function createUploadEngine<TResult = unknown>(
       jobs.set(id, job);
       created.push({ item, job });
     }
-    store.setState({ items: [...store.getState().items, ...created.map((c) => c.item)] });
+    setItems([...store.getState().items, ...created.map((c) => c.item)]);
     for (const { item, job } of created) {
       if (item.error) options.onError?.(item.error, item);
       else if (options.autoStart !== false) launch(job);
@@ -486,21 +514,17 @@ export function createUploadEngine<TResult = unknown>(
     return created.map((c) => c.item.id);
   }
 
-  function whenSettled(ids: readonly string[]): Promise<UploadItem<TResult>[]> {
-    return new Promise((resolve) => {
-      const check = () => {
-        const items = store.getState().items;
-        const mine = ids.map((id) => items.find((item) => item.id === id));
-        if (mine.every((item) => !item || isSettled(item.status))) {
-          unsubscribe();
-          resolve(mine.filter((item): item is UploadItem<TResult> => !!item));
-          return true;
-        }
-        return false;
-      };
-      const unsubscribe = store.subscribe(() => void check());
-      check();
-    });
+  async function whenSettled(ids: readonly string[]): Promise<UploadItem<TResult>[]> {
+    const items = await Promise.all(
+      ids.map((id) => {
+        const item = getItem(id);
+        if (!item || isSettled(item.status)) return item;
+        return new Promise<UploadItem<TResult> | undefined>((resolve) => {
+          settleWaiters.set(id, [...(settleWaiters.get(id) ?? []), resolve]);
+        });
+      }),
+    );
+    return items.filter((item): item is UploadItem<TResult> => item !== undefined);
   }
 
   function pause(id?: string): void {
@@ -556,7 +580,8 @@ export function createUploadEngine<TResult = unknown>(
       // A file that is completing is left to finish: interrupting would orphan the object.
       const cleanup = cancel(id);
       jobs.delete(id);
-      store.setState({ items: store.getState().items.filter((item) => item.id !== id) });
+      setItems(store.getState().items.filter((item) => item.id !== id));
+      notifySettled(id, undefined);
       await cleanup;
     },
     async reset() {
@@ -564,7 +589,8 @@ export function createUploadEngine<TResult = unknown>(
       for (const job of jobs.values()) abortInFlight(job);
       jobs.clear();
       flushProgress();
-      store.setState({ items: [] });
+      setItems([]);
+      for (const id of [...settleWaiters.keys()]) notifySettled(id, undefined);
       await all;
       await Promise.all([...cleanups]);
     },
