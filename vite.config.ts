@@ -7,6 +7,7 @@ import { defineConfig } from 'vitest/config';
 const entries = {
   index: 'src/index.ts',
   react: 'src/react/index.ts',
+  server: 'src/server/index.ts',
 };
 
 const external = [
@@ -16,6 +17,9 @@ const external = [
   '@tanstack/react-query',
   'zustand',
   'zustand/vanilla',
+  '@aws-sdk/client-s3',
+  '@aws-sdk/s3-request-presigner',
+  'file-type',
 ];
 
 export default defineConfig({
@@ -52,6 +56,18 @@ export default defineConfig({
           exclude: ['tests/e2e/**', 'node_modules/**'],
           setupFiles: ['tests/setup.ts'],
           typecheck: { enabled: true, include: ['tests/**/*.test-d.ts'], tsconfig: 'tsconfig.json' },
+        },
+      },
+      {
+        // The real path: MinIO built from source, real presigned URLs, real Chromium.
+        extends: true,
+        test: {
+          name: 'e2e',
+          environment: 'node',
+          include: ['tests/e2e/**/*.test.ts'],
+          globalSetup: ['tests/e2e/globalSetup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
         },
       },
     ],

@@ -3,7 +3,13 @@
 import { gzipSync } from 'node:zlib';
 import { build } from 'vite';
 
-const peers = ['react', 'react-dom', '@tanstack/react-query'];
+const peers = [
+  'react',
+  'react-dom',
+  '@tanstack/react-query',
+  '@aws-sdk/client-s3',
+  '@aws-sdk/s3-request-presigner',
+];
 
 export async function measure(entry) {
   const result = await build({
@@ -28,6 +34,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const sizes = {
     upkit: await measure('dist/index.js'),
     'upkit/react': await measure('dist/react.js'),
+    'upkit/server': await measure('dist/server.js'),
   };
   console.log(JSON.stringify(sizes, null, 2));
 }

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what the end-to-end tests need and the repo cannot carry: a MinIO binary (built once
+# from its Go module into a cache outside the repo) and Debian's chromium. Stops with one line
+# saying what to do when it cannot.
+set -euo pipefail
+
+MINIO_VERSION="v0.0.0-20260212201848-7aac2a2c5b7c" # github.com/minio/minio at 7aac2a2c (2026-02-12)
+CACHE="${UPKIT_CACHE:-$HOME/.cache/upkit}"
+MINIO_DIR="$CACHE/minio-$MINIO_VERSION"
+
+if [ ! -x "$MINIO_DIR/minio" ]; then
+  if ! command -v go >/dev/null 2>&1; then
+    echo "upkit: MinIO is not built and Go is missing: install Go >= 1.24, then run npm test again." >&2
+    exit 1
+  fi
+  echo "upkit: building MinIO $MINIO_VERSION into $MINIO_DIR (once; about 7 minutes on 2 cores)..."
+  mkdir -p "$MINIO_DIR"
+  GOBIN="$MINIO_DIR" GOFLAGS=-mod=mod go install "github.com/minio/minio@$MINIO_VERSION"
+fi
+
+if [ -z "${CHROMIUM_PATH:-}" ] && ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "upkit: installing Debian chromium for the browser tests..."
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "upkit: chromium is missing: run 'sudo apt-get install -y chromium' (or set CHROMIUM_PATH), then npm test again." >&2
+    exit 1
+  fi
+fi

@@ -1,0 +1,10 @@
+export { createUploadHandler } from './createUploadHandler';
+export type { CompletedUpload, Operation, UploadEvent, UploadHandlerConfig } from './createUploadHandler';
+export { HttpError } from './httpError';
+export type { ServerErrorCode } from './httpError';
+export { defaultObjectKey, safeExtension, safeSegment } from './objectKey';
+export type { KeyContext } from './objectKey';
+export { memoryRateLimiter } from './rateLimiter';
+export type { MemoryRateLimiterOptions, RateLimiter, RateLimitResult } from './rateLimiter';
+export { toNodeHandler } from './toNodeHandler';
+export type { NodeHandlerOptions } from './toNodeHandler';

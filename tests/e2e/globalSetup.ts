@@ -1,0 +1,30 @@
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import type { TestProject } from 'vitest/node';
+import { startMinio } from './minio';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    minio: { endpoint: string; accessKeyId: string; secretAccessKey: string; bucket: string };
+  }
+}
+
+/** One MinIO for the whole e2e project, with one bucket; tests use distinct keys. */
+export default async function setup(project: TestProject) {
+  const minio = await startMinio();
+  const bucket = 'upkit-e2e';
+  const s3 = new S3Client({
+    region: 'us-east-1',
+    endpoint: minio.endpoint,
+    forcePathStyle: true,
+    credentials: { accessKeyId: minio.accessKeyId, secretAccessKey: minio.secretAccessKey },
+  });
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  s3.destroy();
+  project.provide('minio', {
+    endpoint: minio.endpoint,
+    accessKeyId: minio.accessKeyId,
+    secretAccessKey: minio.secretAccessKey,
+    bucket,
+  });
+  return () => minio.stop();
+}
