@@ -206,10 +206,16 @@ export function createUploadHandler<TUser>(
   const tokenTtl = config.uploadTokenTtl ?? 7 * 24 * 3600;
   const getUserId =
     config.getUserId ??
-    ((user: TUser) =>
-      isRecord(user) && (typeof user.id === 'string' || typeof user.id === 'number')
-        ? String(user.id)
-        : String(user));
+    ((user: TUser) => {
+      if (typeof user === 'string' || typeof user === 'number') return String(user);
+      if (isRecord(user) && (typeof user.id === 'string' || typeof user.id === 'number'))
+        return String(user.id);
+      throw new HttpError(
+        500,
+        'server-misconfigured',
+        'The upload server cannot tell users apart: `authorize` returned a user without an `id`; pass `getUserId`.',
+      );
+    });
   const objectKey = config.objectKey ?? defaultObjectKey;
   const { s3, bucket } = config;
   let checksumChecked = false;
@@ -429,7 +435,7 @@ export function createUploadHandler<TUser>(
       }
       case 'multipart/list-parts': {
         const { key, uploadId } = await multipartClaims(body, userId);
-        const parts: Array<{ partNumber: number; etag: string; size: number }> = [];
+        const parts: Array<{ partNumber: number; etag: string; size?: number }> = [];
         let marker: string | undefined;
         // ListParts answers at most 1,000 parts a page.
         for (let page = 0; page < 11; page++) {
@@ -444,8 +450,10 @@ export function createUploadHandler<TUser>(
             ),
           );
           for (const part of listed.Parts ?? []) {
-            if (part.PartNumber && part.ETag)
-              parts.push({ partNumber: part.PartNumber, etag: part.ETag, size: part.Size ?? 0 });
+            if (part.PartNumber && part.ETag) {
+              const size = part.Size === undefined ? {} : { size: part.Size };
+              parts.push({ partNumber: part.PartNumber, etag: part.ETag, ...size });
+            }
           }
           if (!listed.IsTruncated || !listed.NextPartNumberMarker) break;
           marker = listed.NextPartNumberMarker;
@@ -477,6 +485,12 @@ export function createUploadHandler<TUser>(
           );
         } catch (error) {
           const name = isRecord(error) ? error.name : undefined;
+          // A retried complete whose first attempt succeeded finds the upload gone and the
+          // object present: finish it as if this call had completed it.
+          if (name === 'NoSuchUpload') {
+            const file = isRecord(body.file) ? readFile(body) : { name: '', metadata: undefined };
+            return json(await finish(claims, user, file, request));
+          }
           if (name === 'InvalidPart' || name === 'InvalidPartOrder' || name === 'EntityTooSmall') {
             throw badRequest(
               'Storage refused the parts of this upload (missing, reordered or too small). Start the upload again.',
@@ -528,8 +542,9 @@ export function createUploadHandler<TUser>(
         throw new HttpError(405, 'method-not-allowed', 'Use POST.', { allow: 'POST' });
       }
       const user = await config.authorize(request);
-      if (user === null || user === undefined)
+      if (user === null || user === undefined || (user as unknown) === false) {
         throw new HttpError(401, 'unauthorized', 'Sign in to upload files.');
+      }
       userId = getUserId(user);
       if (limiter) {
         const { allowed: ok, retryAfterMs } = await limiter.consume(userId);

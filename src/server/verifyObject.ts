@@ -24,8 +24,9 @@ export interface VerifyOptions {
 }
 
 /**
- * Checks an uploaded object against what was declared when its URL was signed: its size and
- * type as storage reports them, then its first bytes (magic numbers) against the declared type.
+ * Checks an uploaded object against what was declared when its URL was signed: its size as
+ * storage reports it (the signed URL or CreateMultipartUpload fixed its type), then its first
+ * bytes (magic numbers) against the declared type.
  * On a mismatch the object is deleted, so nothing unverified stays in the bucket.
  */
 export async function verifyObject({ s3, bucket, key, size, type, sniff }: VerifyOptions): Promise<void> {
@@ -52,10 +53,14 @@ export async function verifyObject({ s3, bucket, key, size, type, sniff }: Verif
   if (!sniff || size === 0) return;
 
   const { fileTypeFromBuffer, supportedMimeTypes } = await import('file-type/core');
-  const object = await s3.send(
-    new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=0-${SNIFF_BYTES - 1}` }),
-  );
-  const bytes = object.Body ? await object.Body.transformToByteArray() : new Uint8Array(0);
+  let bytes: Uint8Array;
+  try {
+    const range = `bytes=0-${SNIFF_BYTES - 1}`;
+    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: range }));
+    bytes = object.Body ? await object.Body.transformToByteArray() : new Uint8Array(0);
+  } catch {
+    throw new HttpError(502, 'storage-error', 'Storage did not answer. Try again in a moment.');
+  }
   const detected = (await fileTypeFromBuffer(bytes))?.mime;
   const declared = type.toLowerCase().split(';')[0]?.trim() ?? '';
   const recognisable = supportedMimeTypes.has(declared as never);

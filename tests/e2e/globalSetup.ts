@@ -1,6 +1,6 @@
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import type { TestProject } from 'vitest/node';
-import { startMinio } from './minio';
+import { startMinio } from '../../demo/minio';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -166,6 +166,12 @@ describe('rules checked before signing', () => {
     expect(events).toMatchObject([{ type: 'rejected', status: 401 }]);
   });
 
+  it('refuses to lump users without an id together', async () => {
+    const { call } = handlerFor({ authorize: () => ({ name: 'no id' }) as unknown as User });
+    const response = await call('presign', { file: file(10) });
+    expect(response).toMatchObject({ status: 500, body: { error: { code: 'server-misconfigured' } } });
+  });
+
   it('enforces size and type allow-lists with 413 and 415', async () => {
     const { call } = handlerFor({ maxFileSize: 1000, allowedTypes: ['image/*'] });
     expect((await call('presign', { file: file(1001) })).status).toBe(413);
@@ -293,6 +299,16 @@ describe('multipart uploads through real presigned URLs', () => {
     const completed = await call('multipart/complete', { ...session, parts });
     expect(completed).toMatchObject({ status: 400, body: { error: { code: 'size-mismatch' } } });
     expect(await objectSha256(s3, bucket, session.key)).toBeUndefined();
+  });
+
+  it('answers a retried complete whose first attempt succeeded with the same result', async () => {
+    const { call } = handlerFor({ sniffContent: false });
+    const bytes = pattern(1000);
+    const { session, parts } = await createAndUpload(call, bytes, 5 * MiB);
+    const first = await call('multipart/complete', { ...session, parts });
+    const again = await call('multipart/complete', { ...session, parts });
+    expect(first.status).toBe(200);
+    expect(again).toEqual(first);
   });
 
   it('abort removes the upload: its parts can no longer be listed', async () => {

@@ -22,7 +22,9 @@ async function measure(n: number) {
   const items = await engine.upload(files);
   const ms = performance.now() - t0;
   expect(items.every((i) => i.status === 'done')).toBe(true);
-  console.log(`[scale] ${n} files: ${ms.toFixed(0)} ms, ${(ms / n * 1000).toFixed(0)} us/file, ${notifications} store updates`);
+  console.log(
+    `[scale] ${n} files: ${ms.toFixed(0)} ms, ${((ms / n) * 1000).toFixed(0)} us/file, ${notifications} store updates`,
+  );
 }
 
 it('measures 250/500/1000/2000 files', async () => {
