@@ -35,7 +35,7 @@ function setup() {
   });
 }
 
-it('cancel() resolves although the canceled file\'s presign never answers', async () => {
+it("cancel() resolves although the canceled file's presign never answers", async () => {
   const engine = setup();
   const [stuck] = engine.add([new File([new Uint8Array(10)], 'stuck.bin')]);
   await new Promise((r) => setTimeout(r, 10));
@@ -63,5 +63,10 @@ it('httpBackend: a hanging getHeaders() is covered by timeoutMs and by the signa
   const controller = new AbortController();
   const call = backend.presign({ name: 'a', size: 1, type: '' }, { signal: controller.signal });
   setTimeout(() => controller.abort(), 100);
-  expect(await within(call.catch(() => undefined), 300)).toBe('settled');
+  expect(
+    await within(
+      call.catch(() => undefined),
+      300,
+    ),
+  ).toBe('settled');
 });

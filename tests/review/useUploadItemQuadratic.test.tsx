@@ -19,7 +19,13 @@ function Row({ uploader, id }: { uploader: UploadEngine; id: string }) {
 }
 function List({ uploader }: { uploader: UploadEngine }) {
   const ids = useUploaderState(uploader, (s) => s.items.map((i) => i.id), shallowEqualArrays);
-  return <ul>{ids.map((id) => <Row key={id} uploader={uploader} id={id} />)}</ul>;
+  return (
+    <ul>
+      {ids.map((id) => (
+        <Row key={id} uploader={uploader} id={id} />
+      ))}
+    </ul>
+  );
 }
 
 it('one store change costs O(rows), not O(rows x items), with useUploadItem rows', () => {
@@ -36,7 +42,11 @@ it('one store change costs O(rows), not O(rows x items), with useUploadItem rows
   render(<List uploader={uploader} />);
 
   let visits = 0;
-  Array.prototype.find = function (this: unknown[], predicate: (...a: unknown[]) => unknown, thisArg?: unknown) {
+  Array.prototype.find = function (
+    this: unknown[],
+    predicate: (...a: unknown[]) => unknown,
+    thisArg?: unknown,
+  ) {
     return realFind.call(this, (...a: unknown[]) => (visits++, predicate.apply(thisArg, a)));
   } as typeof Array.prototype.find;
   act(() => uploader.pause(ids[n - 1])); // one status change of one file
