@@ -34,6 +34,12 @@ export interface DemoOptions {
   s3Port?: number;
   /** @default true */
   log?: boolean;
+  /**
+   * s3rver only: `false` leaves ETag out of the bucket's CORS ExposeHeaders, reproducing the
+   * misconfiguration that breaks multipart uploads (used by the tests).
+   * @default true
+   */
+  corsExposeEtag?: boolean;
 }
 
 export interface RunningDemo {
@@ -52,7 +58,7 @@ const CORS_XML = `<CORSConfiguration><CORSRule>
   <AllowedHeader>*</AllowedHeader><ExposeHeader>ETag</ExposeHeader><MaxAgeSeconds>3000</MaxAgeSeconds>
 </CORSRule></CORSConfiguration>`;
 
-async function startS3rver(port: number): Promise<StorageConfig> {
+async function startS3rver(port: number, exposeEtag: boolean): Promise<StorageConfig> {
   const directory = await mkdtemp(join(tmpdir(), 'upkit-s3rver-'));
   const s3rver = new S3rver({
     address: '127.0.0.1',
@@ -60,7 +66,12 @@ async function startS3rver(port: number): Promise<StorageConfig> {
     silent: true,
     directory,
     resetOnClose: true,
-    configureBuckets: [{ name: BUCKET, configs: [CORS_XML] }],
+    configureBuckets: [
+      {
+        name: BUCKET,
+        configs: [exposeEtag ? CORS_XML : CORS_XML.replace(/<ExposeHeader>.*?<\/ExposeHeader>/, '')],
+      },
+    ],
   });
   const address = (await s3rver.run()) as AddressInfo;
   return {
@@ -78,7 +89,7 @@ async function startS3rver(port: number): Promise<StorageConfig> {
 
 async function startStorage(options: DemoOptions): Promise<StorageConfig> {
   const storage = options.storage ?? 's3rver';
-  if (storage === 's3rver') return startS3rver(options.s3Port ?? 0);
+  if (storage === 's3rver') return startS3rver(options.s3Port ?? 0, options.corsExposeEtag ?? true);
   if (storage === 'minio') {
     const minio = await startMinio();
     return { ...minio, bucket: BUCKET };

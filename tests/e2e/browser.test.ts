@@ -220,3 +220,35 @@ describe('a real browser uploading to MinIO', () => {
     await page.close();
   });
 });
+
+describe('a bucket whose CORS rule hides ETag (s3rver, which enforces bucket CORS)', () => {
+  let hidden: RunningDemo;
+  beforeAll(async () => {
+    hidden = await startDemo({ port: 0, storage: 's3rver', corsExposeEtag: false, log: false });
+  });
+  afterAll(() => hidden?.close());
+
+  it('fails a multipart upload with missing-etag and the fix, and does not hang', async () => {
+    const file = await makeFile('hidden-etag.bin', 1000);
+    const page = await browser.newPage();
+    await page.goto(`${hidden.url}?threshold=0`);
+    await page.getByLabel('Choose files').setInputFiles(file.path);
+    const row = page.locator('tr[data-name="hidden-etag.bin"]');
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: 20_000 }).toBe('error');
+    expect(await row.textContent()).toContain('Add "ETag" to the bucket CORS rule\'s ExposeHeaders');
+    await page.close();
+  });
+
+  it('still completes single PUTs, which do not need the ETag', async () => {
+    const file = await makeFile('hidden-etag-single.bin', 1000);
+    const page = await browser.newPage();
+    await page.goto(hidden.url);
+    await page.getByLabel('Choose files').setInputFiles(file.path);
+    const row = page.locator('tr[data-name="hidden-etag-single.bin"]');
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: 20_000 }).toBe('done');
+    expect(await objectSha256(hidden.s3, hidden.bucket, (await row.getAttribute('data-key'))!)).toBe(
+      file.sha256,
+    );
+    await page.close();
+  });
+});
