@@ -116,20 +116,22 @@ export function httpBackend<TResult = unknown>(options: HttpBackendOptions): Upl
     { signal }: RequestContext,
   ): Promise<{ json: unknown; skewMs: number }> {
     const doFetch = options.fetch ?? globalThis.fetch;
-    const headers = {
-      'content-type': 'application/json',
-      accept: 'application/json',
-      ...options.headers,
-      ...(await options.getHeaders?.()),
-    };
-    // The timeout covers the whole exchange, body included: a backend that stalls mid-body
-    // must not hang the upload.
+    // The timeout covers the whole exchange, from getHeaders (a token refresh can hang too) to
+    // the end of the body: a backend that stalls mid-body must not hang the upload.
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(), timeoutMs);
     const unlink = onAbort(signal, () => timeout.abort());
     let response: Response;
     let text: string;
     try {
+      const headers = {
+        'content-type': 'application/json',
+        accept: 'application/json',
+        ...options.headers,
+        ...(options.getHeaders
+          ? await settleOnAbort(timeout.signal, Promise.resolve(options.getHeaders()))
+          : {}),
+      };
       response = await doFetch(joinUrl(options.baseUrl, endpoint), {
         method: 'POST',
         headers,

@@ -2,7 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { choosePartSize, DEFAULT_PART_SIZE } from './chunkPlan';
 import { settleOnAbort } from './abort';
 import type { EngineContext } from './engineContext';
-import { toUploadError, UploadError } from './errors';
+import { toUploadError, unrequestedAbort, UploadError } from './errors';
 import { bytesOf, createJob, describeFile, sessionRef, type Job } from './job';
 import { runMultipart } from './multipartUpload';
 import { defaultResumeStorage, fileFingerprint, forgetSession, type ResumeStorage } from './resumeStore';
@@ -11,6 +11,8 @@ import { createScheduler, type Lane } from './scheduler';
 import type { UploaderState } from './selectors';
 import { runSingle } from './singleUpload';
 import type {
+  FileDescriptor,
+  MultipartSession,
   MultipartUploadBackend,
   PresignedRequest,
   SingleUploadBackend,
@@ -132,6 +134,8 @@ export interface UploadEngine<TResult = unknown> {
    * settled (done, error or canceled) or been removed; never rejects.
    */
   upload(files: Iterable<Blob> | ArrayLike<Blob>, options?: AddOptions): Promise<UploadItem<TResult>[]>;
+  /** The item with this id, in constant time, or `undefined`. */
+  getItem(id: string): UploadItem<TResult> | undefined;
   /** Adds files without starting them; returns their ids. */
   add(files: Iterable<Blob> | ArrayLike<Blob>, options?: AddOptions): string[];
   /** Starts queued files (all, or one). */
@@ -312,31 +316,40 @@ export function createUploadEngine<TResult = unknown>(
 
   // ---- requests ------------------------------------------------------------------------------
 
+  /** One attempt of a control call in the control lane. */
+  function scheduledCall<T>(
+    job: Job,
+    call: (signal: AbortSignal) => Promise<T>,
+    signal: AbortSignal,
+  ): Promise<T> {
+    // settleOnAbort: a backend call that ignores its signal must not hold a slot after cancel.
+    return scheduler.run(job.id, 'control' satisfies Lane, () => settleOnAbort(signal, call(signal)), signal);
+  }
+
   function controlOnce<T>(
     job: Job,
     name: ControlCallName,
     call: (signal: AbortSignal) => Promise<T>,
     signal: AbortSignal,
   ): Promise<T> {
-    return scheduler.run(
-      job.id,
-      'control' satisfies Lane,
-      () => runControl(name, () => call(signal)),
-      signal,
-    );
+    return runControl(name, () => scheduledCall(job, call, signal));
   }
 
+  // The control runner wraps the whole retried call, so an app's mutation cache sees one
+  // mutation per call, failing only when upkit gives up.
   function control<T>(
     job: Job,
     name: ControlCallName,
     call: (signal: AbortSignal) => Promise<T>,
     signal: AbortSignal,
   ): Promise<T> {
-    return withRetry(() => controlOnce(job, name, call, signal), {
-      retry,
-      signal,
-      ...(options.random ? { random: options.random } : {}),
-    });
+    return runControl(name, () =>
+      withRetry(() => scheduledCall(job, call, signal), {
+        retry,
+        signal,
+        ...(options.random ? { random: options.random } : {}),
+      }),
+    );
   }
 
   async function put(job: Job, request: PresignedRequest, body: Blob, signal: AbortSignal, slot: number) {
@@ -378,6 +391,7 @@ export function createUploadEngine<TResult = unknown>(
     resumeMaxAgeMs: resumeMaxAge,
     dispatch,
     markProgress,
+    abortOrphan,
     control,
     controlOnce,
     runControl,
@@ -387,7 +401,8 @@ export function createUploadEngine<TResult = unknown>(
   // ---- lifecycle -----------------------------------------------------------------------------
 
   function launch(job: Job): void {
-    if (getItem(job.id)?.status !== 'queued') return;
+    // One run per job: a second start() (a double click) must not start a rival run.
+    if (job.controller || getItem(job.id)?.status !== 'queued') return;
     const controller = new AbortController();
     job.controller = controller;
     job.meter = { bytes: bytesOf(job), time: now(), speed: 0 };
@@ -395,21 +410,22 @@ export function createUploadEngine<TResult = unknown>(
       job.mode === 'single'
         ? runSingle(context, job, controller.signal)
         : runMultipart(context, job, controller.signal);
-    job.running = run.then(
-      () => undefined,
-      () => undefined,
-    );
+    const settled = () => {
+      if (job.controller === controller) job.controller = undefined;
+    };
+    job.running = run.then(settled, settled);
     run.then(
       (result) => {
         if (controller.signal.aborted) return;
+        releaseResumeKey(job);
         if (dispatch(job.id, { type: 'succeed', result })) {
           const item = getItem(job.id);
           if (item) options.onSuccess?.(item);
         }
       },
       (thrown: unknown) => {
-        const error = toUploadError(thrown);
-        if (controller.signal.aborted || error.code === 'aborted') return;
+        if (controller.signal.aborted) return;
+        const error = unrequestedAbort(toUploadError(thrown));
         if (dispatch(job.id, { type: 'fail', error })) {
           const item = getItem(job.id);
           if (item) options.onError?.(error, item);
@@ -423,6 +439,18 @@ export function createUploadEngine<TResult = unknown>(
     job.controller = undefined;
     job.inflight = new Map();
     dirty.delete(job.id);
+  }
+
+  function abortOrphan(job: Job, session: MultipartSession): void {
+    const cleanup = control(
+      job,
+      'abortMultipart',
+      (s) => backend.abortMultipart(sessionRef(session), { signal: s }),
+      new AbortController().signal,
+    )
+      .catch(() => undefined)
+      .finally(() => cleanups.delete(cleanup));
+    cleanups.add(cleanup);
   }
 
   function abortStorage(job: Job): Promise<void> {
@@ -452,6 +480,23 @@ export function createUploadEngine<TResult = unknown>(
 
   const select = (id?: string) =>
     id === undefined ? [...jobs.values()] : [jobs.get(id)].filter((j): j is Job => !!j);
+
+  // Resume keys held by jobs in this engine: two jobs with one key would share one multipart
+  // upload and mix their bytes, so a second file with the same fingerprint is not resumable.
+  const ownedResumeKeys = new Map<string, string>();
+
+  function claimResumeKey(desc: FileDescriptor, mode: UploadMode, id: string): string | undefined {
+    // A Blob without a name and modification time has no identity to resume by.
+    if (mode !== 'multipart' || desc.lastModified === undefined || desc.name === 'blob') return undefined;
+    const key = fileFingerprint(desc, options.resumeScope ?? 'default');
+    if (ownedResumeKeys.has(key)) return undefined;
+    ownedResumeKeys.set(key, id);
+    return key;
+  }
+
+  function releaseResumeKey(job: Job): void {
+    if (job.resumeKey && ownedResumeKeys.get(job.resumeKey) === job.id) ownedResumeKeys.delete(job.resumeKey);
+  }
 
   function pickMode(size: number): UploadMode {
     if (mode !== 'auto') return mode;
@@ -500,9 +545,7 @@ export function createUploadEngine<TResult = unknown>(
         metadata: addOptions.metadata,
       };
       if (!error) count++;
-      const resumeKey =
-        fileMode === 'multipart' ? fileFingerprint(desc, options.resumeScope ?? 'default') : undefined;
-      const job = createJob(id, file, desc, fileMode, resumeKey);
+      const job = createJob(id, file, desc, fileMode, claimResumeKey(desc, fileMode, id));
       jobs.set(id, job);
       created.push({ item, job });
     }
@@ -540,7 +583,9 @@ export function createUploadEngine<TResult = unknown>(
   function resume(id?: string): void {
     for (const job of select(id)) {
       job.suspended = false;
-      if (dispatch(job.id, { type: 'resume' })) launch(job);
+      // The paused run may still be settling (a createMultipart answer on its way): start the
+      // next run only after it, so the two never open rival uploads.
+      if (dispatch(job.id, { type: 'resume' })) void job.running.then(() => launch(job));
     }
   }
 
@@ -559,6 +604,7 @@ export function createUploadEngine<TResult = unknown>(
 
   return {
     store,
+    getItem,
     add,
     upload(files, addOptions) {
       return whenSettled(add(files, addOptions));
@@ -573,12 +619,14 @@ export function createUploadEngine<TResult = unknown>(
       for (const job of select(id)) {
         const item = getItem(job.id);
         if (!item || item.error?.isValidation) continue;
-        if (dispatch(job.id, { type: 'retry' })) launch(job);
+        if (dispatch(job.id, { type: 'retry' })) void job.running.then(() => launch(job));
       }
     },
     async remove(id) {
       // A file that is completing is left to finish: interrupting would orphan the object.
       const cleanup = cancel(id);
+      const job = jobs.get(id);
+      if (job) releaseResumeKey(job);
       jobs.delete(id);
       setItems(store.getState().items.filter((item) => item.id !== id));
       notifySettled(id, undefined);
@@ -586,7 +634,8 @@ export function createUploadEngine<TResult = unknown>(
     },
     async reset() {
       const all = cancel();
-      for (const job of jobs.values()) abortInFlight(job);
+      // Files in `completing` are left to finish (see remove); the rest is already aborted.
+      ownedResumeKeys.clear();
       jobs.clear();
       flushProgress();
       setItems([]);

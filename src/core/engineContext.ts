@@ -4,6 +4,7 @@ import type { ResolvedRetryOptions } from './retry';
 import type { ResumeStorage } from './resumeStore';
 import type { Scheduler } from './scheduler';
 import type {
+  MultipartSession,
   MultipartUploadBackend,
   PresignedRequest,
   SingleUploadBackend,
@@ -25,6 +26,8 @@ export interface EngineContext<TResult> {
   readonly resumeMaxAgeMs: number;
   dispatch(id: string, action: UploadAction<TResult>): boolean;
   markProgress(job: Job): void;
+  /** Aborts a multipart upload that no run will use. */
+  abortOrphan(job: Job, session: MultipartSession): void;
   /** A control call, retried, in the scheduler's control lane, through the control runner. */
   control<T>(
     job: Job,

@@ -88,6 +88,17 @@ export function abortedError(): UploadError {
 // Safari: "Load failed"; Node/undici: "fetch failed".
 const FETCH_FAILURE = /failed to fetch|networkerror|load failed|fetch failed|network request failed/i;
 
+/**
+ * An `aborted` error whose signal we never aborted becomes a retryable `network` error; any other
+ * error is returned as it is.
+ */
+export function unrequestedAbort(error: UploadError): UploadError {
+  if (error.code !== 'aborted') return error;
+  return new UploadError('network', 'The request was interrupted before it finished; retrying.', {
+    cause: error,
+  });
+}
+
 /** Wraps anything thrown into an UploadError, keeping UploadErrors as they are. */
 export function toUploadError(error: unknown): UploadError {
   if (isUploadError(error)) return error;

@@ -62,7 +62,18 @@ async function openSession<TResult>(
     const created = await ctx.control(
       job,
       'createMultipart',
-      (s) => ctx.backend.createMultipart(job.desc, { signal: s }),
+      (s) => {
+        const creating = ctx.backend.createMultipart(job.desc, { signal: s });
+        // Answered after this run was aborted (pause, cancel): nobody will use that upload, so
+        // abort it instead of leaving it open on storage.
+        creating.then(
+          (late) => {
+            if (s.aborted) ctx.abortOrphan(job, late);
+          },
+          () => undefined,
+        );
+        return creating;
+      },
       signal,
     );
     session = {
@@ -76,6 +87,20 @@ async function openSession<TResult>(
   job.session = session;
   ctx.dispatch(job.id, { type: 'key', key: session.key });
   return session;
+}
+
+/**
+ * Storage or the backend says the upload no longer exists (404: a lifecycle rule removed it
+ * during a long pause, or it was aborted elsewhere): forget it, so a retry starts a new one.
+ */
+function forgetIfGone<TResult>(ctx: EngineContext<TResult>, job: Job, error: unknown): void {
+  if (toUploadError(error).status !== 404) return;
+  job.session = undefined;
+  job.etags.clear();
+  job.urls.clear();
+  job.doneBytes = 0;
+  const resumeStorage = ctx.resumeStore();
+  if (resumeStorage && job.resumeKey) forgetSession(resumeStorage, job.resumeKey);
 }
 
 /** Signs `part` and the next parts waiting, in one call; parts already being signed wait. */
@@ -200,20 +225,21 @@ export async function runMultipart<TResult>(
       }
     };
     const workers = Array.from({ length: Math.min(ctx.partConcurrency(), queue.length) }, worker);
-    const results = await Promise.allSettled(
+    // The first failure is the cause; the siblings it stopped fail with `aborted` after it.
+    let failure: { error: unknown } | undefined;
+    await Promise.allSettled(
       workers.map((w) =>
         w.catch((error: unknown) => {
+          failure ??= { error };
           stop();
-          throw error;
         }),
       ),
     );
-    const failure = results.find(
-      (r): r is PromiseRejectedResult =>
-        r.status === 'rejected' && toUploadError(r.reason).code !== 'aborted',
-    );
-    if (failure) throw failure.reason;
     if (signal.aborted) throw abortedError();
+    if (failure) throw failure.error;
+  } catch (error) {
+    forgetIfGone(ctx, job, error);
+    throw error;
   } finally {
     unlink();
     queue.length = 0;
@@ -221,16 +247,21 @@ export async function runMultipart<TResult>(
 
   dispatch(job.id, { type: 'complete' });
   const uploaded = [...job.etags.values()].sort((a, b) => a.partNumber - b.partNumber);
-  const result = await ctx.control(
-    job,
-    'completeMultipart',
-    (s) =>
-      ctx.backend.completeMultipart(
-        { ...sessionRef(session), parts: uploaded, file: job.desc },
-        { signal: s },
-      ),
-    signal,
-  );
+  const result = await ctx
+    .control(
+      job,
+      'completeMultipart',
+      (s) =>
+        ctx.backend.completeMultipart(
+          { ...sessionRef(session), parts: uploaded, file: job.desc },
+          { signal: s },
+        ),
+      signal,
+    )
+    .catch((error: unknown) => {
+      forgetIfGone(ctx, job, error);
+      throw error;
+    });
   const resumeStorage = ctx.resumeStore();
   if (resumeStorage && job.resumeKey) forgetSession(resumeStorage, job.resumeKey);
   return result;

@@ -1,4 +1,4 @@
-import { abortedError, toUploadError, type UploadError } from './errors';
+import { abortedError, toUploadError, unrequestedAbort, type UploadError } from './errors';
 
 /** How failed requests are retried. */
 export interface RetryOptions {
@@ -125,8 +125,10 @@ export async function withRetry<T>(
     try {
       return await attempt(n);
     } catch (thrown) {
-      const error = toUploadError(thrown);
-      if (signal.aborted || error.code === 'aborted') throw abortedError();
+      if (signal.aborted) throw abortedError();
+      // An abort we did not ask for (a transport's own timeout, a polyfill, the browser) is a
+      // failed request like any other, and is retried as one.
+      const error = unrequestedAbort(toUploadError(thrown));
       const decision = classifyError(error);
       if (decision === 'fatal' || n >= retry.retries) throw error;
       if (decision === 'resign') {

@@ -1,3 +1,4 @@
+import { settleOnAbort } from './abort';
 import { isExpiring, type EngineContext } from './engineContext';
 import type { Job } from './job';
 import { withRetry } from './retry';
@@ -21,7 +22,10 @@ export async function runSingle<TResult>(
           dispatch(job.id, { type: 'sign' });
           let presigned = job.presigned;
           if (!presigned || isExpiring(presigned, ctx.now())) {
-            const fresh = await ctx.runControl('presign', () => backend.presign(job.desc, { signal }));
+            const fresh = await settleOnAbort(
+              signal,
+              ctx.runControl('presign', () => backend.presign(job.desc, { signal })),
+            );
             presigned = job.presigned = { ...fresh, signedAt: ctx.now() };
             dispatch(job.id, { type: 'key', key: fresh.key });
           }

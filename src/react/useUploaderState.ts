@@ -1,4 +1,4 @@
-import { useMemo, useRef, useSyncExternalStore } from 'react';
+import { useCallback, useMemo, useRef, useSyncExternalStore } from 'react';
 import type { UploadEngine } from '../core/createUploadEngine';
 import type { UploaderState } from '../core/selectors';
 import type { UploadItem } from '../core/types';
@@ -41,7 +41,9 @@ export function useUploadItem<TResult>(
   uploader: UploadEngine<TResult>,
   id: string,
 ): UploadItem<TResult> | undefined {
-  return useUploaderState(uploader, (state) => state.items.find((item) => item.id === id));
+  // By index, not by search: a list of n rows re-running an O(n) find on every change is O(n²).
+  const select = useCallback(() => uploader.getItem(id), [uploader, id]);
+  return useUploaderState(uploader, select);
 }
 
 /** Element-wise `Object.is` equality for arrays, e.g. for a list of ids. */

@@ -1,5 +1,6 @@
+// Regression test from the engine review of 2026-11-29; the comments describe the bug as it was.
 import { expect, it, vi } from 'vitest';
-import { createUploadEngine } from '../../src/core/createUploadEngine';
+import { createUploadEngine } from '../../../src/core/createUploadEngine';
 import {
   blobSha256,
   createMemoryStorage,
@@ -7,7 +8,7 @@ import {
   patternedFile,
   sha256,
   type StoredResult,
-} from '../helpers/memoryStorage';
+} from '../../helpers/memoryStorage';
 
 const MiB = 1024 * 1024;
 

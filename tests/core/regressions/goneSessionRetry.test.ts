@@ -1,6 +1,7 @@
+// Regression test from the engine review of 2026-11-29; the comments describe the bug as it was.
 import { expect, it, vi } from 'vitest';
-import { createUploadEngine } from '../../src/core/createUploadEngine';
-import { createMemoryStorage, patternedFile, type StoredResult } from '../helpers/memoryStorage';
+import { createUploadEngine } from '../../../src/core/createUploadEngine';
+import { createMemoryStorage, patternedFile, type StoredResult } from '../../helpers/memoryStorage';
 
 const MiB = 1024 * 1024;
 

@@ -1,7 +1,8 @@
+// Regression test from the engine review of 2026-11-29; the comments describe the bug as it was.
 import { expect, it } from 'vitest';
-import { createUploadEngine } from '../../src/core/createUploadEngine';
-import type { MultipartSession } from '../../src/core/types';
-import { createMemoryStorage, deferred, patternedFile, type StoredResult } from '../helpers/memoryStorage';
+import { createUploadEngine } from '../../../src/core/createUploadEngine';
+import type { MultipartSession } from '../../../src/core/types';
+import { createMemoryStorage, deferred, patternedFile, type StoredResult } from '../../helpers/memoryStorage';
 
 const MiB = 1024 * 1024;
 

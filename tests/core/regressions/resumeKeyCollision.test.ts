@@ -1,13 +1,14 @@
+// Regression test from the engine review of 2026-11-29; the comments describe the bug as it was.
 import { expect, it } from 'vitest';
-import { createUploadEngine } from '../../src/core/createUploadEngine';
-import type { ResumeStorage } from '../../src/core/resumeStore';
+import { createUploadEngine } from '../../../src/core/createUploadEngine';
+import type { ResumeStorage } from '../../../src/core/resumeStore';
 import {
   blobSha256,
   createMemoryStorage,
   deferred,
   sha256,
   type StoredResult,
-} from '../helpers/memoryStorage';
+} from '../../helpers/memoryStorage';
 
 const MiB = 1024 * 1024;
 

@@ -4,7 +4,7 @@ import { createUploadEngine, type UploadEngine } from '../../src/core/createUplo
 import { shallowEqualArrays, useUploaderState, useUploadItem } from '../../src/react/useUploaderState';
 import { createMemoryStorage } from '../helpers/memoryStorage';
 
-// useUploaderState.ts line 44: useUploadItem selects with items.find(), and every row's selector
+// Regression: useUploadItem used to select with items.find(), and every row's selector
 // runs on every store change. The README's list pattern (one useUploadItem row per file) therefore
 // costs O(rows x items) per store change -- O(n^2) per progress tick, O(n^3) for a whole upload
 // (about 6 store changes per file). 2,000 rows: ~2M comparisons per tick.
@@ -52,5 +52,5 @@ it('one store change costs O(rows), not O(rows x items), with useUploadItem rows
   act(() => uploader.pause(ids[n - 1])); // one status change of one file
   Array.prototype.find = realFind;
 
-  expect(visits).toBeLessThan(10 * n); // now ~n^2/2 = 80,000
+  expect(visits).toBeLessThan(10 * n); // was ~n^2/2 = 80,000
 });

@@ -1,6 +1,7 @@
+// Regression test from the engine review of 2026-11-29; the comments describe the bug as it was.
 import { expect, it } from 'vitest';
-import { createUploadEngine } from '../../src/core/createUploadEngine';
-import { createMemoryStorage, deferred, type StoredResult } from '../helpers/memoryStorage';
+import { createUploadEngine } from '../../../src/core/createUploadEngine';
+import { createMemoryStorage, deferred, type StoredResult } from '../../helpers/memoryStorage';
 
 function setup(concurrency: number) {
   const storage = createMemoryStorage();

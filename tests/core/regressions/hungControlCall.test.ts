@@ -1,7 +1,8 @@
+// Regression test from the engine review of 2026-11-29; the comments describe the bug as it was.
 import { expect, it } from 'vitest';
-import { createUploadEngine } from '../../src/core/createUploadEngine';
-import type { FileDescriptor, PresignResult } from '../../src/core/types';
-import { createMemoryStorage, type StoredResult } from '../helpers/memoryStorage';
+import { createUploadEngine } from '../../../src/core/createUploadEngine';
+import type { FileDescriptor, PresignResult } from '../../../src/core/types';
+import { createMemoryStorage, type StoredResult } from '../../helpers/memoryStorage';
 
 const within = <T>(p: Promise<T>, ms: number) =>
   Promise.race([p.then(() => 'settled'), new Promise((r) => setTimeout(() => r('hung'), ms))]);
@@ -53,7 +54,7 @@ it('a canceled file does not keep its data slot: the next upload runs', async ()
 // httpBackend.ts line 123: getHeaders() is awaited before the timeout timer and the abort link
 // are set up, so a token refresh that hangs (offline, a stuck auth popup) ignores both.
 it('httpBackend: a hanging getHeaders() is covered by timeoutMs and by the signal', async () => {
-  const { httpBackend } = await import('../../src/backends/httpBackend');
+  const { httpBackend } = await import('../../../src/backends/httpBackend');
   const backend = httpBackend({
     baseUrl: 'https://api.test/upload',
     timeoutMs: 50,
