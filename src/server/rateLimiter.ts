@@ -33,7 +33,9 @@ export interface MemoryRateLimiterOptions {
  * A fixed-window limiter in process memory. Windows of keys that went quiet are dropped, so
  * memory stays proportional to active users.
  */
-export function memoryRateLimiter(options: MemoryRateLimiterOptions = {}): RateLimiter {
+export function memoryRateLimiter(options: MemoryRateLimiterOptions = {}): {
+  consume(key: string): RateLimitResult;
+} {
   const limit = options.limit ?? 600;
   const windowMs = options.windowMs ?? 60_000;
   const now = options.now ?? Date.now;

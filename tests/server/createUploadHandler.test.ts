@@ -1,0 +1,117 @@
+// @vitest-environment node
+import type { S3Client } from '@aws-sdk/client-s3';
+import { describe, expect, it } from 'vitest';
+import { createUploadHandler } from '../../src/server/createUploadHandler';
+import { memoryRateLimiter } from '../../src/server/rateLimiter';
+import { defaultObjectKey, safeExtension, safeSegment } from '../../src/server/objectKey';
+import { createTokenSigner } from '../../src/server/uploadToken';
+
+const SECRET = 'a-test-secret-of-at-least-thirty-two-bytes';
+
+/** An S3Client stand-in that answers ListParts in pages, as S3 does past 1,000 parts. */
+function pagingS3(totalParts: number, pageSize: number) {
+  const markers: Array<string | undefined> = [];
+  const client = {
+    config: { requestChecksumCalculation: async () => 'WHEN_REQUIRED' },
+    async send(command: { constructor: { name: string }; input: { PartNumberMarker?: string } }) {
+      if (command.constructor.name !== 'ListPartsCommand')
+        throw new Error(`unexpected ${command.constructor.name}`);
+      const start = Number(command.input.PartNumberMarker ?? 0);
+      markers.push(command.input.PartNumberMarker);
+      const end = Math.min(totalParts, start + pageSize);
+      return {
+        Parts: Array.from({ length: end - start }, (_, i) => ({
+          PartNumber: start + i + 1,
+          ETag: `"e${start + i + 1}"`,
+          Size: 5,
+        })),
+        IsTruncated: end < totalParts,
+        NextPartNumberMarker: String(end),
+      };
+    },
+  };
+  return { client: client as unknown as S3Client, markers };
+}
+
+describe('multipart/list-parts', () => {
+  it('follows every page past 1,000 parts', async () => {
+    const { client, markers } = pagingS3(2500, 1000);
+    const handler = createUploadHandler({ s3: client, bucket: 'b', secret: SECRET, authorize: () => 'u1' });
+    const token = await createTokenSigner(SECRET).sign({
+      userId: 'u1',
+      key: 'k',
+      uploadId: 'U',
+      size: 2500 * 5,
+      type: 'video/mp4',
+      exp: Math.floor(Date.now() / 1000) + 60,
+    });
+    const response = await handler(
+      new Request('http://x/api/upload/multipart/list-parts', {
+        method: 'POST',
+        body: JSON.stringify({ uploadId: 'U', key: 'k', token }),
+      }),
+    );
+    const { parts } = (await response.json()) as { parts: Array<{ partNumber: number }> };
+    expect(parts).toHaveLength(2500);
+    expect(parts.at(-1)?.partNumber).toBe(2500);
+    expect(markers).toEqual([undefined, '1000', '2000']);
+  });
+});
+
+describe('upload tokens', () => {
+  const claims = { userId: 'u', key: 'k', uploadId: 'U', size: 10, type: 'image/png', exp: 2_000_000_000 };
+
+  it('round-trips and binds every claim', async () => {
+    const signer = createTokenSigner(SECRET);
+    const token = await signer.sign(claims);
+    expect(await signer.verify(token, { userId: 'u', key: 'k', uploadId: 'U' }, 1_000)).toEqual(claims);
+    for (const other of [
+      { userId: 'v', key: 'k', uploadId: 'U' },
+      { userId: 'u', key: 'k2', uploadId: 'U' },
+      { userId: 'u', key: 'k', uploadId: 'U2' },
+    ]) {
+      await expect(signer.verify(token, other, 1_000)).rejects.toMatchObject({ status: 403 });
+    }
+  });
+
+  it('refuses expired, altered and foreign tokens', async () => {
+    const signer = createTokenSigner(SECRET);
+    const token = await signer.sign(claims);
+    const expected = { userId: 'u', key: 'k', uploadId: 'U' };
+    await expect(signer.verify(token, expected, 2_000_000_001)).rejects.toMatchObject({ status: 403 });
+    const bigger = token.replace('.10.', '.99999999.');
+    await expect(signer.verify(bigger, expected, 1_000)).rejects.toMatchObject({ status: 403 });
+    const foreign = await createTokenSigner(`${SECRET}-other`).sign(claims);
+    await expect(signer.verify(foreign, expected, 1_000)).rejects.toMatchObject({ status: 403 });
+    await expect(signer.verify('v1.garbage', expected, 1_000)).rejects.toMatchObject({ status: 403 });
+  });
+});
+
+describe('keys', () => {
+  it('keeps only a short alphanumeric extension and makes user ids one safe segment', () => {
+    expect(safeExtension('photo.JPG')).toBe('.jpg');
+    expect(safeExtension('archive.tar.gz')).toBe('.gz');
+    expect(safeExtension('evil.php%00.png')).toBe('.png');
+    expect(safeExtension('noext')).toBe('');
+    expect(safeExtension('x./../etc')).toBe('');
+    expect(safeSegment('..')).toBe('_');
+    expect(safeSegment('a/b')).toBe('a%2Fb');
+    expect(defaultObjectKey({ userId: 'u/1', fileName: '../../x.png', contentType: '' })).toMatch(
+      /^uploads\/u%2F1\/[0-9a-f-]{36}\.png$/,
+    );
+  });
+});
+
+describe('memoryRateLimiter', () => {
+  it('allows `limit` requests per window and says how long to wait', () => {
+    let t = 0;
+    const limiter = memoryRateLimiter({ limit: 2, windowMs: 1000, now: () => t });
+    expect(limiter.consume('a')).toEqual({ allowed: true, retryAfterMs: 0 });
+    expect(limiter.consume('a')).toEqual({ allowed: true, retryAfterMs: 0 });
+    t = 400;
+    expect(limiter.consume('a')).toEqual({ allowed: false, retryAfterMs: 600 });
+    expect(limiter.consume('b').allowed).toBe(true);
+    t = 1000;
+    expect(limiter.consume('a').allowed).toBe(true);
+  });
+});
