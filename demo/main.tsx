@@ -1,6 +1,6 @@
-import { StrictMode, useCallback, useEffect, useState } from 'react';
+import { memo, StrictMode, useCallback, useEffect, useRef, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { itemFraction, type UploadItem } from 'upkit';
+import { itemFraction, type UploadEngine, type UploadItem } from 'upkit';
 import { useUpload } from 'upkit/react';
 
 const params = new URLSearchParams(location.search);
@@ -20,16 +20,26 @@ interface StoredObject {
 
 function useBucket() {
   const [objects, setObjects] = useState<StoredObject[]>([]);
-  const refresh = useCallback(() => {
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const load = useCallback(() => {
     void fetch('/api/objects')
       .then((response) => response.json())
       .then(setObjects);
   }, []);
-  useEffect(refresh, [refresh]);
+  // Many files finish close together: list the bucket once they have, not once per file.
+  const refresh = useCallback(() => {
+    clearTimeout(timer.current);
+    timer.current = setTimeout(load, 500);
+  }, [load]);
+  useEffect(() => {
+    load();
+    return () => clearTimeout(timer.current);
+  }, [load]);
   return { objects, refresh };
 }
 
-function Row({ item, actions }: { item: UploadItem; actions: ReturnType<typeof useUpload> }) {
+// Memoized on the item: items are immutable, so a row re-renders only when its own file changes.
+const Row = memo(function Row({ item, actions }: { item: UploadItem; actions: UploadEngine }) {
   const percent = Math.round(itemFraction(item) * 100);
   return (
     <tr data-name={item.name} data-status={item.status} data-key={item.key ?? ''}>
@@ -69,7 +79,7 @@ function Row({ item, actions }: { item: UploadItem; actions: ReturnType<typeof u
       </td>
     </tr>
   );
-}
+});
 
 function Demo() {
   const bucket = useBucket();
@@ -142,7 +152,7 @@ function Demo() {
           </thead>
           <tbody>
             {items.map((item) => (
-              <Row key={item.id} item={item} actions={upload} />
+              <Row key={item.id} item={item} actions={upload.uploader} />
             ))}
           </tbody>
         </table>
