@@ -281,12 +281,15 @@ export function createUploadHandler<TUser>(
     }
   }
 
+  /** Verifies the object, runs onComplete, reports the event; the `complete` response. */
   async function finish(
     claims: TokenClaims,
     user: TUser,
-    file: { name: string; metadata?: Record<string, string> },
+    body: Record<string, unknown>,
     request: Request,
-  ) {
+    started: number,
+  ): Promise<Response> {
+    const file = isRecord(body.file) ? readFile(body) : { name: '', metadata: undefined };
     await verifyObject({
       s3,
       bucket,
@@ -306,7 +309,15 @@ export function createUploadHandler<TUser>(
       request,
     };
     const result = await config.onComplete?.(upload);
-    return result ?? { key: claims.key, size: claims.size, contentType: claims.type };
+    config.onEvent?.({
+      type: 'completed',
+      userId: claims.userId,
+      key: claims.key,
+      size: claims.size,
+      contentType: claims.type,
+      ms: now() - started,
+    });
+    return json(result ?? { key: claims.key, size: claims.size, contentType: claims.type });
   }
 
   async function handle(
@@ -363,17 +374,7 @@ export function createUploadHandler<TUser>(
       case 'complete': {
         const key = readString(body, 'key');
         const claims = await tokens.verify(body.token, { userId, key, uploadId: '' }, nowSeconds());
-        const file = isRecord(body.file) ? readFile(body) : { name: '', metadata: undefined };
-        const result = await finish(claims, user, file, request);
-        config.onEvent?.({
-          type: 'completed',
-          userId,
-          key,
-          size: claims.size,
-          contentType: claims.type,
-          ms: now() - started,
-        });
-        return json(result);
+        return finish(claims, user, body, request, started);
       }
       case 'multipart/create': {
         const file = readFile(body);
@@ -487,10 +488,7 @@ export function createUploadHandler<TUser>(
           const name = isRecord(error) ? error.name : undefined;
           // A retried complete whose first attempt succeeded finds the upload gone and the
           // object present: finish it as if this call had completed it.
-          if (name === 'NoSuchUpload') {
-            const file = isRecord(body.file) ? readFile(body) : { name: '', metadata: undefined };
-            return json(await finish(claims, user, file, request));
-          }
+          if (name === 'NoSuchUpload') return finish(claims, user, body, request, started);
           if (name === 'InvalidPart' || name === 'InvalidPartOrder' || name === 'EntityTooSmall') {
             throw badRequest(
               'Storage refused the parts of this upload (missing, reordered or too small). Start the upload again.',
@@ -498,17 +496,7 @@ export function createUploadHandler<TUser>(
           }
           throw storageFailure(error);
         }
-        const file = isRecord(body.file) ? readFile(body) : { name: '', metadata: undefined };
-        const result = await finish(claims, user, file, request);
-        config.onEvent?.({
-          type: 'completed',
-          userId,
-          key,
-          size: claims.size,
-          contentType: claims.type,
-          ms: now() - started,
-        });
-        return json(result);
+        return finish(claims, user, body, request, started);
       }
       case 'multipart/abort': {
         const { key, uploadId } = await multipartClaims(body, userId);

@@ -6,9 +6,8 @@ import { describe, expect, it } from 'vitest';
 const root = join(import.meta.dirname, '../..');
 const entries = ['src/index.ts', 'src/react/index.ts', 'src/server/index.ts'];
 
-/** Public exports (after following re-exports) that carry no TSDoc comment. */
-function undocumentedExports(): string[] {
-  const program = ts.createProgram(
+function entryProgram(): ts.Program {
+  return ts.createProgram(
     entries.map((e) => join(root, e)),
     {
       strict: true,
@@ -18,6 +17,11 @@ function undocumentedExports(): string[] {
       noEmit: true,
     },
   );
+}
+
+/** Public exports (after following re-exports) that carry no TSDoc comment. */
+function undocumentedExports(): string[] {
+  const program = entryProgram();
   const checker = program.getTypeChecker();
   const missing: string[] = [];
   for (const entry of entries) {
@@ -34,16 +38,7 @@ function undocumentedExports(): string[] {
 
 /** Properties of exported `*Options` types with no doc comment. */
 function undocumentedOptions(): string[] {
-  const program = ts.createProgram(
-    entries.map((e) => join(root, e)),
-    {
-      strict: true,
-      jsx: ts.JsxEmit.ReactJSX,
-      moduleResolution: ts.ModuleResolutionKind.Bundler,
-      module: ts.ModuleKind.ESNext,
-      noEmit: true,
-    },
-  );
+  const program = entryProgram();
   const checker = program.getTypeChecker();
   const missing = new Set<string>();
   for (const entry of entries) {
