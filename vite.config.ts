@@ -8,6 +8,7 @@ const entries = {
   index: 'src/index.ts',
   react: 'src/react/index.ts',
   server: 'src/server/index.ts',
+  msw: 'src/msw/index.ts',
 };
 
 const external = [
@@ -20,6 +21,7 @@ const external = [
   '@aws-sdk/client-s3',
   '@aws-sdk/s3-request-presigner',
   'file-type',
+  'msw',
 ];
 
 export default defineConfig({

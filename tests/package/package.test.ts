@@ -68,13 +68,14 @@ describe('the built package', () => {
       '@aws-sdk/client-s3',
       '@aws-sdk/s3-request-presigner',
       '@tanstack/react-query',
+      'msw',
       'react',
       'react-dom',
     ]);
   });
 
   it('keeps the server and its AWS SDK out of the client entries', () => {
-    for (const entry of ['dist/index.js', 'dist/react.js']) {
+    for (const entry of ['dist/index.js', 'dist/react.js', 'dist/msw.js']) {
       const code = readFileSync(join(root, entry), 'utf8');
       expect(code).not.toMatch(/@aws-sdk|file-type/);
     }

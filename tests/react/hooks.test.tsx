@@ -10,16 +10,18 @@ import { usePresignedUpload } from '../../src/react/usePresignedUpload';
 import { shallowEqualArrays, useUploaderState, useUploadItem } from '../../src/react/useUploaderState';
 import type { UploadHookResult } from '../../src/react/useUploader';
 import { blobSha256, createMemoryStorage, patternedFile, sha256 } from '../helpers/memoryStorage';
-import { API, protocolHandlers } from '../helpers/mswProtocol';
+import { createUploadMocks } from '../../src/msw/index';
+
+const API = 'http://api.test/upload';
 
 const MiB = 1024 * 1024;
-let protocol = protocolHandlers();
+let protocol = createUploadMocks({ endpoint: API });
 const server = setupServer();
 
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => {
   server.resetHandlers();
-  protocol = protocolHandlers();
+  protocol = createUploadMocks({ endpoint: API });
 });
 afterAll(() => server.close());
 
@@ -56,8 +58,8 @@ describe('usePresignedUpload', () => {
     pick([file]);
     await screen.findByText('report.pdf: done 100%');
     expect(screen.getByTestId('status').textContent).toBe('done');
-    const key = protocol.requests.find((r) => r.path === 'presign') && 'uploads/0/report.pdf';
-    expect(sha256(protocol.objects.get(key!))).toBe(await blobSha256(file));
+    expect([...protocol.objects.keys()]).toEqual(['uploads/mock/1.pdf']);
+    expect(sha256(protocol.objects.get('uploads/mock/1.pdf'))).toBe(await blobSha256(file));
     expect(protocol.requests.map((r) => r.path)).toEqual(['presign', 'complete']);
     expect(protocol.requests[0]?.body).toEqual({
       file: { name: 'report.pdf', size: 200_000, type: 'application/pdf', lastModified: 1_700_000_000_000 },
@@ -142,7 +144,7 @@ describe('useMultipartUpload', () => {
     };
     expect(complete.parts.map((p) => p.partNumber)).toEqual([1, 2, 3]);
     expect(complete.parts.every((p) => /^"[0-9a-f]{32}"$/.test(p.etag))).toBe(true);
-    expect(complete.token).toMatch(/^t-u/);
+    expect(complete.token).toMatch(/^mock:mock-upload-/);
     const key = protocol.requests.find((r) => r.path === 'multipart/sign-parts')?.body as { key: string };
     expect(sha256(protocol.objects.get(key.key))).toBe(await blobSha256(file));
   });

@@ -5,11 +5,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { patternedFile } from '../helpers/memoryStorage';
-import { protocolHandlers, STORAGE } from '../helpers/mswProtocol';
+import { createUploadMocks } from '../../src/msw/index';
 import { AvatarUpload } from './readmeExample';
 
 const root = join(import.meta.dirname, '../..');
-const protocol = protocolHandlers(`${location.origin}/api/upload`);
+const STORAGE = 'https://storage.test/bucket';
+const protocol = createUploadMocks({ storageUrl: STORAGE });
 const server = setupServer(...protocol.handlers);
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterAll(() => server.close());

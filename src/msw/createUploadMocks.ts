@@ -1,0 +1,295 @@
+import { delay, http, HttpResponse, type HttpHandler } from 'msw';
+
+/** Knobs of {@link createUploadMocks}. */
+export interface UploadMocksOptions {
+  /**
+   * Where the protocol endpoints are mocked: the `endpoint` your hooks use. A relative path is
+   * resolved against `location.origin` in browsers.
+   * @default '/api/upload'
+   */
+  endpoint?: string;
+  /**
+   * Base URL of the fake storage the presigned URLs point to.
+   * @default 'https://storage.upkit.test/bucket'
+   */
+  storageUrl?: string;
+  /**
+   * Delay added to every control call, in ms.
+   * @default 0
+   */
+  latencyMs?: number;
+  /**
+   * Simulated upload speed of storage PUTs in bytes per second (the response waits
+   * `size / bytesPerSecond`); `Infinity` answers at once. MSW cannot show progress events
+   * during a PUT: with it the UI sees the wait, then 100 %.
+   * @default Infinity
+   */
+  bytesPerSecond?: number;
+  /**
+   * Share of storage PUTs answered `503 SlowDown`, from 0 to 1 (upkit retries them).
+   * @default 0
+   */
+  failureRate?: number;
+  /**
+   * Lifetime of the presigned URLs in seconds; a PUT after it gets S3's
+   * `403 AccessDenied "Request has expired"` (upkit re-signs).
+   * @default 900
+   */
+  urlExpiresIn?: number;
+  /**
+   * `false` leaves the `ETag` header out of PUT responses, as a bucket whose CORS rule does not
+   * expose it looks to the browser (multipart then fails with `missing-etag`).
+   * @default true
+   */
+  exposeEtag?: boolean;
+  /**
+   * Largest file the fake backend accepts, in bytes (413 above).
+   * @default no limit
+   */
+  maxFileSize?: number;
+  /** @default Math.random */
+  random?: () => number;
+  /** @default Date.now */
+  now?: () => number;
+}
+
+/** A control call the mocks received, for assertions. */
+export interface MockedRequest {
+  /** `presign`, `complete`, `multipart/create`, ... */
+  path: string;
+  body: Record<string, unknown>;
+}
+
+interface MockUpload {
+  key: string;
+  type: string;
+  parts: Map<number, { etag: string; bytes: Uint8Array }>;
+}
+
+/** The in-memory state behind the mocks, for assertions and resets. */
+export interface UploadMocks {
+  /** Pass to `setupServer(...)`, `setupWorker(...)` or Storybook's `parameters.msw.handlers`. */
+  handlers: HttpHandler[];
+  /** Completed objects by key: the bytes that "landed". */
+  objects: Map<string, Uint8Array>;
+  /** Open multipart uploads by uploadId. */
+  uploads: Map<string, MockUpload>;
+  /** Every control call, in order. */
+  requests: MockedRequest[];
+  /** Forgets every object, upload and request. */
+  reset(): void;
+}
+
+function absolute(url: string): string {
+  if (/^[a-z]+:\/\//i.test(url)) return url.replace(/\/+$/, '');
+  const origin = typeof location === 'undefined' ? 'http://localhost' : location.origin;
+  return `${origin}${url.startsWith('/') ? '' : '/'}${url}`.replace(/\/+$/, '');
+}
+
+async function etagOf(bytes: Uint8Array): Promise<string> {
+  // S3's ETag is an MD5, which Web Crypto lacks; a truncated SHA-256 has the same shape.
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+  return `"${[...digest.slice(0, 16)].map((b) => b.toString(16).padStart(2, '0')).join('')}"`;
+}
+
+const s3Error = (status: number, code: string, message: string, headers: Record<string, string> = {}) =>
+  new HttpResponse(
+    `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`,
+    {
+      status,
+      headers: { 'content-type': 'application/xml', ...headers },
+    },
+  );
+
+const apiError = (status: number, code: string, message: string) =>
+  HttpResponse.json({ error: { code, message } }, { status });
+
+/**
+ * MSW handlers that play both sides of an upload in memory: the app's backend (the seven
+ * endpoints of docs/protocol.md) and S3's presigned PUTs, keeping the real bytes. For stories,
+ * component tests and your own app's tests; no server, no bucket.
+ *
+ * @example
+ * const mocks = createUploadMocks({ bytesPerSecond: 2_000_000, failureRate: 0.1 })
+ * const server = setupServer(...mocks.handlers) // or setupWorker in the browser
+ */
+export function createUploadMocks(options: UploadMocksOptions = {}): UploadMocks {
+  const api = absolute(options.endpoint ?? '/api/upload');
+  const storage = absolute(options.storageUrl ?? 'https://storage.upkit.test/bucket');
+  const random = options.random ?? Math.random;
+  const now = options.now ?? Date.now;
+  const expiresIn = options.urlExpiresIn ?? 900;
+  const objects = new Map<string, Uint8Array>();
+  const uploads = new Map<string, MockUpload>();
+  const requests: MockedRequest[] = [];
+  let counter = 0;
+
+  const signedUrl = (key: string, extra: Record<string, string> = {}) => {
+    const expiresAt = now() + expiresIn * 1000;
+    const url = new URL(`${storage}/${key.split('/').map(encodeURIComponent).join('/')}`);
+    url.searchParams.set('X-Amz-Expires-At', String(expiresAt));
+    for (const [name, value] of Object.entries(extra)) url.searchParams.set(name, value);
+    return { url: url.toString(), expiresAt };
+  };
+
+  const keyFor = (name: string) => {
+    const extension = /\.([A-Za-z0-9]{1,12})$/.exec(name)?.[1]?.toLowerCase();
+    return `uploads/mock/${++counter}${extension ? `.${extension}` : ''}`;
+  };
+
+  function describeFile(body: Record<string, unknown>) {
+    const file = body.file as { name?: unknown; size?: unknown; type?: unknown } | undefined;
+    if (!file || typeof file.name !== 'string' || typeof file.size !== 'number') return undefined;
+    return { name: file.name, size: file.size, type: typeof file.type === 'string' ? file.type : '' };
+  }
+
+  async function control(path: string, body: Record<string, unknown>): Promise<Response> {
+    switch (path) {
+      case 'presign':
+      case 'multipart/create': {
+        const file = describeFile(body);
+        if (!file) return apiError(400, 'bad-request', '"file" must have a name, size and type.');
+        if (options.maxFileSize !== undefined && file.size > options.maxFileSize) {
+          return apiError(
+            413,
+            'file-too-large',
+            `"${file.name}" is over the ${options.maxFileSize}-byte limit.`,
+          );
+        }
+        const key = keyFor(file.name);
+        const type = file.type || 'application/octet-stream';
+        if (path === 'presign') {
+          const { url, expiresAt } = signedUrl(key);
+          return HttpResponse.json({
+            url,
+            method: 'PUT',
+            headers: { 'Content-Type': type },
+            key,
+            expiresAt,
+            token: `mock:${key}`,
+          });
+        }
+        const uploadId = `mock-upload-${counter}`;
+        uploads.set(uploadId, { key, type, parts: new Map() });
+        return HttpResponse.json({ uploadId, key, token: `mock:${uploadId}` });
+      }
+      case 'complete': {
+        const key = body.key;
+        if (typeof key !== 'string' || !objects.has(key)) {
+          return apiError(404, 'not-found', 'No uploaded file was found. Upload it again.');
+        }
+        return HttpResponse.json({ key, size: objects.get(key)?.length ?? 0 });
+      }
+      case 'multipart/sign-parts': {
+        const upload = uploads.get(String(body.uploadId));
+        if (!upload) return apiError(404, 'not-found', 'This upload no longer exists. Start it again.');
+        const numbers = Array.isArray(body.partNumbers) ? (body.partNumbers as number[]) : [];
+        return HttpResponse.json({
+          parts: numbers.map((partNumber) => ({
+            partNumber,
+            ...signedUrl(upload.key, { uploadId: String(body.uploadId), partNumber: String(partNumber) }),
+          })),
+        });
+      }
+      case 'multipart/list-parts': {
+        const upload = uploads.get(String(body.uploadId));
+        if (!upload) return apiError(404, 'not-found', 'This upload no longer exists. Start it again.');
+        return HttpResponse.json({
+          parts: [...upload.parts].map(([partNumber, part]) => ({
+            partNumber,
+            etag: part.etag,
+            size: part.bytes.length,
+          })),
+        });
+      }
+      case 'multipart/complete': {
+        const upload = uploads.get(String(body.uploadId));
+        if (!upload) return apiError(404, 'not-found', 'This upload no longer exists. Start it again.');
+        const listed = Array.isArray(body.parts)
+          ? (body.parts as Array<{ partNumber: number; etag: string }>)
+          : [];
+        const chunks: Uint8Array[] = [];
+        for (const { partNumber, etag } of [...listed].sort((a, b) => a.partNumber - b.partNumber)) {
+          const part = upload.parts.get(partNumber);
+          if (!part || part.etag !== etag) {
+            return apiError(400, 'bad-request', `Part ${partNumber} is missing or its ETag does not match.`);
+          }
+          chunks.push(part.bytes);
+        }
+        const object = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.length, 0));
+        let offset = 0;
+        for (const chunk of chunks) {
+          object.set(chunk, offset);
+          offset += chunk.length;
+        }
+        objects.set(upload.key, object);
+        uploads.delete(String(body.uploadId));
+        return HttpResponse.json({ key: upload.key, size: object.length });
+      }
+      case 'multipart/abort':
+        uploads.delete(String(body.uploadId));
+        return new HttpResponse(null, { status: 204 });
+      default:
+        return apiError(404, 'not-found', 'Unknown upload endpoint.');
+    }
+  }
+
+  const handlers: HttpHandler[] = [
+    http.post(`${api}/*`, async ({ request }) => {
+      const path = new URL(request.url).pathname.slice(new URL(api).pathname.length + 1);
+      let body: Record<string, unknown>;
+      try {
+        body = (await request.json()) as Record<string, unknown>;
+      } catch {
+        return apiError(400, 'bad-request', 'The request body must be JSON.');
+      }
+      requests.push({ path, body });
+      if (options.latencyMs) await delay(options.latencyMs);
+      return control(path, body);
+    }),
+    http.put(`${storage}/*`, async ({ request }) => {
+      const url = new URL(request.url);
+      if (now() > Number(url.searchParams.get('X-Amz-Expires-At'))) {
+        return s3Error(403, 'AccessDenied', 'Request has expired');
+      }
+      if (options.failureRate && random() < options.failureRate) {
+        return s3Error(503, 'SlowDown', 'Please reduce your request rate.', { 'retry-after': '0' });
+      }
+      const bytes = new Uint8Array(await request.arrayBuffer());
+      if (options.bytesPerSecond && Number.isFinite(options.bytesPerSecond)) {
+        await delay(Math.round((bytes.length / options.bytesPerSecond) * 1000));
+      }
+      const etag = await etagOf(bytes);
+      const uploadId = url.searchParams.get('uploadId');
+      if (uploadId) {
+        const upload = uploads.get(uploadId);
+        if (!upload) return s3Error(404, 'NoSuchUpload', 'The specified upload does not exist.');
+        upload.parts.set(Number(url.searchParams.get('partNumber')), { etag, bytes });
+      } else {
+        const key = url.pathname
+          .slice(new URL(storage).pathname.length + 1)
+          .split('/')
+          .map(decodeURIComponent)
+          .join('/');
+        objects.set(key, bytes);
+      }
+      return new HttpResponse(null, {
+        status: 200,
+        headers: options.exposeEtag === false ? {} : { ETag: etag },
+      });
+    }),
+  ];
+
+  return {
+    handlers,
+    objects,
+    uploads,
+    requests,
+    reset() {
+      objects.clear();
+      uploads.clear();
+      requests.length = 0;
+      counter = 0;
+    },
+  };
+}

@@ -1,0 +1,2 @@
+export { createUploadMocks } from './createUploadMocks';
+export type { MockedRequest, UploadMocks, UploadMocksOptions } from './createUploadMocks';
