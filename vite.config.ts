@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config';
 // carry a second copy of the engine.
 const entries = {
   index: 'src/index.ts',
-  react: 'src/react/index.ts',
+  react: 'src/react.ts',
   server: 'src/server/index.ts',
   msw: 'src/msw/index.ts',
 };
@@ -30,7 +30,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^upkit$/, replacement: fileURLToPath(new URL('src/index.ts', import.meta.url)) },
-      { find: /^upkit\/react$/, replacement: fileURLToPath(new URL('src/react/index.ts', import.meta.url)) },
+      { find: /^upkit\/react$/, replacement: fileURLToPath(new URL('src/react.ts', import.meta.url)) },
     ],
   },
   build: {

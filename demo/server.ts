@@ -139,7 +139,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
         { find: /^upkit$/, replacement: fileURLToPath(new URL('../src/index.ts', import.meta.url)) },
         {
           find: /^upkit\/react$/,
-          replacement: fileURLToPath(new URL('../src/react/index.ts', import.meta.url)),
+          replacement: fileURLToPath(new URL('../src/react.ts', import.meta.url)),
         },
       ],
     },

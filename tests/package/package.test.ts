@@ -9,7 +9,7 @@ import { measure } from '../../scripts/measure-size.mjs';
 // Budgets in gzipped bytes of the minified entry, peers external, dependencies included
 // (zustand for the client; file-type, loaded lazily on the first completion, for the server).
 // Raise them only on purpose, with the reason in the commit message.
-const BUDGET = { upkit: 12_000, 'upkit/react': 13_000, 'upkit/server': 30_000 };
+const BUDGET = { upkit: 12_000, 'upkit/react': 15_000, 'upkit/server': 30_000 };
 
 const root = join(import.meta.dirname, '../..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {

@@ -23,7 +23,7 @@ describe('server rendering', () => {
 
   it('imports the package entry points without touching browser globals', async () => {
     const core = await import('../../src/index');
-    const react = await import('../../src/react/index');
+    const react = await import('../../src/react');
     expect(typeof core.createUploader).toBe('function');
     expect(typeof react.usePresignedUpload).toBe('function');
   });

@@ -9,7 +9,7 @@ import {
   type UploadItem,
   type UploadStatus,
 } from '../../src/index';
-import { useMultipartUpload, usePresignedUpload, useUpload, useUploaderState } from '../../src/react/index';
+import { useMultipartUpload, usePresignedUpload, useUpload, useUploaderState } from '../../src/react';
 
 interface Stored {
   key: string;

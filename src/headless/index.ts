@@ -1,0 +1,10 @@
+export { useDropzone } from './useDropzone';
+export type { DropzoneInputProps, DropzoneRootProps, DropzoneState, UseDropzoneOptions } from './useDropzone';
+export { canPerform, defaultMessages, getActionProps, getItemProps, getProgressProps } from './itemProps';
+export type { ItemAction, UploadMessages } from './itemProps';
+export { defaultAnnouncerMessages, useUploadAnnouncer } from './useUploadAnnouncer';
+export type { AnnouncerMessages } from './useUploadAnnouncer';
+export { UploadAnnouncer } from './UploadAnnouncer';
+export type { UploadAnnouncerProps } from './UploadAnnouncer';
+export { collectDroppedFiles } from './collectFiles';
+export { composeHandlers, mergeProps } from './composeProps';
