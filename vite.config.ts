@@ -1,6 +1,25 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
+import { storybookTest } from '@storybook/addon-vitest/vitest-plugin';
+import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
+
+// Debian's chromium, never a downloaded browser (see scripts/ensure-tools.sh).
+const chromium = () =>
+  playwright({
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  });
 
 // One entry per public subpath; shared code lands in shared chunks, so `upkit/react` does not
 // carry a second copy of the engine.
@@ -31,6 +50,7 @@ export default defineConfig({
     alias: [
       { find: /^upkit$/, replacement: fileURLToPath(new URL('src/index.ts', import.meta.url)) },
       { find: /^upkit\/react$/, replacement: fileURLToPath(new URL('src/react.ts', import.meta.url)) },
+      { find: /^upkit\/msw$/, replacement: fileURLToPath(new URL('src/msw/index.ts', import.meta.url)) },
     ],
   },
   build: {
@@ -70,6 +90,20 @@ export default defineConfig({
           globalSetup: ['tests/e2e/globalSetup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        // Every story's play function, with an axe check, in real Chromium.
+        extends: true,
+        plugins: [storybookTest({ configDir: '.storybook' })],
+        test: {
+          name: 'storybook',
+          browser: {
+            enabled: true,
+            headless: true,
+            provider: chromium(),
+            instances: [{ browser: 'chromium' }],
+          },
         },
       },
     ],

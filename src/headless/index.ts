@@ -6,5 +6,6 @@ export { defaultAnnouncerMessages, useUploadAnnouncer } from './useUploadAnnounc
 export type { AnnouncerMessages } from './useUploadAnnouncer';
 export { UploadAnnouncer } from './UploadAnnouncer';
 export type { UploadAnnouncerProps } from './UploadAnnouncer';
-export { collectDroppedFiles } from './collectFiles';
+export { collectDroppedFiles, snapshotDrop } from './collectFiles';
+export type { DropSnapshot } from './collectFiles';
 export { composeHandlers, mergeProps } from './composeProps';

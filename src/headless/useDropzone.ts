@@ -9,7 +9,7 @@ import {
   type MouseEvent,
   type Ref,
 } from 'react';
-import { collectDroppedFiles } from './collectFiles';
+import { collectDroppedFiles, snapshotDrop } from './collectFiles';
 import { mergeProps } from './composeProps';
 
 /** Options of {@link useDropzone}. */
@@ -166,7 +166,8 @@ export function useDropzone(options: UseDropzoneOptions): DropzoneState {
           depth.current = 0;
           setDragActive(false);
           if (disabled) return;
-          void collectDroppedFiles(event.dataTransfer, limit).then(deliver);
+          // Read now: the browser empties the DataTransfer once this handler returns.
+          void collectDroppedFiles(snapshotDrop(event.dataTransfer), limit).then(deliver);
         },
         onPaste: (event: ClipboardEvent<HTMLElement>) => {
           if (disabled || !paste) return;
