@@ -28,6 +28,7 @@ const entries = {
   react: 'src/react.ts',
   server: 'src/server/index.ts',
   msw: 'src/msw/index.ts',
+  styled: 'src/styled/index.ts',
 };
 
 const external = [
@@ -51,6 +52,14 @@ export default defineConfig({
       { find: /^upkit$/, replacement: fileURLToPath(new URL('src/index.ts', import.meta.url)) },
       { find: /^upkit\/react$/, replacement: fileURLToPath(new URL('src/react.ts', import.meta.url)) },
       { find: /^upkit\/msw$/, replacement: fileURLToPath(new URL('src/msw/index.ts', import.meta.url)) },
+      {
+        find: /^upkit\/styled$/,
+        replacement: fileURLToPath(new URL('src/styled/index.ts', import.meta.url)),
+      },
+      {
+        find: /^upkit\/styles\.css$/,
+        replacement: fileURLToPath(new URL('src/styled/styles.css', import.meta.url)),
+      },
     ],
   },
   build: {

@@ -4,7 +4,13 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '../..');
-const entries = ['src/index.ts', 'src/react.ts', 'src/server/index.ts', 'src/msw/index.ts'];
+const entries = [
+  'src/index.ts',
+  'src/react.ts',
+  'src/server/index.ts',
+  'src/msw/index.ts',
+  'src/styled/index.ts',
+];
 
 function entryProgram(): ts.Program {
   return ts.createProgram(

@@ -1,0 +1,32 @@
+import { UploadAnnouncer } from '../headless/UploadAnnouncer';
+import { useUpload, type UseUploadOptions } from '../react/useUpload';
+import { en, type StyledMessages } from './messages';
+import { UploadDropzone } from './UploadDropzone';
+import { UploadList } from './UploadList';
+
+/** Props of {@link Uploader}: the hook's options, plus presentation. */
+export type UploaderProps = UseUploadOptions & {
+  /** @default English */
+  messages?: StyledMessages;
+  /** Locale for numbers. @default the browser's */
+  locale?: string;
+  /** `light`, `dark`, or follow the system. @default 'system' */
+  theme?: 'light' | 'dark' | 'system';
+  className?: string;
+};
+
+/** Everything in one: drop zone, list and live announcements, on `useUpload`. */
+export function Uploader({ messages = en, locale, theme = 'system', className, ...options }: UploaderProps) {
+  const upload = useUpload(options as UseUploadOptions);
+  const accept = (options as { accept?: string | readonly string[] }).accept;
+  return (
+    <div
+      className={['upkit', className].filter(Boolean).join(' ')}
+      {...(theme === 'system' ? {} : { 'data-theme': theme })}
+    >
+      <UploadDropzone upload={upload} messages={messages} {...(accept === undefined ? {} : { accept })} />
+      <UploadList upload={upload} messages={messages} {...(locale === undefined ? {} : { locale })} />
+      <UploadAnnouncer uploader={upload.uploader} messages={messages} />
+    </div>
+  );
+}

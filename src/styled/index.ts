@@ -1,0 +1,11 @@
+export { Uploader } from './Uploader';
+export type { UploaderProps } from './Uploader';
+export { UploadDropzone } from './UploadDropzone';
+export type { UploadDropzoneProps } from './UploadDropzone';
+export { UploadButton } from './UploadButton';
+export type { UploadButtonProps } from './UploadButton';
+export { UploadList } from './UploadList';
+export type { UploadListProps } from './UploadList';
+export { en, fr } from './messages';
+export type { StyledMessages } from './messages';
+export { formatBytes } from './format';
