@@ -9,3 +9,10 @@ export type { UploadAnnouncerProps } from './UploadAnnouncer';
 export { collectDroppedFiles, snapshotDrop } from './collectFiles';
 export type { DropSnapshot } from './collectFiles';
 export { composeHandlers, mergeProps } from './composeProps';
+export { Upload } from './UploadItemParts';
+export type {
+  UploadItemActionProps,
+  UploadItemIndicatorProps,
+  UploadItemProgressProps,
+  UploadItemRootProps,
+} from './UploadItemParts';

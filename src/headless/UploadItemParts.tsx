@@ -1,0 +1,95 @@
+import { createContext, useContext, type ComponentPropsWithoutRef, type ReactNode } from 'react';
+import type { UploadEngine } from '../core/createUploadEngine';
+import { itemFraction } from '../core/selectors';
+import type { UploadItem as Item } from '../core/types';
+import {
+  defaultMessages,
+  getActionProps,
+  getItemProps,
+  getProgressProps,
+  type ItemAction,
+  type UploadMessages,
+} from './itemProps';
+
+interface ItemContextValue {
+  item: Item;
+  uploader: UploadEngine;
+  messages: UploadMessages;
+}
+
+const ItemContext = createContext<ItemContextValue | null>(null);
+
+function useItemContext(part: string): ItemContextValue {
+  const context = useContext(ItemContext);
+  if (!context) throw new Error(`<Upload.${part}> must be inside <Upload.Item>.`);
+  return context;
+}
+
+/** Props of `Upload.Item`. */
+export interface UploadItemRootProps extends ComponentPropsWithoutRef<'li'> {
+  item: Item;
+  uploader: UploadEngine;
+  /** @default English */
+  messages?: UploadMessages;
+}
+
+function Root({ item, uploader, messages = defaultMessages, children, ...props }: UploadItemRootProps) {
+  return (
+    <ItemContext.Provider value={{ item, uploader, messages }}>
+      <li {...getItemProps(item, props)}>{children}</li>
+    </ItemContext.Provider>
+  );
+}
+
+/** Props of `Upload.Progress`. */
+export type UploadItemProgressProps = ComponentPropsWithoutRef<'div'>;
+
+function Progress(props: UploadItemProgressProps) {
+  const { item, messages } = useItemContext('Progress');
+  return <div {...getProgressProps(item, props, messages)} />;
+}
+
+/** Props of `Upload.Indicator`: the filled part of the bar, its size as a CSS variable. */
+export type UploadItemIndicatorProps = ComponentPropsWithoutRef<'div'>;
+
+function Indicator({ style, ...props }: UploadItemIndicatorProps) {
+  const { item } = useItemContext('Indicator');
+  const percent = Math.round(itemFraction(item) * 100);
+  return (
+    <div
+      data-state={item.status}
+      {...props}
+      style={{ ...style, ['--upkit-progress' as string]: `${percent}%` }}
+    />
+  );
+}
+
+/** Props of `Upload.Action`. */
+export interface UploadItemActionProps extends ComponentPropsWithoutRef<'button'> {
+  action: ItemAction;
+  /** Defaults to the action's label from `messages`. */
+  children?: ReactNode;
+}
+
+function Action({ action, children, ...props }: UploadItemActionProps) {
+  const { item, uploader, messages } = useItemContext('Action');
+  return (
+    <button {...getActionProps(uploader, item, action, props, messages)}>
+      {children ?? messages[action]}
+    </button>
+  );
+}
+
+/**
+ * Compound parts over the item prop getters, in the manner of Radix: `Item` provides the file,
+ * `Progress` + `Indicator` render the bar, `Action` renders a button that hides itself when it
+ * does not apply.
+ *
+ * @example
+ * <Upload.Item item={item} uploader={uploader}>
+ *   {item.name}
+ *   <Upload.Progress><Upload.Indicator /></Upload.Progress>
+ *   <Upload.Action action="pause" />
+ * </Upload.Item>
+ */
+export const Upload = { Item: Root, Progress, Indicator, Action };

@@ -1,0 +1,70 @@
+import { act, render, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import { createUploadEngine } from '../../src/core/createUploadEngine';
+import { Upload } from '../../src/headless/UploadItemParts';
+import { useUploaderState } from '../../src/react/useUploaderState';
+import { createMemoryStorage, patternedFile } from '../helpers/memoryStorage';
+
+function setup() {
+  const storage = createMemoryStorage();
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  storage.intercept(async (request) => {
+    request.onProgress(request.body.size / 4);
+    await gate;
+    return undefined;
+  });
+  const uploader = createUploadEngine({
+    mode: 'single',
+    backend: storage.backend,
+    transport: storage.transport,
+    resumeStorage: false,
+    scheduleFrame: (flush) => {
+      const timer = setTimeout(flush, 0);
+      return () => clearTimeout(timer);
+    },
+  });
+  return { uploader, release };
+}
+
+describe('Upload compound parts', () => {
+  it('render the item, its progress bar and the actions that apply', async () => {
+    const user = userEvent.setup();
+    const { uploader, release } = setup();
+    function List() {
+      const items = useUploaderState(uploader, (s) => s.items);
+      return (
+        <ul>
+          {items.map((item) => (
+            <Upload.Item key={item.id} item={item} uploader={uploader} className="row">
+              {item.name}
+              <Upload.Progress>
+                <Upload.Indicator className="fill" />
+              </Upload.Progress>
+              <Upload.Action action="pause" />
+              <Upload.Action action="retry">Try again</Upload.Action>
+            </Upload.Item>
+          ))}
+        </ul>
+      );
+    }
+    render(<List />);
+    act(() => void uploader.upload([patternedFile(400, 'cv.pdf')]));
+    const bar = await screen.findByRole('progressbar', { name: 'Upload progress of cv.pdf' });
+    await waitFor(() => expect(bar.getAttribute('aria-valuenow')).toBe('25'));
+    expect((bar.firstChild as HTMLElement).style.getPropertyValue('--upkit-progress')).toBe('25%');
+    expect(screen.getByText('cv.pdf').closest('li')?.className).toBe('row');
+    expect(screen.queryByRole('button', { name: 'Retry cv.pdf' })).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Pause cv.pdf' }));
+    expect(uploader.store.getState().items[0]?.status).toBe('paused');
+    release();
+  });
+
+  it('explains a part used outside Upload.Item', () => {
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    expect(() => render(<Upload.Action action="pause" />)).toThrow(
+      '<Upload.Action> must be inside <Upload.Item>.',
+    );
+  });
+});
