@@ -86,3 +86,28 @@ export const ManyFiles: Story = {
     });
   },
 };
+
+/** A large multipart upload, paused and resumed: finished parts are kept. */
+export const MultipartPauseResume: Story = {
+  args: { multipartThreshold: 0, partSize: 5 * 1024 * 1024, concurrency: 2 },
+  parameters: { msw: { handlers: createUploadMocks({ bytesPerSecond: 8_000_000 }).handlers } },
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    await pick(canvasElement, [file('archive.zip', 16 * 1024 * 1024, 'application/zip')]);
+    const row = () => canvas.getByText('archive.zip').closest('li');
+    // One part of four lands, then pause.
+    await waitFor(
+      () =>
+        expect(Number(canvas.getByRole('progressbar').getAttribute('aria-valuenow'))).toBeGreaterThanOrEqual(
+          25,
+        ),
+      {
+        timeout: 5000,
+      },
+    );
+    await userEvent.click(canvas.getByRole('button', { name: 'Pause archive.zip' }));
+    await expect(row()).toHaveAttribute('data-state', 'paused');
+    await userEvent.click(canvas.getByRole('button', { name: 'Resume archive.zip' }));
+    await waitFor(() => expect(row()).toHaveAttribute('data-state', 'done'), { timeout: 8000 });
+  },
+};
