@@ -55,14 +55,21 @@ const Row = memo(function Row({
   return (
     <li {...getItemProps(item, { className: 'upkit-item' })}>
       {isImage ? (
-        <img className="upkit-item__thumb" ref={thumbnailRef(item.file)} alt="" />
+        <img
+          className="upkit-item__thumb"
+          ref={thumbnailRef(item.file)}
+          alt=""
+          // A file the browser cannot decode shows the placeholder, not a broken image.
+          onError={(event) => (event.currentTarget.style.visibility = 'hidden')}
+        />
       ) : (
         <span className="upkit-item__thumb" aria-hidden="true" />
       )}
       <div className="upkit-item__body">
         <div className="upkit-item__row">
-          <span className="upkit-item__name">{item.name}</span>
-          <span className="upkit-item__size">{formatBytes(item.size, locale)}</span>
+          {/* <bdi>: names and "4.0 KB" keep their own direction inside right-to-left text. */}
+          <bdi className="upkit-item__name">{item.name}</bdi>
+          <bdi className="upkit-item__size">{formatBytes(item.size, locale)}</bdi>
         </div>
         <div {...getProgressProps(item, { className: 'upkit-progress' }, messages)}>
           <div className="upkit-progress__indicator" style={{ inlineSize: `${percent}%` }} />
