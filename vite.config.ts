@@ -3,23 +3,9 @@ import react from '@vitejs/plugin-react';
 import { storybookTest } from '@storybook/addon-vitest/vitest-plugin';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
+import { chromiumArgs, chromiumPath } from './scripts/chromium';
 
-// Debian's chromium, never a downloaded browser (see scripts/ensure-tools.sh).
-const chromium = () =>
-  playwright({
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
-  });
+const chromium = () => playwright({ launchOptions: { executablePath: chromiumPath, args: chromiumArgs } });
 
 // One entry per public subpath; shared code lands in shared chunks, so `upkit/react` does not
 // carry a second copy of the engine.

@@ -2,7 +2,7 @@ import { http, HttpResponse, delay } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { httpBackend } from '../../src/backends/httpBackend';
-import { UploadError } from '../../src/core/errors';
+import { rejection } from '../helpers/rejection';
 
 const BASE = 'http://api.test/upload';
 const server = setupServer();
@@ -12,16 +12,6 @@ afterAll(() => server.close());
 
 const ctx = () => ({ signal: new AbortController().signal });
 const file = { name: 'a.png', size: 3, type: 'image/png' };
-
-async function rejection(promise: Promise<unknown>): Promise<UploadError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof UploadError) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('httpBackend', () => {
   it('POSTs JSON with static and computed headers and parses the presign answer', async () => {

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { xhrTransport } from '../../src/backends/xhrTransport';
-import { UploadError } from '../../src/core/errors';
+import { rejection } from '../helpers/rejection';
 import { patternedFile, blobSha256 } from '../helpers/memoryStorage';
 
 // jsdom's XHR makes real requests and enforces CORS, so these run against a real loopback
@@ -60,16 +60,6 @@ function put(path: string, body: Blob, overrides: Partial<Parameters<typeof xhrT
     ...overrides,
   });
   return { promise, progress };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<UploadError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof UploadError) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('xhrTransport against a loopback server', () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startDemo, type RunningDemo } from '../../demo/server';
+import { chromiumArgs, chromiumPath } from '../../scripts/chromium';
 import { objectSha256, pattern, sha256 } from './s3';
 
 // The real path: Debian chromium, the demo page and upkit/server, and MinIO checking every
@@ -16,19 +17,7 @@ let dir: string;
 beforeAll(async () => {
   const minio = inject('minio');
   demo = await startDemo({ port: 0, storage: minio, log: false });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await chromium.launch({ executablePath: chromiumPath, args: ['--headless', ...chromiumArgs] });
   dir = await mkdtemp(join(tmpdir(), 'upkit-e2e-'));
 });
 
