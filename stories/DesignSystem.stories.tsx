@@ -2,6 +2,9 @@ import type { Meta, StoryObj } from '@storybook/react-vite';
 import { forwardRef, type ButtonHTMLAttributes } from 'react';
 import { expect, userEvent, waitFor, within } from 'storybook/test';
 import { createUploadMocks } from 'upkit/msw';
+
+// Generous: CI runs these on two busy cores, through MSW's service worker.
+const PATIENT = { timeout: 8000 };
 import { getActionProps, Upload, useDropzone, useUpload } from 'upkit/react';
 
 /** A design system's own button: upkit's getters spread onto it, its styles untouched. */
@@ -68,8 +71,9 @@ export const WithOwnButtons: StoryObj<typeof meta> = {
       canvas.getByTestId('file-input'),
       new File(['hello'], 'brief.txt', { type: 'text/plain' }),
     );
-    await waitFor(() =>
-      expect(canvas.getByText('brief.txt').closest('li')).toHaveAttribute('data-state', 'done'),
+    await waitFor(
+      () => expect(canvas.getByText('brief.txt').closest('li')).toHaveAttribute('data-state', 'done'),
+      PATIENT,
     );
     await userEvent.click(canvas.getByRole('button', { name: 'Remove brief.txt' }));
     await expect(canvas.queryByText('brief.txt')).toBeNull();

@@ -1,6 +1,9 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, fireEvent, userEvent, waitFor, within } from 'storybook/test';
 import { createUploadMocks } from 'upkit/msw';
+
+// Generous: CI runs these on two busy cores, through MSW's service worker.
+const PATIENT = { timeout: 8000 };
 import { HeadlessUploader } from './HeadlessUploader';
 
 const MiB = 1024 * 1024;
@@ -51,12 +54,13 @@ export const HappyPath: Story = {
       file('report.pdf', 2000, 'application/pdf'),
       file('photo.png', 3000, 'image/png'),
     ]);
-    await waitFor(async () => expect(await statusOf(canvasElement, 'report.pdf')).toBe('done'));
-    await waitFor(async () => expect(await statusOf(canvasElement, 'photo.png')).toBe('done'));
+    await waitFor(async () => expect(await statusOf(canvasElement, 'report.pdf')).toBe('done'), PATIENT);
+    await waitFor(async () => expect(await statusOf(canvasElement, 'photo.png')).toBe('done'), PATIENT);
     const bars = within(canvasElement).getAllByRole('progressbar');
     await expect(bars.map((bar) => bar.getAttribute('aria-valuenow'))).toEqual(['100', '100']);
-    await waitFor(() =>
-      expect(within(canvasElement).getByRole('status')).toHaveTextContent('2 files uploaded.'),
+    await waitFor(
+      () => expect(within(canvasElement).getByRole('status')).toHaveTextContent('2 files uploaded.'),
+      PATIENT,
     );
   },
 };
@@ -79,11 +83,12 @@ export const MissingEtag: Story = {
   parameters: { msw: { handlers: createUploadMocks({ exposeEtag: false }).handlers } },
   play: async ({ canvasElement }) => {
     await pick(canvasElement, [file('movie.mp4', 1000, 'video/mp4')]);
-    await waitFor(async () => expect(await statusOf(canvasElement, 'movie.mp4')).toBe('error'));
+    await waitFor(async () => expect(await statusOf(canvasElement, 'movie.mp4')).toBe('error'), PATIENT);
     const row = within(canvasElement).getByRole('listitem');
     await expect(within(row).getByText(/Add "ETag" to the bucket CORS rule/)).toBeVisible();
-    await waitFor(() =>
-      expect(within(canvasElement).getByRole('alert')).toHaveTextContent('movie.mp4 failed'),
+    await waitFor(
+      () => expect(within(canvasElement).getByRole('alert')).toHaveTextContent('movie.mp4 failed'),
+      PATIENT,
     );
   },
 };
@@ -97,7 +102,7 @@ export const ValidationErrors: Story = {
     const files = [file('notes.txt', 10, 'text/plain'), file('huge.png', 20_000, 'image/png')];
     await user.upload(within(canvasElement).getByTestId('file-input'), files);
     const list = within(canvasElement).getByRole('list');
-    await waitFor(() => expect(within(list).getByText(/not an accepted type/)).toBeVisible());
+    await waitFor(() => expect(within(list).getByText(/not an accepted type/)).toBeVisible(), PATIENT);
     await expect(within(list).getByText(/the limit is 9.8 KiB/)).toBeVisible();
     await expect(within(canvasElement).queryByRole('button', { name: 'Retry notes.txt' })).toBeNull();
   },

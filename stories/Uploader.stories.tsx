@@ -1,6 +1,9 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, userEvent, waitFor, within } from 'storybook/test';
 import { createUploadMocks } from 'upkit/msw';
+
+// Generous: CI runs these on two busy cores, through MSW's service worker.
+const PATIENT = { timeout: 8000 };
 import { fr, Uploader } from 'upkit/styled';
 import 'upkit/styles.css';
 
@@ -26,7 +29,7 @@ export const Default: Story = {
   play: async ({ canvasElement }) => {
     await pick(canvasElement, [file('design.fig', 4000), file('photo.png', 3000, 'image/png')]);
     const canvas = within(canvasElement);
-    await waitFor(() => expect(canvas.getAllByText('Uploaded')).toHaveLength(2));
+    await waitFor(() => expect(canvas.getAllByText('Uploaded')).toHaveLength(2), PATIENT);
   },
 };
 
@@ -47,7 +50,7 @@ export const French: Story = {
   args: { messages: fr, locale: 'fr-FR' },
   play: async ({ canvasElement }) => {
     await pick(canvasElement, [file('rapport.pdf', 1500, 'application/pdf')]);
-    await waitFor(() => expect(within(canvasElement).getByText('Envoyé')).toBeVisible());
+    await waitFor(() => expect(within(canvasElement).getByText('Envoyé')).toBeVisible(), PATIENT);
   },
 };
 
@@ -57,7 +60,7 @@ export const SlowNetwork: Story = {
   play: async ({ canvasElement }) => {
     await pick(canvasElement, [file('video.mp4', 300_000, 'video/mp4')]);
     const canvas = within(canvasElement);
-    await waitFor(() => expect(canvas.getByText('Uploading')).toBeVisible());
+    await waitFor(() => expect(canvas.getByText('Uploading')).toBeVisible(), PATIENT);
     await waitFor(() => expect(canvas.getByText('Uploaded')).toBeVisible(), { timeout: 5000 });
   },
 };
