@@ -209,10 +209,11 @@ export function createUploadEngine<TResult = unknown>(
   const scheduleFrame = options.scheduleFrame ?? defaultScheduleFrame;
   const scheduler = createScheduler(options.concurrency ?? 6);
   // Looked up on first use, never at creation: creation must be safe during SSR.
-  let resumeStorageCache: ResumeStorage | undefined | null = null;
+  let resumeStorageSlot: { value: ResumeStorage | undefined } | undefined;
   const resumeStore = () =>
-    (resumeStorageCache ??=
-      options.resumeStorage === false ? undefined : (options.resumeStorage ?? defaultResumeStorage()));
+    (resumeStorageSlot ??= {
+      value: options.resumeStorage === false ? undefined : (options.resumeStorage ?? defaultResumeStorage()),
+    }).value;
   const resumeMaxAge = options.resumeMaxAgeMs ?? 7 * 24 * 3600 * 1000;
   const stallTimeoutMs = options.stallTimeoutMs ?? 30_000;
   const signBatchSize = Math.max(1, options.signBatchSize ?? 10);
@@ -441,41 +442,32 @@ export function createUploadEngine<TResult = unknown>(
     dirty.delete(job.id);
   }
 
-  function abortOrphan(job: Job, session: MultipartSession): void {
+  /** Aborts a multipart upload on storage; `reset()` waits for these. */
+  function abortOrphan(job: Job, session: MultipartSession): Promise<void> {
+    // A fresh signal: the job's own was aborted by the cancel or pause that brought us here.
     const cleanup = control(
       job,
       'abortMultipart',
       (s) => backend.abortMultipart(sessionRef(session), { signal: s }),
       new AbortController().signal,
     )
-      .catch(() => undefined)
+      .catch(() => {
+        // Still failing after retries: the bucket's AbortIncompleteMultipartUpload lifecycle
+        // rule is the backstop (docs/backend.md). Nothing the user can do here.
+      })
       .finally(() => cleanups.delete(cleanup));
     cleanups.add(cleanup);
+    return cleanup;
   }
 
   function abortStorage(job: Job): Promise<void> {
     const session = job.session;
     job.session = undefined;
-    const ref = session && sessionRef(session);
     job.etags.clear();
     job.doneBytes = 0;
     const resumeStorage = resumeStore();
     if (resumeStorage && job.resumeKey) forgetSession(resumeStorage, job.resumeKey);
-    if (!ref) return Promise.resolve();
-    // A fresh signal: the job's own was aborted by the cancel that brought us here.
-    const cleanup = control(
-      job,
-      'abortMultipart',
-      (s) => backend.abortMultipart(ref, { signal: s }),
-      new AbortController().signal,
-    )
-      .catch(() => {
-        // Still failing after retries: the bucket's AbortIncompleteMultipartUpload lifecycle
-        // rule is the backstop (docs/protocol.md). Nothing the user can do here.
-      })
-      .finally(() => cleanups.delete(cleanup));
-    cleanups.add(cleanup);
-    return cleanup;
+    return session ? abortOrphan(job, session) : Promise.resolve();
   }
 
   const select = (id?: string) =>

@@ -27,7 +27,7 @@ export interface EngineContext<TResult> {
   dispatch(id: string, action: UploadAction<TResult>): boolean;
   markProgress(job: Job): void;
   /** Aborts a multipart upload that no run will use. */
-  abortOrphan(job: Job, session: MultipartSession): void;
+  abortOrphan(job: Job, session: MultipartSession): Promise<void>;
   /** A control call, retried, in the scheduler's control lane, through the control runner. */
   control<T>(
     job: Job,

@@ -68,7 +68,7 @@ async function openSession<TResult>(
         // abort it instead of leaving it open on storage.
         creating.then(
           (late) => {
-            if (s.aborted) ctx.abortOrphan(job, late);
+            if (s.aborted) void ctx.abortOrphan(job, late);
           },
           () => undefined,
         );
