@@ -28,6 +28,7 @@ const external = [
   '@aws-sdk/s3-request-presigner',
   'file-type',
   'msw',
+  'virtua',
 ];
 
 export default defineConfig({
@@ -73,6 +74,7 @@ export default defineConfig({
           exclude: ['tests/e2e/**', 'node_modules/**'],
           setupFiles: ['tests/setup.ts'],
           typecheck: { enabled: true, include: ['tests/**/*.test-d.ts'], tsconfig: 'tsconfig.json' },
+          benchmark: { include: ['bench/**/*.bench.ts'] },
         },
       },
       {
@@ -85,6 +87,21 @@ export default defineConfig({
           globalSetup: ['tests/e2e/globalSetup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        // Benchmarks of what the browser draws (npm run bench:ui); no tests of its own.
+        extends: true,
+        test: {
+          name: 'bench-ui',
+          include: [],
+          benchmark: { include: ['bench/**/*.bench.tsx'] },
+          browser: {
+            enabled: true,
+            headless: true,
+            provider: chromium(),
+            instances: [{ browser: 'chromium' }],
+          },
         },
       },
       {

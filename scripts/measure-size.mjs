@@ -34,6 +34,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const sizes = {
     upkit: await measure('dist/index.js'),
     'upkit/react': await measure('dist/react.js'),
+    'upkit/styled': await measure('dist/styled.js'),
     'upkit/server': await measure('dist/server.js'),
   };
   console.log(JSON.stringify(sizes, null, 2));

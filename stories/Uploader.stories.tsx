@@ -77,16 +77,42 @@ export const ExpiringUrls: Story = {
   },
 };
 
-/** 40 files at once: rows are memoized and skip layout off screen. */
-export const ManyFiles: Story = {
-  args: { concurrency: 12 },
+/**
+ * 1,000 files at once. Past 100 files the list is virtualized: only the rows in view are mounted,
+ * screen readers still hear "row 1,000 of 1,000", and the row holding focus stays mounted while
+ * it scrolls away.
+ */
+export const ThousandFiles: Story = {
+  args: { concurrency: 6 },
   play: async ({ canvasElement }) => {
-    const files = Array.from({ length: 40 }, (_, i) => file(`file-${i}.bin`, 100 + i));
+    const canvas = within(canvasElement);
+    const files = Array.from({ length: 1000 }, (_, i) => file(`file-${i}.bin`, 100 + i));
     await pick(canvasElement, files);
-    await waitFor(() => expect(canvasElement.querySelectorAll('li[data-state="done"]')).toHaveLength(40), {
-      timeout: 12_000,
-      interval: 250,
-    });
+    const list = await canvas.findByRole('list', { name: 'Files' });
+    const scroller = list.closest('.upkit-list') as HTMLElement;
+    // A window of rows, not a thousand.
+    await waitFor(() => expect(list.querySelectorAll('li').length).toBeGreaterThan(2), PATIENT);
+    await expect(list.querySelectorAll('li').length).toBeLessThan(40);
+    await expect(list.querySelector('li')).toHaveAttribute('aria-setsize', '1000');
+
+    // The end of the list is one scroll away.
+    scroller.scrollTop = scroller.scrollHeight;
+    const last = await canvas.findByText('file-999.bin', {}, PATIENT);
+    await expect(last.closest('li')).toHaveAttribute('aria-posinset', '1000');
+    await expect(list.querySelectorAll('li').length).toBeLessThan(40);
+
+    // Focus a button far down, scroll back to the top: the focused row stays mounted and usable.
+    const remove = canvas.getByRole('button', { name: 'Remove file-999.bin' });
+    remove.focus();
+    scroller.scrollTop = 0;
+    await canvas.findByText('file-0.bin', {}, PATIENT);
+    await expect(remove).toHaveFocus();
+    await expect(remove.isConnected).toBe(true);
+    await userEvent.keyboard('{Enter}');
+    await waitFor(() => expect(canvas.queryByText('file-999.bin')).toBeNull(), PATIENT);
+    scroller.scrollTop = scroller.scrollHeight;
+    await expect(await canvas.findByText('file-998.bin', {}, PATIENT)).toBeVisible();
+    await expect(canvas.getByText('file-998.bin').closest('li')).toHaveAttribute('aria-setsize', '999');
   },
 };
 

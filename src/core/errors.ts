@@ -31,6 +31,10 @@ export interface UploadErrorOptions {
   cause?: unknown;
   /** The backend's own error code, from its `{ "error": { "code" } }` body. */
   serverCode?: string;
+  /** The limit a validation error broke: bytes for size codes, files for `too-many-files`. */
+  limit?: number;
+  /** The accepted types, for `file-type-not-allowed`. */
+  accepted?: readonly string[];
 }
 
 const VALIDATION_CODES: ReadonlySet<UploadErrorCode> = new Set([
@@ -53,6 +57,10 @@ export class UploadError extends Error {
   readonly retryAfterMs: number | undefined;
   /** The backend's own error code (e.g. `"quota-exceeded"`), when it sent one. */
   readonly serverCode: string | undefined;
+  /** The limit a validation error broke (bytes, or files for `too-many-files`), for own messages. */
+  readonly limit: number | undefined;
+  /** The accepted types of a `file-type-not-allowed` error, for own messages. */
+  readonly accepted: readonly string[] | undefined;
 
   constructor(code: UploadErrorCode, message: string, options: UploadErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -60,6 +68,8 @@ export class UploadError extends Error {
     this.status = options.status;
     this.retryAfterMs = options.retryAfterMs;
     this.serverCode = options.serverCode;
+    this.limit = options.limit;
+    this.accepted = options.accepted;
   }
 
   /** True for errors found before upload (size, type, count): retrying cannot help. */

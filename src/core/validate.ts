@@ -66,6 +66,7 @@ export function validateFile(
     return new UploadError(
       'too-many-files',
       `"${file.name}" was not added: at most ${maxFiles} file${maxFiles === 1 ? '' : 's'} can be uploaded at once. Remove a file and try again.`,
+      { limit: maxFiles },
     );
   }
   if (maxFileSize !== undefined && file.size > maxFileSize) {
@@ -73,6 +74,7 @@ export function validateFile(
     return new UploadError(
       'file-too-large',
       `"${file.name}" is ${size}; the limit is ${limit}. Choose a smaller file.`,
+      { limit: maxFileSize },
     );
   }
   if (minFileSize !== undefined && file.size < minFileSize) {
@@ -82,6 +84,7 @@ export function validateFile(
       file.size === 0
         ? `"${file.name}" is empty. Choose a file with content.`
         : `"${file.name}" is ${size}; files must be at least ${limit}.`,
+      { limit: minFileSize },
     );
   }
   const tokens = parseAccept(options.accept);
@@ -89,6 +92,7 @@ export function validateFile(
     return new UploadError(
       'file-type-not-allowed',
       `"${file.name}" (${file.type || 'unknown type'}) is not an accepted type. Accepted: ${tokens.join(', ')}.`,
+      { accepted: tokens },
     );
   }
   return undefined;

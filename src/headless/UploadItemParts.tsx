@@ -80,10 +80,24 @@ function Action({ action, children, ...props }: UploadItemActionProps) {
   );
 }
 
+/** Props of `Upload.Error`. */
+export type UploadItemErrorProps = ComponentPropsWithoutRef<'p'>;
+
+// Named ErrorText: `Error` would shadow the global.
+function ErrorText(props: UploadItemErrorProps) {
+  const { item, messages } = useItemContext('Error');
+  if (!item.error) return null;
+  return (
+    <p data-code={item.error.code} {...props}>
+      {props.children ?? messages.errorMessage(item.error, item)}
+    </p>
+  );
+}
+
 /**
  * Compound parts over the item prop getters, in the manner of Radix: `Item` provides the file,
  * `Progress` + `Indicator` render the bar, `Action` renders a button that hides itself when it
- * does not apply.
+ * does not apply, `Error` shows the file's error (nothing when there is none).
  *
  * @example
  * <Upload.Item item={item} uploader={uploader}>
@@ -92,4 +106,4 @@ function Action({ action, children, ...props }: UploadItemActionProps) {
  *   <Upload.Action action="pause" />
  * </Upload.Item>
  */
-export const Upload = { Item: Root, Progress, Indicator, Action };
+export const Upload = { Item: Root, Progress, Indicator, Action, Error: ErrorText };

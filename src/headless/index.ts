@@ -12,6 +12,7 @@ export { composeHandlers, mergeProps } from './composeProps';
 export { Upload } from './UploadItemParts';
 export type {
   UploadItemActionProps,
+  UploadItemErrorProps,
   UploadItemIndicatorProps,
   UploadItemProgressProps,
   UploadItemRootProps,

@@ -1,4 +1,5 @@
 import type { UploadEngine } from '../core/createUploadEngine';
+import type { UploadError } from '../core/errors';
 import { itemFraction } from '../core/selectors';
 import type { UploadItem } from '../core/types';
 import { canTransition } from '../core/uploadMachine';
@@ -18,6 +19,11 @@ export interface UploadMessages {
   progressLabel: (name: string) => string;
   /** The progress bar's spoken value. */
   progressValue: (percent: number, item: UploadItem) => string;
+  /**
+   * What to show for a file's error. Switch on `error.code`; validation errors carry `limit` or
+   * `accepted` for your own wording.
+   */
+  errorMessage: (error: UploadError, item: UploadItem) => string;
 }
 
 /** English defaults. */
@@ -29,6 +35,7 @@ export const defaultMessages: UploadMessages = {
   remove: 'Remove',
   progressLabel: (name) => `Upload progress of ${name}`,
   progressValue: (percent, item) => `${percent}%, ${item.status}`,
+  errorMessage: (error) => error.message,
 };
 
 /** True when `action` does something for the file in its current status. */

@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'react';
 import type { UploadEngine } from '../core/createUploadEngine';
 import { selectProgress, selectStatus, type AggregateStatus } from '../core/selectors';
+import { defaultMessages, type UploadMessages } from './itemProps';
 
 /** What the live regions say; pass your own for another language. */
-export interface AnnouncerMessages {
+export interface AnnouncerMessages extends Pick<UploadMessages, 'errorMessage'> {
   started: (files: number) => string;
   milestone: (percent: number) => string;
   done: (files: number) => string;
@@ -16,6 +17,7 @@ export const defaultAnnouncerMessages: AnnouncerMessages = {
   milestone: (percent) => `Upload ${percent}% done.`,
   done: (files) => `${files} ${files === 1 ? 'file' : 'files'} uploaded.`,
   failed: (name, reason) => `${name} failed: ${reason}`,
+  errorMessage: defaultMessages.errorMessage,
 };
 
 // The standard visually-hidden pattern: read by screen readers, never shown.
@@ -70,7 +72,7 @@ export function useUploadAnnouncer(
       for (const item of items) {
         if (item.status === 'error' && item.error && !announcedErrors.has(item.id)) {
           announcedErrors.add(item.id);
-          setAssertive(messages.failed(item.name, item.error.message));
+          setAssertive(messages.failed(item.name, messages.errorMessage(item.error, item)));
         } else if (item.status !== 'error') {
           announcedErrors.delete(item.id);
         }

@@ -1,2 +1,3 @@
 export { createUploadMocks } from './createUploadMocks';
 export type { MockedRequest, UploadMocks, UploadMocksOptions } from './createUploadMocks';
+export { mockUploadItem } from './mockUploadItem';

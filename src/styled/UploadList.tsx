@@ -1,4 +1,15 @@
-import { memo } from 'react';
+import {
+  createContext,
+  forwardRef,
+  memo,
+  useCallback,
+  useContext,
+  useState,
+  type CSSProperties,
+  type FocusEvent,
+  type ReactNode,
+} from 'react';
+import { Virtualizer } from 'virtua';
 import type { UploadEngine } from '../core/createUploadEngine';
 import { itemFraction } from '../core/selectors';
 import type { UploadItem } from '../core/types';
@@ -14,57 +25,63 @@ export interface UploadListProps {
   messages?: StyledMessages;
   /** Locale for numbers. @default the browser's */
   locale?: string;
+  /**
+   * Lists longer than this render only the rows in and near view (the list scrolls inside
+   * `--upkit-list-max-block-size`). Shorter lists render every row. `Infinity` turns it off.
+   * @default 100
+   */
+  virtualizeAbove?: number;
   className?: string;
 }
 
 const ACTIONS: ItemAction[] = ['pause', 'resume', 'retry', 'cancel', 'remove'];
 
-const objectUrls = new WeakMap<HTMLImageElement, string>();
-
-/**
- * A ref that shows an image file in an <img> through an object URL, revoked when the element
- * goes away (a ref cleanup in React 19, the null call in React 18).
- */
-function thumbnailRef(file: Blob) {
-  return (img: HTMLImageElement | null) => {
-    if (!img) return;
-    const url = URL.createObjectURL(file);
-    objectUrls.set(img, url);
-    img.src = url;
-    return () => {
-      URL.revokeObjectURL(url);
-      objectUrls.delete(img);
-    };
-  };
+interface RowContext {
+  items: readonly UploadItem[];
+  uploader: UploadEngine;
+  messages: StyledMessages;
+  locale: string | undefined;
 }
 
-// Rows are memoized on their item: items are immutable, so a progress tick re-renders one row.
-const Row = memo(function Row({
+/**
+ * An image file in an <img> through an object URL, revoked when the element goes away (a ref
+ * cleanup in React 19, the null call in React 18). Memoized on the file: a progress tick must
+ * not mint a new URL and make the browser decode the image again.
+ */
+const Thumbnail = memo(function Thumbnail({ file }: { file: Blob }) {
+  const ref = useCallback(
+    (img: HTMLImageElement | null) => {
+      if (!img) return;
+      const url = URL.createObjectURL(file);
+      img.src = url;
+      return () => URL.revokeObjectURL(url);
+    },
+    [file],
+  );
+  return (
+    <img
+      className="upkit-item__thumb"
+      ref={ref}
+      alt=""
+      // A file the browser cannot decode shows the placeholder, not a broken image.
+      onError={(event) => (event.currentTarget.style.visibility = 'hidden')}
+    />
+  );
+});
+
+// A row's content is memoized on its item: items are immutable, so a progress tick re-renders
+// one row.
+const RowContent = memo(function RowContent({
   item,
   uploader,
   messages,
   locale,
-}: {
-  item: UploadItem;
-  uploader: UploadEngine;
-  messages: StyledMessages;
-  locale: string | undefined;
-}) {
+}: Omit<RowContext, 'items'> & { item: UploadItem }) {
   const isImage = item.file.type.startsWith('image/') && typeof URL.createObjectURL === 'function';
   const percent = Math.round(itemFraction(item) * 100);
   return (
-    <li {...getItemProps(item, { className: 'upkit-item' })}>
-      {isImage ? (
-        <img
-          className="upkit-item__thumb"
-          ref={thumbnailRef(item.file)}
-          alt=""
-          // A file the browser cannot decode shows the placeholder, not a broken image.
-          onError={(event) => (event.currentTarget.style.visibility = 'hidden')}
-        />
-      ) : (
-        <span className="upkit-item__thumb" aria-hidden="true" />
-      )}
+    <div className="upkit-item__card">
+      {isImage ? <Thumbnail file={item.file} /> : <span className="upkit-item__thumb" aria-hidden="true" />}
       <div className="upkit-item__body">
         <div className="upkit-item__row">
           {/* <bdi>: names and "4.0 KB" keep their own direction inside right-to-left text. */}
@@ -96,24 +113,120 @@ const Row = memo(function Row({
             ))}
           </span>
         </div>
-        {item.error && <p className="upkit-item__error">{item.error.message}</p>}
+        {item.error && (
+          <p className="upkit-item__error" data-code={item.error.code}>
+            {messages.errorMessage(item.error, item)}
+          </p>
+        )}
       </div>
-    </li>
+    </div>
   );
 });
 
+function rowProps(item: UploadItem, index: number, count: number) {
+  // Position and size: screen readers say "file 998 of 1,000" though only a window is mounted.
+  return getItemProps(item, {
+    className: 'upkit-item',
+    'aria-posinset': index + 1,
+    'aria-setsize': count,
+    'data-index': index,
+  });
+}
+
+const Rows = createContext<RowContext | null>(null);
+
+function useRows(): RowContext {
+  const context = useContext(Rows);
+  if (!context) throw new Error('upkit: a virtual row rendered outside <UploadList>.');
+  return context;
+}
+
+// virtua positions these; forwardRef (not a ref prop) so React 18 can pass the ref through.
+const VirtualItems = forwardRef<HTMLUListElement, { style: CSSProperties; children: ReactNode }>(
+  function VirtualItems({ style, children }, ref) {
+    const { messages } = useRows();
+    return (
+      <ul ref={ref} style={style} className="upkit-list__items" aria-label={messages.listLabel}>
+        {children}
+      </ul>
+    );
+  },
+);
+
+const VirtualRow = forwardRef<HTMLLIElement, { style: CSSProperties; index: number; children: ReactNode }>(
+  function VirtualRow({ style, index, children }, ref) {
+    const { items } = useRows();
+    const item = items[index];
+    if (!item) return null;
+    return (
+      <li ref={ref} style={style} {...rowProps(item, index, items.length)}>
+        {children}
+      </li>
+    );
+  },
+);
+
 /**
  * The file list: name, size, image thumbnail, progress, speed and ETA, status, error with retry,
- * and the actions that apply. Rows skip layout off screen (`content-visibility`), so long lists
- * stay cheap.
+ * and the actions that apply. Long lists are virtualized (only rows in view are mounted), so a
+ * list of thousands stays responsive; the row holding keyboard focus stays mounted.
  */
-export function UploadList({ upload, messages = en, locale, className }: UploadListProps) {
-  if (upload.items.length === 0) return null;
+export function UploadList({
+  upload,
+  messages = en,
+  locale,
+  virtualizeAbove = 100,
+  className,
+}: UploadListProps) {
+  const { items, uploader } = upload;
+  const [focused, setFocused] = useState<number | undefined>(undefined);
+  if (items.length === 0) return null;
+
+  const rootClassName = ['upkit-list', className].filter(Boolean).join(' ');
+  // Measuring rows needs ResizeObserver; without it (jsdom, old browsers) every row renders.
+  const virtual = items.length > virtualizeAbove && typeof ResizeObserver === 'function';
+  if (!virtual) {
+    return (
+      <div className={rootClassName}>
+        <ul className="upkit-list__items" aria-label={messages.listLabel}>
+          {items.map((item, index) => (
+            <li key={item.id} {...rowProps(item, index, items.length)}>
+              <RowContent item={item} uploader={uploader} messages={messages} locale={locale} />
+            </li>
+          ))}
+        </ul>
+      </div>
+    );
+  }
+
+  const onFocus = (event: FocusEvent<HTMLElement>) => {
+    const row = event.target.closest<HTMLElement>('[data-index]');
+    setFocused(row ? Number(row.dataset.index) : undefined);
+  };
+  const onBlur = (event: FocusEvent<HTMLElement>) => {
+    if (!event.currentTarget.contains(event.relatedTarget)) setFocused(undefined);
+  };
   return (
-    <ul className={['upkit-list', className].filter(Boolean).join(' ')}>
-      {upload.items.map((item) => (
-        <Row key={item.id} item={item} uploader={upload.uploader} messages={messages} locale={locale} />
-      ))}
-    </ul>
+    <Rows.Provider value={{ items, uploader, messages, locale }}>
+      <div
+        className={rootClassName}
+        // Windowing needs a bounded scroller: inline, so it holds even without upkit/styles.css.
+        style={{ maxBlockSize: 'var(--upkit-list-max-block-size, 28rem)', overflowY: 'auto' }}
+        data-virtual=""
+        onFocus={onFocus}
+        onBlur={onBlur}
+      >
+        <Virtualizer
+          data={items}
+          as={VirtualItems}
+          item={VirtualRow}
+          {...(focused === undefined || focused >= items.length ? {} : { keepMounted: [focused] })}
+        >
+          {(item: UploadItem) => (
+            <RowContent key={item.id} item={item} uploader={uploader} messages={messages} locale={locale} />
+          )}
+        </Virtualizer>
+      </div>
+    </Rows.Provider>
   );
 }

@@ -1,8 +1,12 @@
 import { defaultMessages, type UploadMessages } from '../headless/itemProps';
+import type { UploadErrorCode } from '../core/errors';
+import { formatBytes } from './format';
 import { defaultAnnouncerMessages, type AnnouncerMessages } from '../headless/useUploadAnnouncer';
 
 /** Every visible string of the styled components. */
 export interface StyledMessages extends UploadMessages, AnnouncerMessages {
+  /** The file list's accessible name. */
+  listLabel: string;
   dropzone: string;
   dropzoneActive: string;
   browse: string;
@@ -17,6 +21,7 @@ export interface StyledMessages extends UploadMessages, AnnouncerMessages {
 export const en: StyledMessages = {
   ...defaultMessages,
   ...defaultAnnouncerMessages,
+  listLabel: 'Files',
   dropzone: 'Drop files here or choose them',
   dropzoneActive: 'Drop the files to upload them',
   browse: 'Choose files',
@@ -47,6 +52,24 @@ export const fr: StyledMessages = {
   milestone: (percent) => `Envoi à ${percent} %.`,
   done: (files) => `${files} fichier${files > 1 ? 's envoyés' : ' envoyé'}.`,
   failed: (name, reason) => `Échec de ${name} : ${reason}`,
+  errorMessage: (error, item) => {
+    const limit = error.limit ?? 0;
+    switch (error.code) {
+      case 'file-too-large':
+        return `« ${item.name} » pèse ${formatBytes(item.size, 'fr')} ; la limite est de ${formatBytes(limit, 'fr')}. Choisissez un fichier plus petit.`;
+      case 'file-too-small':
+        return item.size === 0
+          ? `« ${item.name} » est vide. Choisissez un fichier qui a un contenu.`
+          : `« ${item.name} » pèse ${formatBytes(item.size, 'fr')} ; il faut au moins ${formatBytes(limit, 'fr')}.`;
+      case 'file-type-not-allowed':
+        return `« ${item.name} » n’est pas d’un type accepté. Types acceptés : ${(error.accepted ?? []).join(', ')}.`;
+      case 'too-many-files':
+        return `« ${item.name} » n’a pas été ajouté : ${limit} fichier${limit > 1 ? 's' : ''} au plus. Retirez-en un et réessayez.`;
+      default:
+        return frTransport[error.code];
+    }
+  },
+  listLabel: 'Fichiers',
   dropzone: 'Déposez des fichiers ici ou choisissez-les',
   dropzoneActive: 'Déposez les fichiers pour les envoyer',
   browse: 'Choisir des fichiers',
@@ -62,4 +85,21 @@ export const fr: StyledMessages = {
     error: 'Échec',
     canceled: 'Annulé',
   },
+};
+
+// Failures after validation, by code; the English texts carry details these leave out.
+const frTransport: Record<
+  Exclude<UploadErrorCode, 'file-too-large' | 'file-too-small' | 'file-type-not-allowed' | 'too-many-files'>,
+  string
+> = {
+  network: 'La connexion a été perdue. Vérifiez le réseau et réessayez.',
+  timeout: 'Le serveur n’a pas répondu à temps. Réessayez.',
+  stalled: 'L’envoi s’est bloqué. Réessayez.',
+  'url-expired': 'L’adresse d’envoi a expiré. Réessayez.',
+  'missing-etag':
+    'Le stockage n’expose pas l’en-tête ETag : ajoutez ETag à ExposeHeaders dans la configuration CORS du bucket.',
+  'storage-rejected': 'Le stockage a refusé le fichier. Réessayez ou contactez l’administrateur.',
+  'backend-error': 'Le serveur a refusé l’envoi. Réessayez plus tard.',
+  'invalid-response': 'Le serveur a envoyé une réponse illisible. Contactez l’administrateur.',
+  aborted: 'Envoi interrompu.',
 };

@@ -2,28 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { UploadError } from '../../src/core/errors';
 import { itemFraction, selectProgress, selectStatus } from '../../src/core/selectors';
 import type { UploadItem, UploadStatus } from '../../src/core/types';
+import { mockUploadItem } from '../../src/msw/mockUploadItem';
 
-let nextId = 0;
-
-function item(status: UploadStatus, size: number, overrides: Partial<UploadItem> = {}): UploadItem {
-  return {
-    id: `item-${nextId++}`,
-    file: new Blob([]),
-    name: `file-${nextId}.bin`,
-    size,
-    type: 'application/octet-stream',
-    mode: 'single',
-    status,
-    bytesUploaded: 0,
-    speed: 0,
-    eta: undefined,
-    key: undefined,
-    result: undefined,
-    error: undefined,
-    metadata: undefined,
-    ...overrides,
-  };
-}
+const item = (status: UploadStatus, size: number, overrides: Partial<UploadItem> = {}): UploadItem =>
+  mockUploadItem({ status, size, ...overrides });
 
 const tooLarge = new UploadError('file-too-large', 'too big');
 const networkDown = new UploadError('network', 'net down');

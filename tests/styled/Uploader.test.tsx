@@ -44,8 +44,66 @@ describe('<Uploader>', () => {
     );
     const item = (await screen.findByText('a.txt')).closest('li')!;
     expect(within(item).getByText('Échec')).toBeTruthy();
-    expect(within(item).getByText(/not an accepted type/)).toBeTruthy();
+    expect(
+      within(item).getByText('« a.txt » n’est pas d’un type accepté. Types acceptés : image/*.'),
+    ).toBeTruthy();
     expect(within(item).getByRole('button', { name: 'Retirer a.txt' })).toBeTruthy();
+    // The live region speaks the same French text, not the engine's English message.
+    expect(screen.getByRole('alert').textContent).toBe(
+      'Échec de a.txt : « a.txt » n’est pas d’un type accepté. Types acceptés : image/*.',
+    );
     expect(mocks.requests).toEqual([]);
+  });
+
+  it('words size and count limits in French with French numbers (rejected files do not count)', async () => {
+    const user = userEvent.setup();
+    const { container } = render(
+      <Uploader endpoint="/api/upload" resumeStorage={false} messages={fr} maxFileSize={1500} maxFiles={2} />,
+    );
+    await user.upload(container.querySelector('input[type="file"]') as HTMLInputElement, [
+      patternedFile(2500, 'gros.bin'),
+      patternedFile(10, 'b.bin'),
+      patternedFile(10, 'c.bin'),
+      patternedFile(10, 'd.bin'),
+    ]);
+    const text = (name: string) =>
+      (screen.getByText(name).closest('li')!.querySelector('[data-code]') as HTMLElement).textContent;
+    expect(text('gros.bin')).toBe(
+      '« gros.bin » pèse 2,5 KB ; la limite est de 1,5 KB. Choisissez un fichier plus petit.',
+    );
+    expect(text('d.bin')).toBe(
+      '« d.bin » n’a pas été ajouté : 2 fichiers au plus. Retirez-en un et réessayez.',
+    );
+  });
+
+  it('mints one object URL per image however often its row re-renders, and revokes it on removal', async () => {
+    const created: string[] = [];
+    const revoked: string[] = [];
+    const original = { create: URL.createObjectURL, revoke: URL.revokeObjectURL };
+    URL.createObjectURL = () => {
+      created.push(`blob:test/${created.length}`);
+      return created.at(-1)!;
+    };
+    URL.revokeObjectURL = (url) => void revoked.push(url);
+    try {
+      const user = userEvent.setup();
+      const slow = createUploadMocks({ bytesPerSecond: 100_000 });
+      server.use(...slow.handlers);
+      const { container } = render(<Uploader endpoint="/api/upload" resumeStorage={false} />);
+      await user.upload(
+        container.querySelector('input[type="file"]') as HTMLInputElement,
+        patternedFile(30_000, 'photo.png', 'image/png'),
+      );
+      const item = (await screen.findByText('photo.png')).closest('li')!;
+      await waitFor(() => expect(item.getAttribute('data-state')).toBe('done'));
+      expect(created).toEqual(['blob:test/0']);
+      await user.click(within(item).getByRole('button', { name: 'Remove photo.png' }));
+      await waitFor(() => expect(screen.queryByText('photo.png')).toBeNull());
+      expect(revoked).toEqual(['blob:test/0']);
+    } finally {
+      URL.createObjectURL = original.create;
+      URL.revokeObjectURL = original.revoke;
+      server.resetHandlers();
+    }
   });
 });
