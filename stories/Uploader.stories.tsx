@@ -39,6 +39,37 @@ export const Dark: Story = {
   play: Default.play,
 };
 
+/**
+ * Your brand: `--upkit-*` custom properties set on the uploader through a class of yours reach
+ * every part inside it (here the accent, the corner radius and the list's height).
+ */
+export const Themed: Story = {
+  args: { className: 'brand' },
+  decorators: [
+    (Story) => (
+      <>
+        <style>{`.brand { --upkit-accent: rgb(190, 18, 60); --upkit-radius: 0px; --upkit-list-max-block-size: 12rem; }`}</style>
+        {Story()}
+      </>
+    ),
+  ],
+  parameters: { msw: { handlers: createUploadMocks({ latencyMs: 400 }).handlers } },
+  play: async ({ canvasElement }) => {
+    await pick(canvasElement, [file('brand.pdf', 4000, 'application/pdf')]);
+    const canvas = within(canvasElement);
+    const indicator = canvasElement.querySelector('.upkit-progress__indicator') as HTMLElement;
+    // Before the upload ends (the success colour takes over then), the bar wears the brand accent.
+    await expect(getComputedStyle(indicator).backgroundColor).toBe('rgb(190, 18, 60)');
+    await expect(
+      getComputedStyle(canvasElement.querySelector('.upkit-item__card') as HTMLElement).borderRadius,
+    ).toBe('0px');
+    await expect(
+      getComputedStyle(canvasElement.querySelector('.upkit-list') as HTMLElement).maxBlockSize,
+    ).toBe('192px');
+    await waitFor(() => expect(canvas.getByText('Uploaded')).toBeVisible(), PATIENT);
+  },
+};
+
 /** Right-to-left: the layout uses logical properties only. */
 export const RightToLeft: Story = {
   decorators: [(Story) => <div dir="rtl">{Story()}</div>],
@@ -110,8 +141,8 @@ export const ThousandFiles: Story = {
     await expect(remove.isConnected).toBe(true);
     await userEvent.keyboard('{Enter}');
     await waitFor(() => expect(canvas.queryByText('file-999.bin')).toBeNull(), PATIENT);
-    scroller.scrollTop = scroller.scrollHeight;
-    await expect(await canvas.findByText('file-998.bin', {}, PATIENT)).toBeVisible();
+    // Focus moved to the row before, which stayed mounted beside the focused one.
+    await expect(canvas.getByRole('button', { name: 'Remove file-998.bin' })).toHaveFocus();
     await expect(canvas.getByText('file-998.bin').closest('li')).toHaveAttribute('aria-setsize', '999');
   },
 };

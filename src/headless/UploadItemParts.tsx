@@ -73,9 +73,11 @@ export interface UploadItemActionProps extends ComponentPropsWithoutRef<'button'
 
 function Action({ action, children, ...props }: UploadItemActionProps) {
   const { item, uploader, messages } = useItemContext('Action');
+  // Text children are the label: the accessible name must contain the visible words (WCAG 2.5.3).
+  const label = typeof children === 'string' ? children : messages[action];
   return (
-    <button {...getActionProps(uploader, item, action, props, messages)}>
-      {children ?? messages[action]}
+    <button {...getActionProps(uploader, item, action, props, { ...messages, [action]: label })}>
+      {children ?? label}
     </button>
   );
 }

@@ -15,6 +15,8 @@ export interface UploadMessages {
   cancel: string;
   retry: string;
   remove: string;
+  /** An action button's accessible name, from its label and the file's name ("Pause a.png"). */
+  actionLabel: (label: string, name: string) => string;
   /** The progress bar's accessible name. */
   progressLabel: (name: string) => string;
   /** The progress bar's spoken value. */
@@ -33,6 +35,7 @@ export const defaultMessages: UploadMessages = {
   cancel: 'Cancel',
   retry: 'Retry',
   remove: 'Remove',
+  actionLabel: (label, name) => `${label} ${name}`,
   progressLabel: (name) => `Upload progress of ${name}`,
   progressValue: (percent, item) => `${percent}%, ${item.status}`,
   errorMessage: (error) => error.message,
@@ -99,7 +102,7 @@ export function getActionProps(
   return mergeProps(
     {
       type: 'button' as const,
-      'aria-label': `${messages[action]} ${item.name}`,
+      'aria-label': messages.actionLabel(messages[action], item.name),
       'data-action': action,
       hidden: !applies,
       disabled: !applies,

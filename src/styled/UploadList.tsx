@@ -4,9 +4,12 @@ import {
   memo,
   useCallback,
   useContext,
+  useLayoutEffect,
+  useRef,
   useState,
   type CSSProperties,
   type FocusEvent,
+  type MouseEvent,
   type ReactNode,
 } from 'react';
 import { Virtualizer } from 'virtua';
@@ -15,7 +18,7 @@ import { itemFraction } from '../core/selectors';
 import type { UploadItem } from '../core/types';
 import { getActionProps, getItemProps, getProgressProps, type ItemAction } from '../headless/itemProps';
 import type { UploadHookResult } from '../react/useUploader';
-import { formatBytes } from './format';
+import { formatBytes, formatSpeed } from './format';
 import { en, type StyledMessages } from './messages';
 
 /** Props of {@link UploadList}. */
@@ -97,7 +100,7 @@ const RowContent = memo(function RowContent({
             {item.status === 'uploading' && item.speed > 0 && (
               <>
                 {' · '}
-                {formatBytes(item.speed, locale)}/s
+                {formatSpeed(item.speed, locale)}
                 {item.eta !== undefined && ` · ${messages.remaining(item.eta)}`}
               </>
             )}
@@ -131,6 +134,11 @@ function rowProps(item: UploadItem, index: number, count: number) {
     'aria-setsize': count,
     'data-index': index,
   });
+}
+
+// The focused row and the rows beside it stay mounted: focus moves to a neighbour on removal.
+function neighbours(index: number, count: number): number[] {
+  return [index - 1, index, index + 1].filter((i) => i >= 0 && i < count);
 }
 
 const Rows = createContext<RowContext | null>(null);
@@ -180,14 +188,40 @@ export function UploadList({
 }: UploadListProps) {
   const { items, uploader } = upload;
   const [focused, setFocused] = useState<number | undefined>(undefined);
+  const root = useRef<HTMLDivElement>(null);
+  const removed = useRef<{ id: string; index: number } | undefined>(undefined);
+
+  // Removing a file with the keyboard must not drop focus to <body>: it moves to the row that
+  // takes the removed one's place (or the one before it, at the end of the list).
+  useLayoutEffect(() => {
+    const gone = removed.current;
+    if (!gone || items.some((item) => item.id === gone.id)) return;
+    removed.current = undefined;
+    const index = Math.min(gone.index, items.length - 1);
+    const row = root.current?.querySelector(`[data-index="${index}"]`);
+    // The same button when the row has it, so Enter, Enter, Enter removes file after file.
+    const target =
+      row?.querySelector<HTMLElement>('[data-action="remove"]:not([hidden])') ??
+      row?.querySelector<HTMLElement>('button:not([hidden])');
+    target?.focus();
+  }, [items]);
+
   if (items.length === 0) return null;
+
+  const onClick = (event: MouseEvent<HTMLElement>) => {
+    const button = (event.target as HTMLElement).closest('[data-action="remove"]');
+    const row = button?.closest<HTMLElement>('[data-index]');
+    const index = Number(row?.dataset.index);
+    const item = items[index];
+    if (button && item && button === document.activeElement) removed.current = { id: item.id, index };
+  };
 
   const rootClassName = ['upkit-list', className].filter(Boolean).join(' ');
   // Measuring rows needs ResizeObserver; without it (jsdom, old browsers) every row renders.
   const virtual = items.length > virtualizeAbove && typeof ResizeObserver === 'function';
   if (!virtual) {
     return (
-      <div className={rootClassName}>
+      <div className={rootClassName} ref={root} onClickCapture={onClick}>
         <ul className="upkit-list__items" aria-label={messages.listLabel}>
           {items.map((item, index) => (
             <li key={item.id} {...rowProps(item, index, items.length)}>
@@ -213,6 +247,8 @@ export function UploadList({
         // Windowing needs a bounded scroller: inline, so it holds even without upkit/styles.css.
         style={{ maxBlockSize: 'var(--upkit-list-max-block-size, 28rem)', overflowY: 'auto' }}
         data-virtual=""
+        ref={root}
+        onClickCapture={onClick}
         onFocus={onFocus}
         onBlur={onBlur}
       >
@@ -220,7 +256,7 @@ export function UploadList({
           data={items}
           as={VirtualItems}
           item={VirtualRow}
-          {...(focused === undefined || focused >= items.length ? {} : { keepMounted: [focused] })}
+          {...(focused === undefined ? {} : { keepMounted: neighbours(focused, items.length) })}
         >
           {(item: UploadItem) => (
             <RowContent key={item.id} item={item} uploader={uploader} messages={messages} locale={locale} />

@@ -1,12 +1,46 @@
-/** Bytes for people: 1 decimal from KiB up, using the reader's locale. */
-export function formatBytes(bytes: number, locale?: string): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
+const PREFIXED = ['kilobyte', 'megabyte', 'gigabyte', 'terabyte', 'petabyte'] as const;
+const formats = new Map<string, Intl.NumberFormat>();
+
+function format(locale: string | undefined, unit: string, value: number, fraction: number): string {
+  const id = `${locale ?? ''}|${unit}|${fraction}`;
+  let formatter = formats.get(id);
+  if (!formatter) {
+    formatter = new Intl.NumberFormat(locale, {
+      style: 'unit',
+      unit,
+      // "10 bytes" reads better than "10 byte"; "2.5 kB" better than "2.5 kilobytes".
+      unitDisplay: unit === 'byte' ? 'long' : 'short',
+      minimumFractionDigits: fraction,
+      maximumFractionDigits: fraction,
+    });
+    formats.set(id, formatter);
   }
-  const digits = unit === 0 ? 0 : 1;
-  return `${value.toLocaleString(locale, { maximumFractionDigits: digits, minimumFractionDigits: digits })} ${units[unit]}`;
+  return formatter.format(value);
+}
+
+function scale(bytes: number): [value: number, unit: (typeof PREFIXED)[number]] {
+  let value = bytes / 1000;
+  let index = 0;
+  // 999,960 bytes round to "1,000.0 kB" at one decimal: move up a unit before that.
+  while (value >= 999.95 && index < PREFIXED.length - 1) {
+    value /= 1000;
+    index++;
+  }
+  return [value, PREFIXED[index] ?? 'petabyte'];
+}
+
+/**
+ * Bytes for people, in decimal units with the words and digits of `locale` ("2.5 kB",
+ * "2,5 ko", "10 bytes"): one decimal from kilobytes up.
+ */
+export function formatBytes(bytes: number, locale?: string): string {
+  if (bytes < 1000) return format(locale, 'byte', bytes, 0);
+  const [value, unit] = scale(bytes);
+  return format(locale, unit, value, 1);
+}
+
+/** A speed for people, from kilobytes per second up ("2.4 MB/s", "2,4 Mo/s"). */
+export function formatSpeed(bytesPerSecond: number, locale?: string): string {
+  const [value, unit] = scale(bytesPerSecond);
+  return format(locale, `${unit}-per-second`, value, 1);
 }

@@ -46,6 +46,7 @@ export const fr: StyledMessages = {
   cancel: 'Annuler',
   retry: 'Réessayer',
   remove: 'Retirer',
+  actionLabel: (label, name) => `${label} ${name}`,
   progressLabel: (name) => `Progression de l’envoi de ${name}`,
   progressValue: (percent) => `${percent} %`,
   started: (files) => `Envoi de ${files} fichier${files > 1 ? 's' : ''}.`,

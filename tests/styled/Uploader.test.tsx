@@ -20,7 +20,7 @@ describe('<Uploader>', () => {
     await user.upload(input, patternedFile(2500, 'notes.txt', 'text/plain'));
     const item = (await screen.findByText('notes.txt')).closest('li')!;
     await waitFor(() => expect(item.getAttribute('data-state')).toBe('done'));
-    expect(within(item).getByText('2.5 KB')).toBeTruthy();
+    expect(within(item).getByText('2.5 kB')).toBeTruthy();
     expect(within(item).getByText('Uploaded')).toBeTruthy();
     expect(
       within(item)
@@ -69,7 +69,7 @@ describe('<Uploader>', () => {
     const text = (name: string) =>
       (screen.getByText(name).closest('li')!.querySelector('[data-code]') as HTMLElement).textContent;
     expect(text('gros.bin')).toBe(
-      '« gros.bin » pèse 2,5 KB ; la limite est de 1,5 KB. Choisissez un fichier plus petit.',
+      '« gros.bin » pèse 2,5\u202fko ; la limite est de 1,5\u202fko. Choisissez un fichier plus petit.',
     );
     expect(text('d.bin')).toBe(
       '« d.bin » n’a pas été ajouté : 2 fichiers au plus. Retirez-en un et réessayez.',
@@ -105,5 +105,23 @@ describe('<Uploader>', () => {
       URL.revokeObjectURL = original.revoke;
       server.resetHandlers();
     }
+  });
+
+  it('keeps keyboard focus in the list when a file is removed', async () => {
+    const user = userEvent.setup();
+    const { container } = render(<Uploader endpoint="/api/upload" resumeStorage={false} />);
+    await user.upload(container.querySelector('input[type="file"]') as HTMLInputElement, [
+      patternedFile(10, 'a.bin'),
+      patternedFile(10, 'b.bin'),
+      patternedFile(10, 'c.bin'),
+    ]);
+    await waitFor(() => expect(container.querySelectorAll('li[data-state="done"]')).toHaveLength(3));
+    screen.getByRole('button', { name: 'Remove b.bin' }).focus();
+    await user.keyboard('{Enter}');
+    // c.bin took b.bin's place.
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Remove c.bin' }));
+    await user.keyboard('{Enter}');
+    // The end of the list: the row before.
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Remove a.bin' }));
   });
 });
