@@ -7,7 +7,8 @@ const config: StorybookConfig = {
   // public/mockServiceWorker.js: the MSW service worker the stories' mocks run in.
   staticDirs: ['../public'],
   core: { disableTelemetry: true, disableWhatsNewNotifications: true },
-  // TypeScript's API-based docgen needs a TS with a compiler API; react-docgen does not.
-  typescript: { reactDocgen: 'react-docgen' },
+  // The TypeScript-API docgen follows imported types (Uploader's props are the hook's options),
+  // which react-docgen cannot. It needs a TypeScript with a compiler API: 6.x, not 7.
+  typescript: { reactDocgen: 'react-docgen-typescript' },
 };
 export default config;
