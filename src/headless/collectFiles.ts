@@ -24,7 +24,8 @@ export function snapshotDrop(dataTransfer: DataTransfer | null): DropSnapshot {
  * the plain file list is used.
  */
 export async function collectDroppedFiles(drop: DropSnapshot, limit = Infinity): Promise<File[]> {
-  if (!drop.entries) return drop.files.slice(0, limit);
+  // Plain files cost nothing to list: all of them, the uploader decides.
+  if (!drop.entries) return drop.files;
   try {
     const files: File[] = [];
     const queue = [...drop.entries];
@@ -43,7 +44,7 @@ export async function collectDroppedFiles(drop: DropSnapshot, limit = Infinity):
     }
     return files.slice(0, limit);
   } catch {
-    return drop.files.slice(0, limit);
+    return drop.files;
   }
 }
 

@@ -14,10 +14,14 @@ import { mergeProps } from './composeProps';
 
 /** Options of {@link useDropzone}. */
 export interface UseDropzoneOptions {
-  /** Receives every picked, dropped or pasted file; validation happens in the uploader. */
+  /**
+   * Receives every picked, dropped or pasted file, none left out: limits are the uploader's
+   * (`maxFiles`, `accept`, sizes), which keeps refused files in its list with their reason.
+   */
   onFiles: (files: File[]) => void;
   /**
-   * Allow more than one file.
+   * Let the file picker select several files. Drops and pastes of several files still deliver
+   * them all: give the uploader `maxFiles: 1` and the extra ones show as refused.
    * @default true
    */
   multiple?: boolean;
@@ -27,7 +31,8 @@ export interface UseDropzoneOptions {
    */
   accept?: string | readonly string[];
   /**
-   * Stop collecting a dropped folder after this many files.
+   * Stop walking dropped folders one file past this many, so a huge folder does not stall the
+   * page and an uploader with the same `maxFiles` shows that files were left out.
    * @default Infinity
    */
   maxFiles?: number;
@@ -114,14 +119,12 @@ export function useDropzone(options: UseDropzoneOptions): DropzoneState {
   // dragenter/dragleave fire for every child crossed: count them to know when the drag left.
   const depth = useRef(0);
   const [isDragActive, setDragActive] = useState(false);
-  const limit = multiple ? maxFiles : 1;
 
   const deliver = useCallback(
     (files: File[]) => {
-      const accepted = files.slice(0, limit);
-      if (accepted.length > 0) onFiles(accepted);
+      if (files.length > 0) onFiles(files);
     },
-    [onFiles, limit],
+    [onFiles],
   );
 
   const open = useCallback(() => {
@@ -167,7 +170,7 @@ export function useDropzone(options: UseDropzoneOptions): DropzoneState {
           setDragActive(false);
           if (disabled) return;
           // Read now: the browser empties the DataTransfer once this handler returns.
-          void collectDroppedFiles(snapshotDrop(event.dataTransfer), limit).then(deliver);
+          void collectDroppedFiles(snapshotDrop(event.dataTransfer), maxFiles + 1).then(deliver);
         },
         onPaste: (event: ClipboardEvent<HTMLElement>) => {
           if (disabled || !paste) return;

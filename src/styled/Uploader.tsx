@@ -18,13 +18,19 @@ export type UploaderProps = UseUploadOptions & {
 /** Everything in one: drop zone, list and live announcements, on `useUpload`. */
 export function Uploader({ messages = en, locale, theme = 'system', className, ...options }: UploaderProps) {
   const upload = useUpload(options as UseUploadOptions);
-  const accept = (options as { accept?: string | readonly string[] }).accept;
+  const { accept, maxFiles } = options as { accept?: string | readonly string[]; maxFiles?: number };
   return (
     <div
       className={['upkit', className].filter(Boolean).join(' ')}
       {...(theme === 'system' ? {} : { 'data-theme': theme })}
     >
-      <UploadDropzone upload={upload} messages={messages} {...(accept === undefined ? {} : { accept })} />
+      <UploadDropzone
+        upload={upload}
+        messages={messages}
+        {...(accept === undefined ? {} : { accept })}
+        // Folder walks stop past the limit; a one-file uploader's picker picks one.
+        {...(maxFiles === undefined ? {} : { maxFiles, multiple: maxFiles !== 1 })}
+      />
       <UploadList upload={upload} messages={messages} {...(locale === undefined ? {} : { locale })} />
       <UploadAnnouncer uploader={upload.uploader} messages={messages} />
     </div>

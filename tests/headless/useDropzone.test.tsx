@@ -95,7 +95,7 @@ describe('useDropzone', () => {
     expect(event.defaultPrevented).toBe(true);
   });
 
-  it('walks dropped folders and stops at maxFiles', async () => {
+  it('walks dropped folders and stops one file past maxFiles (the uploader refuses that one visibly)', async () => {
     const onFiles = vi.fn();
     render(<Zone onFiles={onFiles} maxFiles={3} />);
     const fileEntry = (name: string) => ({
@@ -123,7 +123,12 @@ describe('useDropzone', () => {
     await act(async () => {
       fireEvent.drop(screen.getByRole('button', { name: 'Upload files' }), { dataTransfer: transfer });
     });
-    expect(onFiles.mock.calls[0]?.[0].map((f: File) => f.name)).toEqual(['f1a.txt', 'f1b.txt', 'f2a.txt']);
+    expect(onFiles.mock.calls[0]?.[0].map((f: File) => f.name)).toEqual([
+      'f1a.txt',
+      'f1b.txt',
+      'f2a.txt',
+      'f2b.txt',
+    ]);
     expect(reads).toBeLessThanOrEqual(3);
   });
 
@@ -167,15 +172,16 @@ describe('useDropzone', () => {
     expect(onFiles).not.toHaveBeenCalled();
   });
 
-  it('takes one file when multiple is false', async () => {
+  it('with multiple false, the picker takes one file, and a drop of several loses none', async () => {
     const onFiles = vi.fn();
-    render(<Zone onFiles={onFiles} multiple={false} />);
+    render(<Zone onFiles={onFiles} multiple={false} maxFiles={1} />);
     await act(async () => {
       fireEvent.drop(screen.getByRole('button', { name: 'Upload files' }), {
-        dataTransfer: dataTransfer([file('1.txt'), file('2.txt')]),
+        dataTransfer: dataTransfer([file('1.txt'), file('2.txt'), file('3.txt')]),
       });
     });
-    expect(onFiles.mock.calls[0]?.[0]).toHaveLength(1);
+    // All three reach the uploader, whose maxFiles: 1 keeps 2.txt and 3.txt as refused rows.
+    expect(onFiles.mock.calls[0]?.[0].map((f: File) => f.name)).toEqual(['1.txt', '2.txt', '3.txt']);
     expect((screen.getByTestId('input') as HTMLInputElement).multiple).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -123,5 +123,26 @@ describe('<Uploader>', () => {
     await user.keyboard('{Enter}');
     // The end of the list: the row before.
     expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Remove a.bin' }));
+  });
+
+  it('with maxFiles 1, picks one file and shows extra dropped files as refused, none lost', async () => {
+    const { container } = render(<Uploader endpoint="/api/upload" resumeStorage={false} maxFiles={1} />);
+    expect((container.querySelector('input[type="file"]') as HTMLInputElement).multiple).toBe(false);
+    const files = [
+      patternedFile(10, 'one.txt'),
+      patternedFile(10, 'two.txt'),
+      patternedFile(10, 'three.txt'),
+    ];
+    fireEvent.drop(screen.getByRole('button', { name: 'Drop files here or choose them' }), {
+      dataTransfer: { files, items: files.map(() => ({ kind: 'file' })), types: ['Files'] },
+    });
+    const row = async (name: string) => (await screen.findByText(name)).closest('li')!;
+    await waitFor(async () => expect((await row('one.txt')).getAttribute('data-state')).toBe('done'));
+    for (const name of ['two.txt', 'three.txt']) {
+      expect((await row(name)).getAttribute('data-state')).toBe('error');
+      expect((await row(name)).querySelector('[data-code]')?.getAttribute('data-code')).toBe(
+        'too-many-files',
+      );
+    }
   });
 });
