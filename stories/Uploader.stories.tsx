@@ -131,6 +131,12 @@ export const ThousandFiles: Story = {
     const last = await canvas.findByText('file-999.bin', {}, PATIENT);
     await expect(last.closest('li')).toHaveAttribute('aria-posinset', '1000');
     await expect(list.querySelectorAll('li').length).toBeLessThan(40);
+    // Measured rows keep their gap: no card overlaps or touches the next.
+    const cards = [...list.querySelectorAll('li:not([style*="hidden"]) .upkit-item__card')]
+      .map((card) => card.getBoundingClientRect())
+      .sort((a, b) => a.top - b.top);
+    const gaps = cards.slice(1).map((card, i) => card.top - (cards[i]?.bottom ?? 0));
+    await expect(Math.min(...gaps)).toBeGreaterThanOrEqual(4);
 
     // Focus a button far down, scroll back to the top: the focused row stays mounted and usable.
     const remove = canvas.getByRole('button', { name: 'Remove file-999.bin' });
