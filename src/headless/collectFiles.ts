@@ -18,34 +18,45 @@ export function snapshotDrop(dataTransfer: DataTransfer | null): DropSnapshot {
 }
 
 /**
- * Files from a drop, with folders walked. Directory entries are read in the batches the browser
- * hands out (readEntries returns at most 100 at a time) and the walk stops as soon as `limit`
- * files were found, so dropping a huge folder does not stall the page. If the entry API fails,
- * the plain file list is used.
+ * Files from a drop, with folders walked. Files dropped as themselves are all kept (the uploader
+ * decides about limits); files found inside folders stop at `limit`, so a huge folder does not
+ * stall the page. Directories are read in the batches the browser hands out (readEntries gives
+ * at most 100 at a time). An entry that cannot be read is skipped, not the whole drop.
  */
 export async function collectDroppedFiles(drop: DropSnapshot, limit = Infinity): Promise<File[]> {
-  // Plain files cost nothing to list: all of them, the uploader decides.
   if (!drop.entries) return drop.files;
-  try {
-    const files: File[] = [];
-    const queue = [...drop.entries];
-    while (queue.length > 0 && files.length < limit) {
-      const entry = queue.shift();
-      if (!entry) break;
+  const files: File[] = [];
+  const folders: FileSystemDirectoryEntry[] = [];
+  for (const [index, entry] of drop.entries.entries()) {
+    if (entry.isDirectory) {
+      folders.push(entry as FileSystemDirectoryEntry);
+      continue;
+    }
+    // The plain list holds the same file when the entry API fails for it.
+    const file = await fileOf(entry as FileSystemFileEntry).catch(() => drop.files[index]);
+    if (file) files.push(file);
+  }
+  const queue: FileSystemEntry[] = [...folders];
+  while (queue.length > 0 && files.length < limit) {
+    const entry = queue.shift();
+    if (!entry) break;
+    try {
       if (entry.isFile) {
         files.push(await fileOf(entry as FileSystemFileEntry));
       } else if (entry.isDirectory) {
         const reader = (entry as FileSystemDirectoryEntry).createReader();
+        let pending = queue.reduce((n, e) => n + (e.isFile ? 1 : 0), 0);
         for (let batch = await readBatch(reader); batch.length > 0; batch = await readBatch(reader)) {
           queue.push(...batch);
-          if (files.length + queue.filter((e) => e.isFile).length >= limit) break;
+          pending += batch.reduce((n, e) => n + (e.isFile ? 1 : 0), 0);
+          if (files.length + pending >= limit) break;
         }
       }
+    } catch {
+      // Unreadable (permissions, a broken link): skip it and keep walking.
     }
-    return files.slice(0, limit);
-  } catch {
-    return drop.files;
   }
+  return files;
 }
 
 function fileOf(entry: FileSystemFileEntry): Promise<File> {

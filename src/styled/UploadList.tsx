@@ -52,12 +52,18 @@ interface RowContext {
  * not mint a new URL and make the browser decode the image again.
  */
 const Thumbnail = memo(function Thumbnail({ file }: { file: Blob }) {
+  const url = useRef<string | undefined>(undefined);
   const ref = useCallback(
     (img: HTMLImageElement | null) => {
-      if (!img) return;
-      const url = URL.createObjectURL(file);
-      img.src = url;
-      return () => URL.revokeObjectURL(url);
+      const revoke = () => {
+        if (url.current) URL.revokeObjectURL(url.current);
+        url.current = undefined;
+      };
+      // React 18 ignores the returned cleanup and calls the ref with null instead.
+      if (!img) return revoke();
+      url.current = URL.createObjectURL(file);
+      img.src = url.current;
+      return revoke;
     },
     [file],
   );
@@ -154,7 +160,8 @@ const VirtualItems = forwardRef<HTMLUListElement, { style: CSSProperties; childr
   function VirtualItems({ style, children }, ref) {
     const { messages } = useRows();
     return (
-      <ul ref={ref} style={style} className="upkit-list__items" aria-label={messages.listLabel}>
+      // role="list": Safari drops list semantics from a list with list-style: none.
+      <ul ref={ref} style={style} className="upkit-list__items" role="list" aria-label={messages.listLabel}>
         {children}
       </ul>
     );
@@ -187,81 +194,87 @@ export function UploadList({
   className,
 }: UploadListProps) {
   const { items, uploader } = upload;
-  const [focused, setFocused] = useState<number | undefined>(undefined);
+  // By id, not index: files removed above the focused one must not unmount it.
+  const [focusedId, setFocusedId] = useState<string | undefined>(undefined);
   const root = useRef<HTMLDivElement>(null);
-  const removed = useRef<{ id: string; index: number } | undefined>(undefined);
+  const acted = useRef<{ id: string; index: number; action: string } | undefined>(undefined);
 
-  // Removing a file with the keyboard must not drop focus to <body>: it moves to the row that
-  // takes the removed one's place (or the one before it, at the end of the list).
+  // An action must not drop keyboard focus to <body>. Pause hides the Pause button: focus goes
+  // to the row's first visible button (Resume). Remove takes the row away: focus goes to the row
+  // that takes its place, or the one before it at the end (the same Remove button when it has
+  // one, so Enter, Enter, Enter removes file after file).
   useLayoutEffect(() => {
-    const gone = removed.current;
-    if (!gone || items.some((item) => item.id === gone.id)) return;
-    removed.current = undefined;
-    const index = Math.min(gone.index, items.length - 1);
-    const row = root.current?.querySelector(`[data-index="${index}"]`);
-    // The same button when the row has it, so Enter, Enter, Enter removes file after file.
+    const last = acted.current;
+    acted.current = undefined;
+    const active = document.activeElement;
+    if (!last || !root.current || (active && active !== document.body && !root.current.contains(active)))
+      return;
+    const at = items.findIndex((item) => item.id === last.id);
+    const row = root.current.querySelector(
+      `[data-index="${at >= 0 ? at : Math.min(last.index, items.length - 1)}"]`,
+    );
+    if (!row || (at >= 0 && active instanceof HTMLElement && row.contains(active) && !active.hidden)) return;
     const target =
-      row?.querySelector<HTMLElement>('[data-action="remove"]:not([hidden])') ??
-      row?.querySelector<HTMLElement>('button:not([hidden])');
+      row.querySelector<HTMLElement>(`[data-action="${last.action}"]:not([hidden])`) ??
+      row.querySelector<HTMLElement>('button:not([hidden])');
     target?.focus();
   }, [items]);
 
   if (items.length === 0) return null;
 
-  const onClick = (event: MouseEvent<HTMLElement>) => {
-    const button = (event.target as HTMLElement).closest('[data-action="remove"]');
-    const row = button?.closest<HTMLElement>('[data-index]');
+  const rowOf = (target: EventTarget | null) => {
+    const row = target instanceof Element ? target.closest<HTMLElement>('[data-index]') : null;
     const index = Number(row?.dataset.index);
-    const item = items[index];
-    if (button && item && button === document.activeElement) removed.current = { id: item.id, index };
+    return { index, item: row ? items[index] : undefined };
+  };
+  const onClick = (event: MouseEvent<HTMLElement>) => {
+    const button = (event.target as HTMLElement).closest<HTMLElement>('[data-action]');
+    const { index, item } = rowOf(button);
+    if (button?.dataset.action && item && button === document.activeElement) {
+      acted.current = { id: item.id, index, action: button.dataset.action };
+    }
+  };
+  const onFocus = (event: FocusEvent<HTMLElement>) => setFocusedId(rowOf(event.target).item?.id);
+  const onBlur = (event: FocusEvent<HTMLElement>) => {
+    // No relatedTarget: the window lost focus (Alt+Tab); keep the row for when it comes back.
+    if (event.relatedTarget && !event.currentTarget.contains(event.relatedTarget)) setFocusedId(undefined);
   };
 
-  const rootClassName = ['upkit-list', className].filter(Boolean).join(' ');
   // Measuring rows needs ResizeObserver; without it (jsdom, old browsers) every row renders.
   const virtual = items.length > virtualizeAbove && typeof ResizeObserver === 'function';
-  if (!virtual) {
-    return (
-      <div className={rootClassName} ref={root} onClickCapture={onClick}>
-        <ul className="upkit-list__items" aria-label={messages.listLabel}>
-          {items.map((item, index) => (
-            <li key={item.id} {...rowProps(item, index, items.length)}>
-              <RowContent item={item} uploader={uploader} messages={messages} locale={locale} />
-            </li>
-          ))}
-        </ul>
-      </div>
-    );
-  }
-
-  const onFocus = (event: FocusEvent<HTMLElement>) => {
-    const row = event.target.closest<HTMLElement>('[data-index]');
-    setFocused(row ? Number(row.dataset.index) : undefined);
-  };
-  const onBlur = (event: FocusEvent<HTMLElement>) => {
-    if (!event.currentTarget.contains(event.relatedTarget)) setFocused(undefined);
-  };
+  const focusedIndex = focusedId === undefined ? -1 : items.findIndex((item) => item.id === focusedId);
   return (
     <Rows.Provider value={{ items, uploader, messages, locale }}>
+      {/* One outer element in both modes, so crossing virtualizeAbove keeps the scroller. */}
       <div
-        className={rootClassName}
+        className={['upkit-list', className].filter(Boolean).join(' ')}
         // Windowing needs a bounded scroller: inline, so it holds even without upkit/styles.css.
-        style={{ maxBlockSize: 'var(--upkit-list-max-block-size, 28rem)', overflowY: 'auto' }}
-        data-virtual=""
+        style={virtual ? { maxBlockSize: 'var(--upkit-list-max-block-size, 28rem)', overflowY: 'auto' } : {}}
         ref={root}
         onClickCapture={onClick}
         onFocus={onFocus}
         onBlur={onBlur}
       >
-        <Virtualizer
-          data={items}
-          as={VirtualItems}
-          item={VirtualRow}
-          {...(focused === undefined ? {} : { keepMounted: neighbours(focused, items.length) })}
-        >
-          {(item: UploadItem) => (
-            <RowContent key={item.id} item={item} uploader={uploader} messages={messages} locale={locale} />
-          )}
-        </Virtualizer>
+        {virtual ? (
+          <Virtualizer
+            data={items}
+            as={VirtualItems}
+            item={VirtualRow}
+            {...(focusedIndex < 0 ? {} : { keepMounted: neighbours(focusedIndex, items.length) })}
+          >
+            {(item: UploadItem) => (
+              <RowContent key={item.id} item={item} uploader={uploader} messages={messages} locale={locale} />
+            )}
+          </Virtualizer>
+        ) : (
+          <ul className="upkit-list__items" role="list" aria-label={messages.listLabel}>
+            {items.map((item, index) => (
+              <li key={item.id} {...rowProps(item, index, items.length)}>
+                <RowContent item={item} uploader={uploader} messages={messages} locale={locale} />
+              </li>
+            ))}
+          </ul>
+        )}
       </div>
     </Rows.Provider>
   );

@@ -5,14 +5,20 @@ function format(locale: string | undefined, unit: string, value: number, fractio
   const id = `${locale ?? ''}|${unit}|${fraction}`;
   let formatter = formats.get(id);
   if (!formatter) {
-    formatter = new Intl.NumberFormat(locale, {
+    const options: Intl.NumberFormatOptions = {
       style: 'unit',
       unit,
       // "10 bytes" reads better than "10 byte"; "2.5 kB" better than "2.5 kilobytes".
       unitDisplay: unit === 'byte' ? 'long' : 'short',
       minimumFractionDigits: fraction,
       maximumFractionDigits: fraction,
-    });
+    };
+    try {
+      formatter = new Intl.NumberFormat(locale, options);
+    } catch {
+      // A malformed locale ("en_US") must not take the list down: the reader's own locale.
+      formatter = new Intl.NumberFormat(undefined, options);
+    }
     formats.set(id, formatter);
   }
   return formatter.format(value);
@@ -34,6 +40,7 @@ function scale(bytes: number): [value: number, unit: (typeof PREFIXED)[number]] 
  * "2,5 ko", "10 bytes"): one decimal from kilobytes up.
  */
 export function formatBytes(bytes: number, locale?: string): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return '';
   if (bytes < 1000) return format(locale, 'byte', bytes, 0);
   const [value, unit] = scale(bytes);
   return format(locale, unit, value, 1);
@@ -41,6 +48,7 @@ export function formatBytes(bytes: number, locale?: string): string {
 
 /** A speed for people, from kilobytes per second up ("2.4 MB/s", "2,4 Mo/s"). */
 export function formatSpeed(bytesPerSecond: number, locale?: string): string {
+  if (!Number.isFinite(bytesPerSecond) || bytesPerSecond < 0) return '';
   const [value, unit] = scale(bytesPerSecond);
   return format(locale, `${unit}-per-second`, value, 1);
 }

@@ -1,0 +1,57 @@
+import { expect, it } from 'vitest';
+import { collectDroppedFiles } from '../../../src/headless/collectFiles';
+
+const file = (name: string) => new File(['x'], name, { type: 'text/plain' });
+const fileEntry = (f: File) => ({
+  isFile: true,
+  isDirectory: false,
+  name: f.name,
+  file: (ok: (f: File) => void) => ok(f),
+});
+const folder = (name: string, entries: unknown[]) => {
+  let read = false;
+  return {
+    isFile: false,
+    isDirectory: true,
+    name,
+    createReader: () => ({
+      readEntries: (ok: (e: unknown[]) => void) => {
+        ok(read ? [] : entries);
+        read = true;
+      },
+    }),
+  };
+};
+const asEntries = (entries: unknown[]) => entries as FileSystemEntry[];
+
+it('keeps every file dropped as itself, whatever the folder limit (browsers give entries for all)', async () => {
+  const files = [file('1.txt'), file('2.txt'), file('3.txt')];
+  const result = await collectDroppedFiles({ files, entries: asEntries(files.map(fileEntry)) }, 2);
+  expect(result.map((f) => f.name)).toEqual(['1.txt', '2.txt', '3.txt']);
+});
+
+it('skips one unreadable file in a folder and keeps the rest (not the folder as a 0-byte file)', async () => {
+  const good = [file('a.txt'), file('b.txt'), file('c.txt')];
+  const locked = {
+    isFile: true,
+    isDirectory: false,
+    name: 'locked.txt',
+    file: (_ok: unknown, fail: (e: Error) => void) => fail(new Error('NotReadableError')),
+  };
+  const photos = folder('photos', [...good.map(fileEntry), locked]);
+  const result = await collectDroppedFiles({ files: [new File([], 'photos')], entries: asEntries([photos]) });
+  expect(result.map((f) => f.name)).toEqual(['a.txt', 'b.txt', 'c.txt']);
+});
+
+it('stops walking folders at the limit but counts loose files towards it', async () => {
+  const loose = file('loose.txt');
+  const big = folder(
+    'big',
+    Array.from({ length: 10 }, (_, i) => fileEntry(file(`${i}.txt`))),
+  );
+  const result = await collectDroppedFiles(
+    { files: [loose], entries: asEntries([fileEntry(loose), big]) },
+    3,
+  );
+  expect(result.map((f) => f.name)).toEqual(['loose.txt', '0.txt', '1.txt']);
+});

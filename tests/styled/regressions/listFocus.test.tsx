@@ -1,0 +1,94 @@
+// Keyboard focus in UploadList, windowed and not. jsdom has no layout, so a ResizeObserver that
+// reports a 300x200 viewport lets virtua window the rows as in a browser.
+import { act, fireEvent, render, screen } from '@testing-library/react';
+import { useState } from 'react';
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
+import type { UploadEngine } from '../../../src/core/createUploadEngine';
+import type { UploadItem } from '../../../src/core/types';
+import { mockUploadItem } from '../../../src/msw/mockUploadItem';
+import { formatBytes } from '../../../src/styled/format';
+import { UploadList } from '../../../src/styled/UploadList';
+
+class ViewportObserver {
+  constructor(private callback: ResizeObserverCallback) {}
+  observe(target: Element) {
+    const entry = { target, contentRect: { width: 300, height: 200 } } as unknown as ResizeObserverEntry;
+    queueMicrotask(() => this.callback([entry], this as unknown as ResizeObserver));
+  }
+  unobserve() {}
+  disconnect() {}
+}
+beforeEach(() => vi.stubGlobal('ResizeObserver', ViewportObserver));
+afterEach(() => vi.unstubAllGlobals());
+
+let setItems: (update: (items: UploadItem[]) => UploadItem[]) => void;
+function Harness({ initial, pause }: { initial: UploadItem[]; pause?: (id: string) => void }) {
+  const [items, set] = useState(initial);
+  setItems = set;
+  const uploader = { pause: pause ?? (() => undefined) } as unknown as UploadEngine;
+  return <UploadList upload={{ items, uploader }} virtualizeAbove={10} locale="en" />;
+}
+const files = (n: number, prefix: string) =>
+  Array.from({ length: n }, (_, i) => mockUploadItem({ name: `${prefix}${i}.bin` }));
+const removeButton = (container: HTMLElement, name: string) =>
+  container.querySelector<HTMLElement>(`[aria-label="Remove ${name}"]`);
+
+it('keeps the focused row mounted when files above it are removed', async () => {
+  const { container } = render(<Harness initial={files(50, 'f')} />);
+  await act(async () => {});
+  // Walk focus down as Tab would: each focused row keeps its neighbour mounted.
+  for (let i = 0; i < 16; i++) act(() => removeButton(container, `f${i}.bin`)?.focus());
+  const focused = removeButton(container, 'f15.bin');
+  expect(document.activeElement).toBe(focused);
+  await act(async () => setItems((items) => items.slice(3)));
+  expect(focused?.isConnected).toBe(true);
+  expect(document.activeElement).toBe(focused);
+});
+
+it('keeps the focused row mounted while the window is switched away (blur without relatedTarget)', async () => {
+  const { container } = render(<Harness initial={files(50, 'g')} />);
+  await act(async () => {});
+  for (let i = 0; i < 16; i++) act(() => removeButton(container, `g${i}.bin`)?.focus());
+  const focused = removeButton(container, 'g15.bin');
+  act(() => void fireEvent.blur(focused as HTMLElement, { relatedTarget: null }));
+  await act(async () => setItems((items) => [...items]));
+  expect(focused?.isConnected).toBe(true);
+});
+
+it('moves focus to Resume when Pause hides itself', async () => {
+  let current: UploadItem[] = [mockUploadItem({ name: 'a.bin', status: 'uploading' })];
+  const pause = () =>
+    setItems((items) => (current = items.map((item) => ({ ...item, status: 'paused' as const }))));
+  render(<Harness initial={current} pause={pause} />);
+  const button = screen.getByRole('button', { name: 'Pause a.bin' });
+  button.focus();
+  await act(async () => void fireEvent.click(button));
+  expect(current[0]?.status).toBe('paused');
+  expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Resume a.bin' }));
+});
+
+it('does not pull focus back later for an action the uploader never carried out', async () => {
+  const { container } = render(
+    <>
+      <input aria-label="elsewhere" />
+      <Harness initial={files(3, 'h')} />
+    </>,
+  );
+  const button = removeButton(container, 'h1.bin') as HTMLElement;
+  button.focus();
+  // The click is stopped before it reaches the uploader (a cancelled confirm(), say).
+  button.addEventListener('click', (event) => event.stopPropagation());
+  await act(async () => void fireEvent.click(button));
+  const elsewhere = screen.getByLabelText('elsewhere');
+  elsewhere.focus();
+  await act(async () => setItems((items) => items.filter((item) => item.name !== 'h1.bin')));
+  expect(document.activeElement).toBe(elsewhere);
+});
+
+it('survives a malformed locale and odd numbers instead of throwing', () => {
+  expect(formatBytes(2500, 'en_US')).toMatch(/^2[.,]5/);
+  expect(() => render(<Harness initial={files(1, 'l')} />)).not.toThrow();
+  expect(formatBytes(Number.NaN)).toBe('');
+  expect(formatBytes(Number.POSITIVE_INFINITY)).toBe('');
+  expect(formatBytes(-1)).toBe('');
+});
