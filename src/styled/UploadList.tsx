@@ -195,7 +195,7 @@ export function UploadList({
 }: UploadListProps) {
   const { items, uploader } = upload;
   // By id, not index: files removed above the focused one must not unmount it.
-  const [focusedId, setFocusedId] = useState<string | undefined>(undefined);
+  const [focused, setFocused] = useState<{ id: string; index: number } | undefined>(undefined);
   const root = useRef<HTMLDivElement>(null);
   const acted = useRef<{ id: string; index: number; action: string } | undefined>(undefined);
 
@@ -234,15 +234,20 @@ export function UploadList({
       acted.current = { id: item.id, index, action: button.dataset.action };
     }
   };
-  const onFocus = (event: FocusEvent<HTMLElement>) => setFocusedId(rowOf(event.target).item?.id);
+  const onFocus = (event: FocusEvent<HTMLElement>) => {
+    const { index, item } = rowOf(event.target);
+    setFocused(item ? { id: item.id, index } : undefined);
+  };
   const onBlur = (event: FocusEvent<HTMLElement>) => {
     // No relatedTarget: the window lost focus (Alt+Tab); keep the row for when it comes back.
-    if (event.relatedTarget && !event.currentTarget.contains(event.relatedTarget)) setFocusedId(undefined);
+    if (event.relatedTarget && !event.currentTarget.contains(event.relatedTarget)) setFocused(undefined);
   };
 
   // Measuring rows needs ResizeObserver; without it (jsdom, old browsers) every row renders.
   const virtual = items.length > virtualizeAbove && typeof ResizeObserver === 'function';
-  const focusedIndex = focusedId === undefined ? -1 : items.findIndex((item) => item.id === focusedId);
+  // A removed focused file leaves its place to a neighbour, which must be mounted to take focus.
+  const focusedAt = focused ? items.findIndex((item) => item.id === focused.id) : -1;
+  const focusedIndex = focused && focusedAt < 0 ? Math.min(focused.index, items.length - 1) : focusedAt;
   return (
     <Rows.Provider value={{ items, uploader, messages, locale }}>
       {/* One outer element in both modes, so crossing virtualizeAbove keeps the scroller. */}
