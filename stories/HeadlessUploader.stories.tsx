@@ -103,7 +103,7 @@ export const ValidationErrors: Story = {
     await user.upload(within(canvasElement).getByTestId('file-input'), files);
     const list = within(canvasElement).getByRole('list');
     await waitFor(() => expect(within(list).getByText(/not an accepted type/)).toBeVisible(), PATIENT);
-    await expect(within(list).getByText(/the limit is 9.8 KiB/)).toBeVisible();
+    await expect(within(list).getByText(/is 20.0 kB; the limit is 10.0 kB/)).toBeVisible();
     await expect(within(canvasElement).queryByRole('button', { name: 'Retry notes.txt' })).toBeNull();
   },
 };

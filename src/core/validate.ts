@@ -41,12 +41,13 @@ function formatPair(size: number, limit: number): [string, string] {
   return a === b ? [`${size} bytes`, `${limit} bytes`] : [a, b];
 }
 
+// Decimal units, as the styled list shows sizes, so an error and its row agree.
 function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
   let value = bytes;
   let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
+  while (value >= 999.95 && unit < units.length - 1) {
+    value /= 1000;
     unit++;
   }
   return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;

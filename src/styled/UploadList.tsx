@@ -197,16 +197,20 @@ export function UploadList({
   // By id, not index: files removed above the focused one must not unmount it.
   const [focused, setFocused] = useState<{ id: string; index: number } | undefined>(undefined);
   const root = useRef<HTMLDivElement>(null);
-  const acted = useRef<{ id: string; index: number; action: string } | undefined>(undefined);
+  const acted = useRef<
+    { id: string; index: number; action: string; fallback: HTMLElement | null | undefined } | undefined
+  >(undefined);
 
   // An action must not drop keyboard focus to <body>. Pause hides the Pause button: focus goes
   // to the row's first visible button (Resume). Remove takes the row away: focus goes to the row
   // that takes its place, or the one before it at the end (the same Remove button when it has
-  // one, so Enter, Enter, Enter removes file after file).
+  // one, so Enter, Enter, Enter removes file after file). The last file gone, focus goes to the
+  // uploader's drop zone or button.
   useLayoutEffect(() => {
     const last = acted.current;
     acted.current = undefined;
     const active = document.activeElement;
+    if (last && items.length === 0 && (!active || active === document.body)) last.fallback?.focus();
     if (!last || !root.current || (active && active !== document.body && !root.current.contains(active)))
       return;
     const at = items.findIndex((item) => item.id === last.id);
@@ -231,7 +235,14 @@ export function UploadList({
     const button = (event.target as HTMLElement).closest<HTMLElement>('[data-action]');
     const { index, item } = rowOf(button);
     if (button?.dataset.action && item && button === document.activeElement) {
-      acted.current = { id: item.id, index, action: button.dataset.action };
+      acted.current = {
+        id: item.id,
+        index,
+        action: button.dataset.action,
+        fallback: root.current
+          ?.closest('.upkit')
+          ?.querySelector<HTMLElement>('.upkit-dropzone, .upkit-button'),
+      };
     }
   };
   const onFocus = (event: FocusEvent<HTMLElement>) => {

@@ -52,3 +52,13 @@ export function formatSpeed(bytesPerSecond: number, locale?: string): string {
   const [value, unit] = scale(bytesPerSecond);
   return format(locale, `${unit}-per-second`, value, 1);
 }
+
+/**
+ * A size and a limit for an error message, in exact bytes when rounding would make them read
+ * the same ("5,000,001 bytes; the limit is 5,000,000 bytes", not "5.0 MB; the limit is 5.0 MB").
+ */
+export function formatBytePair(size: number, limit: number, locale?: string): [string, string] {
+  const pair: [string, string] = [formatBytes(size, locale), formatBytes(limit, locale)];
+  if (pair[0] !== pair[1]) return pair;
+  return [format(locale, 'byte', size, 0), format(locale, 'byte', limit, 0)];
+}

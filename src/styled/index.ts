@@ -8,4 +8,4 @@ export { UploadList } from './UploadList';
 export type { UploadListProps } from './UploadList';
 export { en, fr } from './messages';
 export type { StyledMessages } from './messages';
-export { formatBytes, formatSpeed } from './format';
+export { formatBytePair, formatBytes, formatSpeed } from './format';

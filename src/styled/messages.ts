@@ -1,6 +1,6 @@
 import { defaultMessages, type UploadMessages } from '../headless/itemProps';
 import type { UploadErrorCode } from '../core/errors';
-import { formatBytes } from './format';
+import { formatBytePair } from './format';
 import { defaultAnnouncerMessages, type AnnouncerMessages } from '../headless/useUploadAnnouncer';
 
 /** Every visible string of the styled components. */
@@ -55,13 +55,14 @@ export const fr: StyledMessages = {
   failed: (name, reason) => `Échec de ${name} : ${reason}`,
   errorMessage: (error, item) => {
     const limit = error.limit ?? 0;
+    const [size, max] = formatBytePair(item.size, limit, 'fr');
     switch (error.code) {
       case 'file-too-large':
-        return `« ${item.name} » pèse ${formatBytes(item.size, 'fr')} ; la limite est de ${formatBytes(limit, 'fr')}. Choisissez un fichier plus petit.`;
+        return `« ${item.name} » pèse ${size} ; la limite est de ${max}. Choisissez un fichier plus petit.`;
       case 'file-too-small':
         return item.size === 0
           ? `« ${item.name} » est vide. Choisissez un fichier qui a un contenu.`
-          : `« ${item.name} » pèse ${formatBytes(item.size, 'fr')} ; il faut au moins ${formatBytes(limit, 'fr')}.`;
+          : `« ${item.name} » pèse ${size} ; il faut au moins ${max}.`;
       case 'file-type-not-allowed':
         return `« ${item.name} » n’est pas d’un type accepté. Types acceptés : ${(error.accepted ?? []).join(', ')}.`;
       case 'too-many-files':

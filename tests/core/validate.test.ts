@@ -99,7 +99,7 @@ describe('size and count limits', () => {
   it('refuses a file over maxFileSize, naming the file, its size and the limit', () => {
     const error = validateFile(file('movie.mov', 'video/quicktime', 12 * MiB), { maxFileSize: 10 * MiB }, 0);
     expect(error?.code).toBe('file-too-large');
-    expect(error?.message).toBe('"movie.mov" is 12.0 MiB; the limit is 10.0 MiB. Choose a smaller file.');
+    expect(error?.message).toBe('"movie.mov" is 12.6 MB; the limit is 10.5 MB. Choose a smaller file.');
   });
 
   it('accepts a file exactly at maxFileSize', () => {
@@ -117,7 +117,7 @@ describe('size and count limits', () => {
   it('refuses a file under minFileSize, naming the file and the minimum', () => {
     const error = validateFile(file('stub.bin', '', 512), { minFileSize: 1024 }, 0);
     expect(error?.code).toBe('file-too-small');
-    expect(error?.message).toBe('"stub.bin" is 512 B; files must be at least 1.0 KiB.');
+    expect(error?.message).toBe('"stub.bin" is 512 B; files must be at least 1.0 kB.');
   });
 
   it('says an empty file is empty when minFileSize is 1', () => {

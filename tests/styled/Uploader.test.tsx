@@ -123,6 +123,11 @@ describe('<Uploader>', () => {
     await user.keyboard('{Enter}');
     // The end of the list: the row before.
     expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Remove a.bin' }));
+    // The last file: the drop zone, to add more.
+    await user.keyboard('{Enter}');
+    expect(document.activeElement).toBe(
+      screen.getByRole('button', { name: 'Drop files here or choose them' }),
+    );
   });
 
   it('with maxFiles 1, picks one file and shows extra dropped files as refused, none lost', async () => {

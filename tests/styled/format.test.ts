@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatSpeed } from '../../src/styled/format';
+import { formatBytePair, formatBytes, formatSpeed } from '../../src/styled/format';
 
 // French puts a narrow no-break space between number and unit.
 const nnbsp = '\u202f';
@@ -32,5 +32,12 @@ describe('formatSpeed', () => {
     expect(formatSpeed(2_400_000, 'en-US')).toBe('2.4 MB/s');
     expect(formatSpeed(500, 'en-US')).toBe('0.5 kB/s');
     expect(formatSpeed(2_400_000, 'fr-FR')).toBe(`2,4${nnbsp}Mo/s`);
+  });
+});
+
+describe('formatBytePair', () => {
+  it('rounds both when they read differently, and gives exact bytes when they would not', () => {
+    expect(formatBytePair(2_500, 1_500, 'en-US')).toEqual(['2.5 kB', '1.5 kB']);
+    expect(formatBytePair(5_000_001, 5_000_000, 'en-US')).toEqual(['5,000,001 bytes', '5,000,000 bytes']);
   });
 });
