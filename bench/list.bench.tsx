@@ -2,6 +2,7 @@
 // backend, each PUT reporting progress twice) rendered three ways, side by side in one page.
 // The baseline renders only a counter, so the ratios are what drawing the list costs.
 // Run: npm run bench:ui
+import { act } from 'react';
 import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
 import { bench, describe } from 'vitest';
@@ -11,6 +12,17 @@ import { UploadList } from '../src/styled/UploadList';
 import '../src/styled/styles.css';
 
 const N = 1000;
+
+// Which React the page runs: production builds refuse act().
+const reactBuild = (() => {
+  try {
+    act(() => undefined);
+    return 'development';
+  } catch {
+    return 'production';
+  }
+})();
+console.log(`React ${reactBuild} build`);
 
 const backend: SingleUploadBackend<{ key: string }> = {
   presign: async (file) => ({ url: `https://bucket.test/${file.name}`, key: file.name }),
