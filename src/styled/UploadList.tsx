@@ -195,7 +195,9 @@ export function UploadList({
 }: UploadListProps) {
   const { items, uploader } = upload;
   // By id, not index: files removed above the focused one must not unmount it.
-  const [focused, setFocused] = useState<{ id: string; index: number } | undefined>(undefined);
+  const [focused, setFocused] = useState<{ id: string; index: number; action?: string } | undefined>(
+    undefined,
+  );
   const root = useRef<HTMLDivElement>(null);
   const acted = useRef<
     { id: string; index: number; action: string; fallback: HTMLElement | null | undefined } | undefined
@@ -210,9 +212,16 @@ export function UploadList({
     const last = acted.current;
     acted.current = undefined;
     const active = document.activeElement;
-    if (last && items.length === 0 && (!active || active === document.body)) last.fallback?.focus();
-    if (!last || !root.current || (active && active !== document.body && !root.current.contains(active)))
+    const lost = !active || active === document.body;
+    if (last && items.length === 0 && lost) last.fallback?.focus();
+    // The focused row was remounted (the list switched to or from windowing): focus it again.
+    if (!last && lost && focused && root.current) {
+      const at = items.findIndex((item) => item.id === focused.id);
+      const row = root.current.querySelector(`[data-index="${at}"]`);
+      row?.querySelector<HTMLElement>(`[data-action="${focused.action ?? ''}"]:not([hidden])`)?.focus();
       return;
+    }
+    if (!last || !root.current || (active && !lost && !root.current.contains(active))) return;
     const at = items.findIndex((item) => item.id === last.id);
     const row = root.current.querySelector(
       `[data-index="${at >= 0 ? at : Math.min(last.index, items.length - 1)}"]`,
@@ -222,7 +231,7 @@ export function UploadList({
       row.querySelector<HTMLElement>(`[data-action="${last.action}"]:not([hidden])`) ??
       row.querySelector<HTMLElement>('button:not([hidden])');
     target?.focus();
-  }, [items]);
+  }, [items, focused]);
 
   if (items.length === 0) return null;
 
@@ -247,11 +256,14 @@ export function UploadList({
   };
   const onFocus = (event: FocusEvent<HTMLElement>) => {
     const { index, item } = rowOf(event.target);
-    setFocused(item ? { id: item.id, index } : undefined);
+    const action = (event.target as HTMLElement).dataset.action;
+    setFocused(item ? { id: item.id, index, ...(action ? { action } : {}) } : undefined);
   };
   const onBlur = (event: FocusEvent<HTMLElement>) => {
-    // No relatedTarget: the window lost focus (Alt+Tab); keep the row for when it comes back.
-    if (event.relatedTarget && !event.currentTarget.contains(event.relatedTarget)) setFocused(undefined);
+    if (event.currentTarget.contains(event.relatedTarget)) return;
+    // Focus left for another element, or for nothing while the page kept it (a click on plain
+    // text): forget the row. The window losing focus (Alt+Tab) keeps it for when it comes back.
+    if (event.relatedTarget || document.hasFocus()) setFocused(undefined);
   };
 
   // Measuring rows needs ResizeObserver; without it (jsdom, old browsers) every row renders.

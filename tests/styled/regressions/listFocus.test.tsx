@@ -22,11 +22,19 @@ beforeEach(() => vi.stubGlobal('ResizeObserver', ViewportObserver));
 afterEach(() => vi.unstubAllGlobals());
 
 let setItems: (update: (items: UploadItem[]) => UploadItem[]) => void;
-function Harness({ initial, pause }: { initial: UploadItem[]; pause?: (id: string) => void }) {
+function Harness({
+  initial,
+  pause,
+  virtualizeAbove = 10,
+}: {
+  initial: UploadItem[];
+  pause?: (id: string) => void;
+  virtualizeAbove?: number;
+}) {
   const [items, set] = useState(initial);
   setItems = set;
   const uploader = { pause: pause ?? (() => undefined) } as unknown as UploadEngine;
-  return <UploadList upload={{ items, uploader }} virtualizeAbove={10} locale="en" />;
+  return <UploadList upload={{ items, uploader }} virtualizeAbove={virtualizeAbove} locale="en" />;
 }
 const files = (n: number, prefix: string) =>
   Array.from({ length: n }, (_, i) => mockUploadItem({ name: `${prefix}${i}.bin` }));
@@ -50,7 +58,10 @@ it('keeps the focused row mounted while the window is switched away (blur withou
   await act(async () => {});
   for (let i = 0; i < 16; i++) act(() => removeButton(container, `g${i}.bin`)?.focus());
   const focused = removeButton(container, 'g15.bin');
+  // What a window switch looks like: a blur to nothing while the document loses focus.
+  const hasFocus = vi.spyOn(document, 'hasFocus').mockReturnValue(false);
   act(() => void fireEvent.blur(focused as HTMLElement, { relatedTarget: null }));
+  hasFocus.mockRestore();
   await act(async () => setItems((items) => [...items]));
   expect(focused?.isConnected).toBe(true);
 });
@@ -91,4 +102,27 @@ it('survives a malformed locale and odd numbers instead of throwing', () => {
   expect(formatBytes(Number.NaN)).toBe('');
   expect(formatBytes(Number.POSITIVE_INFINITY)).toBe('');
   expect(formatBytes(-1)).toBe('');
+});
+
+it('keeps focus on its button when added files switch the list to windowing', async () => {
+  const { container } = render(<Harness initial={files(3, 'w')} virtualizeAbove={3} />);
+  const button = removeButton(container, 'w1.bin') as HTMLElement;
+  button.focus();
+  await act(async () => setItems((items) => [...items, ...files(2, 'x')]));
+  await act(async () => {});
+  expect(container.querySelector('[data-virtual], .upkit-list')).not.toBeNull();
+  expect(document.activeElement).toBe(removeButton(container, 'w1.bin'));
+});
+
+it('does not pull focus back after the user clicked away onto plain page content', async () => {
+  const { container } = render(<Harness initial={files(3, 'c')} virtualizeAbove={3} />);
+  const button = removeButton(container, 'c1.bin') as HTMLElement;
+  button.focus();
+  // A click on plain text: focus goes to <body> while the page keeps focus (jsdom says it
+  // does not, so say it as a browser would).
+  const hasFocus = vi.spyOn(document, 'hasFocus').mockReturnValue(true);
+  act(() => button.blur());
+  hasFocus.mockRestore();
+  await act(async () => setItems((items) => [...items, ...files(2, 'y')]));
+  expect(document.activeElement).toBe(document.body);
 });
