@@ -92,7 +92,14 @@ export const SlowNetwork: Story = {
     await pick(canvasElement, [file('video.mp4', 300_000, 'video/mp4')]);
     const canvas = within(canvasElement);
     await waitFor(() => expect(canvas.getByText('Uploading')).toBeVisible(), PATIENT);
+    // A keyboard user waits on Pause; when the upload ends, Pause hides and focus moves to the
+    // row's remaining button instead of falling to <body>.
+    canvas.getByRole('button', { name: 'Pause video.mp4' }).focus();
     await waitFor(() => expect(canvas.getByText('Uploaded')).toBeVisible(), { timeout: 5000 });
+    await waitFor(
+      () => expect(canvas.getByRole('button', { name: 'Remove video.mp4' })).toHaveFocus(),
+      PATIENT,
+    );
   },
 };
 

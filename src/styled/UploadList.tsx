@@ -214,11 +214,15 @@ export function UploadList({
     const active = document.activeElement;
     const lost = !active || active === document.body;
     if (last && items.length === 0 && lost) last.fallback?.focus();
-    // The focused row was remounted (the list switched to or from windowing): focus it again.
+    // The focused row was remounted (the list switched to or from windowing), or its button hid
+    // itself as the upload moved on (Pause once done): focus the row again.
     if (!last && lost && focused && root.current) {
       const at = items.findIndex((item) => item.id === focused.id);
       const row = root.current.querySelector(`[data-index="${at}"]`);
-      row?.querySelector<HTMLElement>(`[data-action="${focused.action ?? ''}"]:not([hidden])`)?.focus();
+      const target =
+        row?.querySelector<HTMLElement>(`[data-action="${focused.action ?? ''}"]:not([hidden])`) ??
+        row?.querySelector<HTMLElement>('button:not([hidden])');
+      target?.focus();
       return;
     }
     if (!last || !root.current || (active && !lost && !root.current.contains(active))) return;
