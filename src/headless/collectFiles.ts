@@ -21,9 +21,18 @@ export function snapshotDrop(dataTransfer: DataTransfer | null): DropSnapshot {
  * Files from a drop, with folders walked. Files dropped as themselves are all kept (the uploader
  * decides about limits); files found inside folders stop at `limit`, so a huge folder does not
  * stall the page. Directories are read in the batches the browser hands out (readEntries gives
- * at most 100 at a time). An entry that cannot be read is skipped, not the whole drop.
+ * at most 100 at a time). An entry that cannot be read, or does not answer within `timeoutMs`
+ * (a stalled network drive), is skipped, not the whole drop.
  */
-export async function collectDroppedFiles(drop: DropSnapshot, limit = Infinity): Promise<File[]> {
+export async function collectDroppedFiles(
+  drop: DropSnapshot,
+  limit = Infinity,
+  timeoutMs = 10_000,
+): Promise<File[]> {
+  const fileOf = (entry: FileSystemFileEntry) =>
+    answer<File>((resolve, reject) => entry.file(resolve, reject), timeoutMs);
+  const readBatch = (reader: FileSystemDirectoryReader) =>
+    answer<FileSystemEntry[]>((resolve, reject) => reader.readEntries(resolve, reject), timeoutMs);
   if (!drop.entries) return drop.files;
   const files: File[] = [];
   const folders: FileSystemDirectoryEntry[] = [];
@@ -59,10 +68,22 @@ export async function collectDroppedFiles(drop: DropSnapshot, limit = Infinity):
   return files;
 }
 
-function fileOf(entry: FileSystemFileEntry): Promise<File> {
-  return new Promise((resolve, reject) => entry.file(resolve, reject));
-}
-
-function readBatch(reader: FileSystemDirectoryReader): Promise<FileSystemEntry[]> {
-  return new Promise((resolve, reject) => reader.readEntries(resolve, reject));
+/** A callback-style entry call as a promise that fails if no answer comes in time. */
+function answer<T>(
+  call: (resolve: (value: T) => void, reject: (error: unknown) => void) => void,
+  timeoutMs: number,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs);
+    call(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
 }

@@ -55,3 +55,20 @@ it('stops walking folders at the limit but counts loose files towards it', async
   );
   expect(result.map((f) => f.name)).toEqual(['loose.txt', '0.txt', '1.txt']);
 });
+
+it('skips a folder whose reader never answers, and still delivers the rest', async () => {
+  const loose = file('loose.txt');
+  const stalled = {
+    isFile: false,
+    isDirectory: true,
+    name: 'nas',
+    createReader: () => ({ readEntries: () => undefined }),
+  };
+  const ok = folder('ok', [fileEntry(file('inside.txt'))]);
+  const result = await collectDroppedFiles(
+    { files: [loose], entries: asEntries([fileEntry(loose), stalled, ok]) },
+    Infinity,
+    20,
+  );
+  expect(result.map((f) => f.name)).toEqual(['loose.txt', 'inside.txt']);
+});
