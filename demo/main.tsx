@@ -2,6 +2,8 @@ import { memo, StrictMode, useCallback, useEffect, useRef, useState } from 'reac
 import { createRoot } from 'react-dom/client';
 import { itemFraction, type UploadEngine, type UploadItem } from 'upkit';
 import { useUpload } from 'upkit/react';
+import { Uploader } from 'upkit/styled';
+import 'upkit/styles.css';
 
 const params = new URLSearchParams(location.search);
 const number = (name: string) => (params.has(name) ? Number(params.get(name)) : undefined);
@@ -36,6 +38,21 @@ function useBucket() {
     return () => clearTimeout(timer.current);
   }, [load]);
   return { objects, refresh };
+}
+
+function Bucket({ objects }: { objects: StoredObject[] }) {
+  return (
+    <>
+      <h2>In the bucket</h2>
+      <ul data-testid="bucket">
+        {objects.map((object) => (
+          <li key={object.key}>
+            {object.key} <span className="muted">({formatBytes(object.size)})</span>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
 }
 
 // Memoized on the item: items are immutable, so a row re-renders only when its own file changes.
@@ -98,7 +115,8 @@ function Demo() {
       <h1>upkit demo</h1>
       <p className="muted">
         Files go from this page straight to the bucket through presigned URLs; the server only signs and
-        checks. Files from {formatBytes(number('threshold') ?? 16 * MiB)} use multipart.
+        checks. Files from {formatBytes(number('threshold') ?? 16 * MiB)} use multipart. This page runs the
+        bare hook; <a href="?ui=styled">see the ready-made component</a>.
       </p>
       <div
         className="drop"
@@ -157,22 +175,32 @@ function Demo() {
           </tbody>
         </table>
       )}
-      <h2>In the bucket</h2>
-      <ul data-testid="bucket">
-        {bucket.objects.map((object) => (
-          <li key={object.key}>
-            {object.key} <span className="muted">({formatBytes(object.size)})</span>
-          </li>
-        ))}
-      </ul>
+      <Bucket objects={bucket.objects} />
+    </main>
+  );
+}
+
+/** The same upload through the ready-made `<Uploader>` from upkit/styled. */
+function StyledDemo() {
+  const bucket = useBucket();
+  return (
+    <main>
+      <h1>upkit demo: the ready-made component</h1>
+      <p className="muted">
+        <code>{'<Uploader endpoint="/api/upload" />'}</code> from <code>upkit/styled</code>, straight to the
+        bucket. <a href="?">Back to the bare hook</a>.
+      </p>
+      <Uploader
+        endpoint="/api/upload"
+        multipartThreshold={number('threshold') ?? 16 * MiB}
+        partSize={number('partSize') ?? 5 * MiB}
+        onSuccess={bucket.refresh}
+      />
+      <Bucket objects={bucket.objects} />
     </main>
   );
 }
 
 const root = document.getElementById('root');
 if (!root) throw new Error('The demo page lost its #root element.');
-createRoot(root).render(
-  <StrictMode>
-    <Demo />
-  </StrictMode>,
-);
+createRoot(root).render(<StrictMode>{params.get('ui') === 'styled' ? <StyledDemo /> : <Demo />}</StrictMode>);

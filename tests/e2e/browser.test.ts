@@ -208,6 +208,40 @@ describe('a real browser uploading to MinIO', () => {
     expect(partPuts).not.toContain('1');
     await page.close();
   });
+
+  it('the ready-made <Uploader> (?ui=styled) stores single and multipart files byte for byte', async () => {
+    const small = await makeFile('styled-small.txt', 1234);
+    const big = await makeFile('styled-big.bin', 6 * MiB + 7);
+    const listed = async () =>
+      (await (await fetch(new URL('api/objects', demo.url))).json()) as Array<{ key: string; size: number }>;
+    const before = new Set((await listed()).map((object) => object.key));
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${demo.url}?ui=styled&threshold=${5 * MiB}`);
+    await page.locator('input[type="file"]').setInputFiles([small.path, big.path]);
+    await page.waitForFunction(
+      () => {
+        const failed = document.querySelector('li[data-state="error"]');
+        if (failed) throw new Error(`upload failed: ${failed.textContent}`);
+        return document.querySelectorAll('li[data-state="done"]').length === 2;
+      },
+      null,
+      { timeout: 60_000, polling: 50 },
+    );
+    expect(await page.locator('li[data-mode="multipart"]').count()).toBe(1);
+    const added = (await listed()).filter((object) => !before.has(object.key));
+    expect(added.map((object) => object.size).sort((a, b) => a - b)).toEqual([1234, 6 * MiB + 7]);
+    for (const [file, size] of [
+      [small, 1234],
+      [big, 6 * MiB + 7],
+    ] as const) {
+      const object = added.find((o) => o.size === size);
+      expect(await objectSha256(demo.s3, demo.bucket, object?.key ?? ''), file.name).toBe(file.sha256);
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });
 
 describe('a bucket whose CORS rule hides ETag (s3rver, which enforces bucket CORS)', () => {
