@@ -141,6 +141,15 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
           find: /^upkit\/react$/,
           replacement: fileURLToPath(new URL('../src/react.ts', import.meta.url)),
         },
+        // The source, never dist/: a fresh clone has no build.
+        {
+          find: /^upkit\/styled$/,
+          replacement: fileURLToPath(new URL('../src/styled/index.ts', import.meta.url)),
+        },
+        {
+          find: /^upkit\/styles\.css$/,
+          replacement: fileURLToPath(new URL('../src/styled/styles.css', import.meta.url)),
+        },
       ],
     },
   });
