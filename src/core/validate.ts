@@ -1,4 +1,5 @@
 import { UploadError } from './errors';
+import { scaleBytes } from './bytes';
 
 /** Checks run on every file before any request is made. */
 export interface ValidationOptions {
@@ -41,16 +42,12 @@ function formatPair(size: number, limit: number): [string, string] {
   return a === b ? [`${size} bytes`, `${limit} bytes`] : [a, b];
 }
 
-// Decimal units, as the styled list shows sizes, so an error and its row agree.
+const UNITS = ['B', 'kB', 'MB', 'GB', 'TB'] as const;
+
+// Decimal units, scaled as the styled list scales sizes, so an error and its row agree.
 function formatBytes(bytes: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 999.95 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+  const [value, power] = scaleBytes(bytes, 0, UNITS.length - 1);
+  return `${power === 0 ? value : value.toFixed(1)} ${UNITS[power]}`;
 }
 
 /**

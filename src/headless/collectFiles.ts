@@ -46,19 +46,22 @@ export async function collectDroppedFiles(
     if (file) files.push(file);
   }
   const queue: FileSystemEntry[] = [...folders];
-  while (queue.length > 0 && files.length < limit) {
-    const entry = queue.shift();
+  // Files queued but not read yet: a folder's read stops once they would reach the limit.
+  let queuedFiles = 0;
+  // An index, not shift(): a dropped folder can queue tens of thousands of entries.
+  for (let next = 0; next < queue.length && files.length < limit; next++) {
+    const entry = queue[next];
     if (!entry) break;
     try {
       if (entry.isFile) {
+        queuedFiles--;
         files.push(await fileOf(entry as FileSystemFileEntry));
       } else if (entry.isDirectory) {
         const reader = (entry as FileSystemDirectoryEntry).createReader();
-        let pending = queue.reduce((n, e) => n + (e.isFile ? 1 : 0), 0);
         for (let batch = await readBatch(reader); batch.length > 0; batch = await readBatch(reader)) {
           queue.push(...batch);
-          pending += batch.reduce((n, e) => n + (e.isFile ? 1 : 0), 0);
-          if (files.length + pending >= limit) break;
+          queuedFiles += batch.filter((e) => e.isFile).length;
+          if (files.length + queuedFiles >= limit) break;
         }
       }
     } catch {

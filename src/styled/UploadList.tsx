@@ -142,6 +142,15 @@ function rowProps(item: UploadItem, index: number, count: number) {
   });
 }
 
+/** Focuses the row's `action` button, or its first visible one when that one is hidden. */
+function focusRow(list: HTMLElement, index: number, action: string | undefined): void {
+  const row = list.querySelector(`[data-index="${index}"]`);
+  const target =
+    row?.querySelector<HTMLElement>(`[data-action="${action ?? ''}"]:not([hidden])`) ??
+    row?.querySelector<HTMLElement>('button:not([hidden])');
+  target?.focus();
+}
+
 // The focused row and the rows beside it stay mounted: focus moves to a neighbour on removal.
 function neighbours(index: number, count: number): number[] {
   return [index - 1, index, index + 1].filter((i) => i >= 0 && i < count);
@@ -211,30 +220,29 @@ export function UploadList({
   useLayoutEffect(() => {
     const last = acted.current;
     acted.current = undefined;
+    const list = root.current;
     const active = document.activeElement;
     const lost = !active || active === document.body;
-    if (last && items.length === 0 && lost) last.fallback?.focus();
-    // The focused row was remounted (the list switched to or from windowing), or its button hid
-    // itself as the upload moved on (Pause once done): focus the row again.
-    if (!last && lost && focused && root.current) {
-      const at = items.findIndex((item) => item.id === focused.id);
-      const row = root.current.querySelector(`[data-index="${at}"]`);
-      const target =
-        row?.querySelector<HTMLElement>(`[data-action="${focused.action ?? ''}"]:not([hidden])`) ??
-        row?.querySelector<HTMLElement>('button:not([hidden])');
-      target?.focus();
-      return;
+    if (last) {
+      if (items.length === 0) {
+        if (lost) last.fallback?.focus();
+        return;
+      }
+      if (!list || (!lost && !list.contains(active))) return;
+      const at = items.findIndex((item) => item.id === last.id);
+      const row = list.querySelector(`[data-index="${at}"]`);
+      // The file is still there and its button still shows: focus has not moved.
+      if (!lost && active instanceof HTMLElement && !active.hidden && row?.contains(active)) return;
+      focusRow(list, at >= 0 ? at : Math.min(last.index, items.length - 1), last.action);
+    } else if (focused && lost && list) {
+      // The focused row was remounted (the list switched to or from windowing), or its button
+      // hid itself as the upload moved on (Pause once done): focus the row again.
+      focusRow(
+        list,
+        items.findIndex((item) => item.id === focused.id),
+        focused.action,
+      );
     }
-    if (!last || !root.current || (active && !lost && !root.current.contains(active))) return;
-    const at = items.findIndex((item) => item.id === last.id);
-    const row = root.current.querySelector(
-      `[data-index="${at >= 0 ? at : Math.min(last.index, items.length - 1)}"]`,
-    );
-    if (!row || (at >= 0 && active instanceof HTMLElement && row.contains(active) && !active.hidden)) return;
-    const target =
-      row.querySelector<HTMLElement>(`[data-action="${last.action}"]:not([hidden])`) ??
-      row.querySelector<HTMLElement>('button:not([hidden])');
-    target?.focus();
   }, [items, focused]);
 
   if (items.length === 0) return null;

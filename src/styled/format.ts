@@ -1,4 +1,12 @@
+import { scaleBytes } from '../core/bytes';
+
+// Intl's units from 1,000 bytes up: PREFIXED[power - 1].
 const PREFIXED = ['kilobyte', 'megabyte', 'gigabyte', 'terabyte', 'petabyte'] as const;
+
+function scale(bytes: number): [value: number, unit: (typeof PREFIXED)[number]] {
+  const [value, power] = scaleBytes(bytes, 1, PREFIXED.length);
+  return [value, PREFIXED[power - 1] ?? 'petabyte'];
+}
 const formats = new Map<string, Intl.NumberFormat>();
 
 function format(locale: string | undefined, unit: string, value: number, fraction: number): string {
@@ -22,17 +30,6 @@ function format(locale: string | undefined, unit: string, value: number, fractio
     formats.set(id, formatter);
   }
   return formatter.format(value);
-}
-
-function scale(bytes: number): [value: number, unit: (typeof PREFIXED)[number]] {
-  let value = bytes / 1000;
-  let index = 0;
-  // 999,960 bytes round to "1,000.0 kB" at one decimal: move up a unit before that.
-  while (value >= 999.95 && index < PREFIXED.length - 1) {
-    value /= 1000;
-    index++;
-  }
-  return [value, PREFIXED[index] ?? 'petabyte'];
 }
 
 /**

@@ -1,13 +1,12 @@
 import { act, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import { createUploadEngine } from '../../src/core/createUploadEngine';
 import type { UploadError } from '../../src/core/errors';
 import type { UploadItem } from '../../src/core/types';
 import { defaultMessages } from '../../src/headless/itemProps';
 import { Upload } from '../../src/headless/UploadItemParts';
 import { useUploaderState } from '../../src/react/useUploaderState';
-import { createMemoryStorage, patternedFile } from '../helpers/memoryStorage';
+import { createMemoryStorage, createTestEngine, patternedFile } from '../helpers/memoryStorage';
 
 function setup() {
   const storage = createMemoryStorage();
@@ -18,16 +17,7 @@ function setup() {
     await gate;
     return undefined;
   });
-  const uploader = createUploadEngine({
-    mode: 'single',
-    backend: storage.backend,
-    transport: storage.transport,
-    resumeStorage: false,
-    scheduleFrame: (flush) => {
-      const timer = setTimeout(flush, 0);
-      return () => clearTimeout(timer);
-    },
-  });
+  const uploader = createTestEngine(storage);
   return { uploader, release };
 }
 
@@ -68,13 +58,7 @@ describe('Upload compound parts', () => {
 
   it("shows a file's error in the caller's words, and nothing while there is none", async () => {
     const storage = createMemoryStorage();
-    const uploader = createUploadEngine({
-      mode: 'single',
-      backend: storage.backend,
-      transport: storage.transport,
-      resumeStorage: false,
-      maxFileSize: 100,
-    });
+    const uploader = createTestEngine(storage, { maxFileSize: 100 });
     const messages = {
       ...defaultMessages,
       // A language that puts the verb last.

@@ -1,7 +1,7 @@
 import { act, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { createUploadEngine, type UploadEngine } from '../../src/core/createUploadEngine';
+import type { UploadEngine } from '../../src/core/createUploadEngine';
 import { UploadError } from '../../src/core/errors';
 import {
   getActionProps,
@@ -11,7 +11,7 @@ import {
 } from '../../src/headless/itemProps';
 import { UploadAnnouncer } from '../../src/headless/UploadAnnouncer';
 import { useUploaderState } from '../../src/react/useUploaderState';
-import { createMemoryStorage, patternedFile } from '../helpers/memoryStorage';
+import { createMemoryStorage, createTestEngine, patternedFile } from '../helpers/memoryStorage';
 
 const ACTIONS: ItemAction[] = ['pause', 'resume', 'cancel', 'retry', 'remove'];
 
@@ -48,17 +48,7 @@ function setup() {
     }
     return undefined;
   });
-  const uploader = createUploadEngine({
-    mode: 'single',
-    backend: storage.backend,
-    transport: storage.transport,
-    resumeStorage: false,
-    retry: { retries: 0 },
-    scheduleFrame: (flush) => {
-      const timer = setTimeout(flush, 0);
-      return () => clearTimeout(timer);
-    },
-  });
+  const uploader = createTestEngine(storage, { retry: { retries: 0 } });
   const release = () => {
     control.hold = false;
     control.waiting.splice(0).forEach((resolve) => resolve());

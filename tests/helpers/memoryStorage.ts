@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { createUploadEngine, type UploadEngineOptions } from '../../src/core/createUploadEngine';
 import { UploadError } from '../../src/core/errors';
 import { storageError } from '../../src/core/storageError';
 import type {
@@ -192,4 +193,25 @@ export function deferred<T = void>() {
     reject = rej;
   });
   return { promise, resolve, reject };
+}
+
+/**
+ * An engine on a memory storage, for component tests: single PUTs, no resume storage, and
+ * progress published on a zero timer (jsdom paints no frames). `options` override any of it.
+ */
+export function createTestEngine(
+  storage: ReturnType<typeof createMemoryStorage>,
+  options: Partial<UploadEngineOptions> = {},
+) {
+  return createUploadEngine({
+    mode: 'single',
+    backend: storage.backend,
+    transport: storage.transport,
+    resumeStorage: false,
+    scheduleFrame: (flush) => {
+      const timer = setTimeout(flush, 0);
+      return () => clearTimeout(timer);
+    },
+    ...options,
+  });
 }
