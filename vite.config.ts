@@ -27,6 +27,7 @@ const external = [
   '@aws-sdk/client-s3',
   '@aws-sdk/s3-request-presigner',
   'file-type',
+  'mime',
   'msw',
   'virtua',
 ];

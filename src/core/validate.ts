@@ -37,7 +37,7 @@ export function matchesAccept(name: string, type: string, tokens: readonly strin
 }
 
 /** Both sizes, in bytes where rounding would make them read the same. */
-function formatPair(size: number, limit: number): [string, string] {
+export function formatSizePair(size: number, limit: number): [string, string] {
   const [a, b] = [formatBytes(size), formatBytes(limit)];
   return a === b ? [`${size} bytes`, `${limit} bytes`] : [a, b];
 }
@@ -68,7 +68,7 @@ export function validateFile(
     );
   }
   if (maxFileSize !== undefined && file.size > maxFileSize) {
-    const [size, limit] = formatPair(file.size, maxFileSize);
+    const [size, limit] = formatSizePair(file.size, maxFileSize);
     return new UploadError(
       'file-too-large',
       `"${file.name}" is ${size}; the limit is ${limit}. Choose a smaller file.`,
@@ -76,7 +76,7 @@ export function validateFile(
     );
   }
   if (minFileSize !== undefined && file.size < minFileSize) {
-    const [size, limit] = formatPair(file.size, minFileSize);
+    const [size, limit] = formatSizePair(file.size, minFileSize);
     return new UploadError(
       'file-too-small',
       file.size === 0

@@ -1,7 +1,10 @@
 export { createUploadHandler } from './createUploadHandler';
-export type { CompletedUpload, Operation, UploadEvent, UploadHandlerConfig } from './createUploadHandler';
+export type { CompletedUpload, Operation, UploadEvent, UploadHandlerConfig } from './config';
+export { memoryCompletionStore } from './completionStore';
+export type { CompletionStore, MemoryCompletionStoreOptions } from './completionStore';
 export { HttpError } from './httpError';
 export type { ServerErrorCode } from './httpError';
+export { isActiveType, parseMediaType } from './mediaType';
 export { defaultObjectKey, safeExtension, safeSegment } from './objectKey';
 export type { KeyContext } from './objectKey';
 export { memoryRateLimiter } from './rateLimiter';

@@ -4,11 +4,17 @@ export interface KeyContext {
   userId: string;
   /** The client's declared file name: untrusted, never use it raw in a key. */
   fileName: string;
-  /** The declared MIME type: untrusted. */
+  /** The normalised type the object will be stored with (checked against `allowedTypes`). */
   contentType: string;
+  /** The extension for that type (`.png`), or `''`: use this, not the file name's. */
+  extension: string;
 }
 
-/** A safe lower-case extension from an untrusted file name: `.png`, or `''`. */
+/**
+ * A safe lower-case extension from an untrusted file name: `.png`, or `''`. Prefer
+ * `KeyContext.extension`, which comes from the checked type: a name's extension says nothing
+ * about the bytes.
+ */
 export function safeExtension(fileName: string): string {
   const match = /\.([A-Za-z0-9]{1,12})$/.exec(fileName.normalize('NFKC'));
   return match?.[1] ? `.${match[1].toLowerCase()}` : '';
@@ -25,9 +31,9 @@ export function safeSegment(value: string): string {
 }
 
 /**
- * The default key: `uploads/{user}/{uuid}{.ext}`. The server chooses every key; nothing the
- * client sends (name, path, key) ends up in it except a sanitized extension.
+ * The default key: `uploads/{user}/{uuid}{extension}`. The server chooses every key; nothing the
+ * client sends (name, path, key) ends up in it, and the extension comes from the checked type.
  */
-export function defaultObjectKey({ userId, fileName }: KeyContext): string {
-  return `uploads/${safeSegment(userId)}/${crypto.randomUUID()}${safeExtension(fileName)}`;
+export function defaultObjectKey({ userId, extension }: KeyContext): string {
+  return `uploads/${safeSegment(userId)}/${crypto.randomUUID()}${extension}`;
 }

@@ -1,17 +1,27 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import { rememberClientAddress } from './clientAddress';
+import { errorResponse, HttpError } from './httpError';
 
 /** Options of {@link toNodeHandler}. */
 export interface NodeHandlerOptions {
   /**
-   * Largest control-call body accepted, in bytes (control calls are small JSON).
+   * Largest `Content-Length` accepted before the handler runs, in bytes. The handler caps each
+   * operation's body on its own (64 KiB, 1 MiB for `multipart/complete`).
    * @default 1 MiB
    */
   maxBodyBytes?: number;
 }
 
+/** What Express and other frameworks add to Node's request. */
+type FrameworkRequest = IncomingMessage & { originalUrl?: string; body?: unknown };
+
 /**
  * Adapts a Fetch-API handler to Node's `http` module and Express:
- * `app.post('/api/upload/*', toNodeHandler(handler))` or `http.createServer(toNodeHandler(handler))`.
+ * `app.post('/api/upload/*op', toNodeHandler(handler))` or
+ * `http.createServer(toNodeHandler(handler))`. It never rejects and never leaves a request
+ * unanswered: a method Fetch cannot represent gets 405, a request line or `Host` that makes no
+ * URL gets 400, a body the client stops sending ends quietly.
  */
 export function toNodeHandler(
   handler: (request: Request) => Promise<Response>,
@@ -19,33 +29,63 @@ export function toNodeHandler(
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   return async (req, res) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req) {
-      size += (chunk as Buffer).length;
-      if (size > maxBodyBytes) {
-        res
-          .writeHead(413, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ error: { code: 'bad-request', message: 'The request body is too large.' } }));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk as Buffer);
+    // A socket that breaks mid-body emits 'error': without a listener, that ends the process.
+    req.on('error', () => undefined);
+    res.on('error', () => undefined);
+    try {
+      await send(res, req, await respond(handler, req as FrameworkRequest, maxBodyBytes));
+    } catch {
+      // Writing failed (the client left): nothing is owed to anyone.
+      res.destroy();
     }
+  };
+}
+
+async function respond(
+  handler: (request: Request) => Promise<Response>,
+  req: FrameworkRequest,
+  maxBodyBytes: number,
+): Promise<Response> {
+  // Fetch refuses TRACE, TRACK and CONNECT outright, and the protocol is POST only.
+  if (req.method !== 'POST') {
+    return errorResponse(new HttpError(405, 'method-not-allowed', 'Use POST.', { allow: 'POST' }));
+  }
+  const declared = Number(req.headers['content-length']);
+  if (declared > maxBodyBytes) {
+    return errorResponse(new HttpError(413, 'body-too-large', 'The request body is too large.'));
+  }
+  let request: Request;
+  try {
+    const url = new URL(req.originalUrl ?? req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
     const headers = new Headers();
     for (const [name, value] of Object.entries(req.headers)) {
       if (Array.isArray(value)) value.forEach((v) => headers.append(name, v));
       else if (value !== undefined) headers.set(name, value);
     }
-    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
-    const method = req.method ?? 'GET';
-    const request = new Request(url, {
-      method,
-      headers,
-      ...(method === 'GET' || method === 'HEAD' ? {} : { body: Buffer.concat(chunks) }),
-    });
-    const response = await handler(request);
-    res.writeHead(response.status, Object.fromEntries(response.headers));
-    res.end(Buffer.from(await response.arrayBuffer()));
-  };
+    request = new Request(url, { method: 'POST', headers, body: bodyOf(req), duplex: 'half' } as RequestInit);
+  } catch {
+    return errorResponse(new HttpError(400, 'bad-request', 'The request line or headers are malformed.'));
+  }
+  rememberClientAddress(request, req.socket?.remoteAddress);
+  return handler(request);
+}
+
+/** The body as a stream, or as JSON again when a body parser (`express.json()`) already read it. */
+function bodyOf(req: FrameworkRequest): BodyInit {
+  if (req.readableEnded && req.body !== undefined) {
+    return typeof req.body === 'string' || req.body instanceof Uint8Array
+      ? (req.body as string | Uint8Array<ArrayBuffer>)
+      : JSON.stringify(req.body);
+  }
+  return Readable.toWeb(req) as unknown as ReadableStream<Uint8Array>;
+}
+
+async function send(res: ServerResponse, req: IncomingMessage, response: Response): Promise<void> {
+  const body = Buffer.from(await response.arrayBuffer());
+  if (res.destroyed || res.headersSent) return;
+  const headers: Record<string, string> = Object.fromEntries(response.headers);
+  // A body left unread (refused before it was read) would be parsed as the next request.
+  if (!req.complete) headers.connection = 'close';
+  res.writeHead(response.status, headers);
+  res.end(body);
 }

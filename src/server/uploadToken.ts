@@ -7,12 +7,18 @@ export interface TokenClaims {
   /** Empty for single uploads. */
   uploadId: string;
   size: number;
+  /** The normalised type signed into the upload. */
   type: string;
+  /** Bytes per part the server signs part lengths with; 0 for single uploads. */
+  partSize: number;
   /** Epoch seconds. */
   exp: number;
 }
 
 const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+const DECIMAL = /^(?:0|[1-9][0-9]{0,15})$/;
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
 
 function base64url(bytes: ArrayBuffer | Uint8Array): string {
   let binary = '';
@@ -25,11 +31,19 @@ function fromBase64url(text: string): Uint8Array<ArrayBuffer> {
   return Uint8Array.from(binary, (c) => c.charCodeAt(0));
 }
 
+/** Options of `verify`. */
+interface VerifyOptions {
+  /** Accept an authentic token past its expiry (abort: an owner can always clean up). */
+  allowExpired?: boolean;
+}
+
 /**
- * Stateless upload tokens: `v1.<exp>.<size>.<type>.<mac>`, where the MAC is HMAC-SHA256 over the
- * user, key, uploadId, size, type and expiry. The server needs no database to know that a
- * multipart call comes from the user who started the upload, and what size and type they declared.
- * Web Crypto only, so it runs in Node and every Fetch-API runtime.
+ * Stateless upload tokens: `v2.<exp>.<size>.<partSize>.<type>.<mac>`, where the MAC is
+ * HMAC-SHA256 over the user, key, uploadId, size, part size, type and expiry. The server needs
+ * no database to know that a call comes from the user who started the upload, and what size,
+ * part size and type it signed. Exactly one spelling of a token verifies: numbers in plain
+ * decimal, base64url without padding or stray low bits, five dots. Web Crypto only, so it runs
+ * in Node and every Fetch-API runtime.
  */
 export function createTokenSigner(secret: string | Uint8Array) {
   const raw = typeof secret === 'string' ? encoder.encode(secret) : new Uint8Array(secret);
@@ -47,27 +61,33 @@ export function createTokenSigner(secret: string | Uint8Array) {
 
   // Fields are joined with a separator no field may contain (NUL), so no two claim sets collide.
   const message = (c: TokenClaims) =>
-    encoder.encode(['v1', c.userId, c.key, c.uploadId, c.size, c.type, c.exp].join('\u0000'));
+    encoder.encode(['v2', c.userId, c.key, c.uploadId, c.size, c.partSize, c.type, c.exp].join('\u0000'));
+  const prefix = (c: TokenClaims) =>
+    `v2.${c.exp}.${c.size}.${c.partSize}.${base64url(encoder.encode(c.type))}`;
 
   return {
     async sign(claims: TokenClaims): Promise<string> {
       const mac = await crypto.subtle.sign('HMAC', await hmacKey(), message(claims));
-      return `v1.${claims.exp}.${claims.size}.${base64url(encoder.encode(claims.type))}.${base64url(mac)}`;
+      return `${prefix(claims)}.${base64url(mac)}`;
     },
-    /** Checks a token against the caller and object; returns the declared size and type. */
+    /** Checks a token against the caller and object; returns what it vouches for. */
     async verify(
       token: unknown,
       expected: { userId: string; key: string; uploadId: string },
       nowSeconds: number,
+      options: VerifyOptions = {},
     ): Promise<TokenClaims> {
       const refused = new HttpError(
         403,
         'forbidden',
         'This upload does not belong to you, or its token has expired. Start the upload again.',
       );
-      if (typeof token !== 'string') throw refused;
-      const [version, exp, size, type, mac] = token.split('.');
-      if (version !== 'v1' || !exp || !size || type === undefined || !mac) throw refused;
+      if (typeof token !== 'string' || token.length > 2048) throw refused;
+      const fields = token.split('.');
+      const [version, exp = '', size = '', partSize = '', type = '', mac = ''] = fields;
+      if (fields.length !== 6 || version !== 'v2') throw refused;
+      if (!DECIMAL.test(exp) || !DECIMAL.test(size) || !DECIMAL.test(partSize)) throw refused;
+      if (!BASE64URL.test(type) || !BASE64URL.test(mac)) throw refused;
       let claims: TokenClaims;
       let signature: Uint8Array<ArrayBuffer>;
       try {
@@ -75,16 +95,19 @@ export function createTokenSigner(secret: string | Uint8Array) {
           ...expected,
           exp: Number(exp),
           size: Number(size),
-          type: new TextDecoder().decode(fromBase64url(type)),
+          partSize: Number(partSize),
+          type: decoder.decode(fromBase64url(type)),
         };
         signature = fromBase64url(mac);
       } catch {
         throw refused;
       }
-      if (!Number.isSafeInteger(claims.exp) || !Number.isSafeInteger(claims.size)) throw refused;
+      // Re-encoding must give the token back: no padding, no stray low bits, no other spelling.
+      if (`${prefix(claims)}.${base64url(signature)}` !== token) throw refused;
       // crypto.subtle.verify compares in constant time.
       const valid = await crypto.subtle.verify('HMAC', await hmacKey(), signature, message(claims));
-      if (!valid || claims.exp < nowSeconds) throw refused;
+      if (!valid) throw refused;
+      if (claims.exp < nowSeconds && !options.allowExpired) throw refused;
       return claims;
     },
   };

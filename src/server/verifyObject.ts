@@ -5,41 +5,52 @@ import { HttpError } from './httpError';
 const SNIFF_BYTES = 4100;
 
 // Declared types that are only containers or "unknown": any content may carry them.
-const GENERIC_TYPES = new Set([
-  'application/octet-stream',
-  'binary/octet-stream',
-  'application/x-www-form-urlencoded',
-  '',
-]);
+const GENERIC_TYPES = new Set(['application/octet-stream', 'binary/octet-stream']);
 
 export interface VerifyOptions {
   s3: S3Client;
   bucket: string;
+  /** The pending key the bytes were uploaded to. */
   key: string;
   /** Size declared when the upload was signed. */
   size: number;
-  /** Type declared when the upload was signed. */
+  /** Normalised type signed into the upload. */
   type: string;
   sniff: boolean;
 }
 
+/** `statusCode` of an AWS SDK error, when storage answered. */
+export function storageStatus(error: unknown): number | undefined {
+  return (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
+}
+
+const unavailable = () =>
+  new HttpError(502, 'storage-error', 'Storage did not answer. Try again in a moment.');
+
 /**
- * Checks an uploaded object against what was declared when its URL was signed: its size as
- * storage reports it (the signed URL or CreateMultipartUpload fixed its type), then its first
- * bytes (magic numbers) against the declared type.
- * On a mismatch the object is deleted, so nothing unverified stays in the bucket.
+ * Checks an uploaded (pending) object against what was declared when its URL was signed: its
+ * size as storage reports it, then its first bytes (magic numbers) against the declared type.
+ * On a mismatch the object is deleted. Returns the ETag of the exact bytes that were checked,
+ * so the copy to the final key can insist on them (a second PUT meanwhile changes the ETag).
+ * Resolves `undefined` when there is no pending object.
  */
-export async function verifyObject({ s3, bucket, key, size, type, sniff }: VerifyOptions): Promise<void> {
+export async function verifyObject({
+  s3,
+  bucket,
+  key,
+  size,
+  type,
+  sniff,
+}: VerifyOptions): Promise<{ etag: string } | undefined> {
   let head;
   try {
     head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
   } catch (error) {
-    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-    if (status === 404) {
-      throw new HttpError(404, 'not-found', 'No uploaded file was found. Upload it again.');
-    }
-    throw new HttpError(502, 'storage-error', 'Storage did not answer. Try again in a moment.');
+    if (storageStatus(error) === 404) return undefined;
+    throw unavailable();
   }
+  const etag = head.ETag;
+  if (!etag) throw unavailable();
   const remove = () => s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })).catch(() => undefined);
 
   if (head.ContentLength !== size) {
@@ -50,34 +61,46 @@ export async function verifyObject({ s3, bucket, key, size, type, sniff }: Verif
       `The uploaded file is ${head.ContentLength ?? 0} bytes but ${size} were announced. Upload it again.`,
     );
   }
-  if (!sniff || size === 0) return;
+  if (!sniff || size === 0) return { etag };
 
   const { fileTypeFromBuffer, supportedMimeTypes } = await import('file-type/core');
   let bytes: Uint8Array;
   try {
     const range = `bytes=0-${SNIFF_BYTES - 1}`;
-    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: range }));
+    const object = await s3.send(
+      new GetObjectCommand({ Bucket: bucket, Key: key, Range: range, IfMatch: etag }),
+    );
     bytes = object.Body ? await object.Body.transformToByteArray() : new Uint8Array(0);
-  } catch {
-    throw new HttpError(502, 'storage-error', 'Storage did not answer. Try again in a moment.');
+  } catch (error) {
+    if (storageStatus(error) === 412) throw changedMeanwhile();
+    throw unavailable();
   }
   const detected = (await fileTypeFromBuffer(bytes))?.mime;
-  const declared = type.toLowerCase().split(';')[0]?.trim() ?? '';
-  const recognisable = supportedMimeTypes.has(declared as never);
+  const recognisable = supportedMimeTypes.has(type as never);
 
   // A type file-type can recognise must be recognised as itself. Any other declared type must
   // not turn out to be something recognisable (an executable sent as text/plain).
   const mismatch = recognisable
-    ? detected !== declared
-    : detected !== undefined && !GENERIC_TYPES.has(declared) && !compatible(declared, detected);
+    ? detected !== type
+    : detected !== undefined && !GENERIC_TYPES.has(type) && !compatible(type, detected);
   if (mismatch) {
     await remove();
     throw new HttpError(
       415,
       'content-mismatch',
-      `The file's content is ${detected ?? 'not recognisable'}, not ${declared || 'the declared type'}. It was removed.`,
+      `The file's content is ${detected ?? 'not recognisable'}, not ${type}. It was removed.`,
     );
   }
+  return { etag };
+}
+
+/** The pending object was replaced while it was being checked. */
+export function changedMeanwhile(): HttpError {
+  return new HttpError(
+    409,
+    'content-mismatch',
+    'The uploaded file changed while it was being checked. Upload it again.',
+  );
 }
 
 /** Declared types that name the same content as file-type's answer under another name. */

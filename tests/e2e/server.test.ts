@@ -62,11 +62,14 @@ describe('single uploads through real presigned URLs', () => {
     const presigned = await call('presign', { file: file(bytes.length) });
     expect(presigned.status).toBe(200);
     expect(presigned.body.key).toMatch(/^uploads\/alice\/[0-9a-f-]{36}\.png$/);
-    expect(presigned.body.headers).toEqual({ 'Content-Type': 'image/png' });
+    expect(presigned.body.headers).toEqual({ 'Content-Type': 'image/png', 'Content-Disposition': 'inline' });
+    // The URL writes to the pending key: nothing unverified sits at the key the app is told.
+    expect(new URL(presigned.body.url).pathname).toBe(`/${bucket}/pending/${presigned.body.key}`);
     expect(presigned.headers.get('cache-control')).toBe('no-store');
 
     const stored = await put(presigned.body.url, bytes, presigned.body.headers);
     expect(stored.status).toBe(200);
+    expect(await objectSha256(s3, bucket, presigned.body.key)).toBeUndefined();
 
     const completed = await call('complete', {
       key: presigned.body.key,
@@ -79,6 +82,7 @@ describe('single uploads through real presigned URLs', () => {
       body: { key: presigned.body.key, size: bytes.length, contentType: 'image/png' },
     });
     expect(await objectSha256(s3, bucket, presigned.body.key)).toBe(sha256(bytes));
+    expect(await objectSha256(s3, bucket, `pending/${presigned.body.key}`)).toBeUndefined();
     expect(events.map((e) => e.type)).toEqual(['signed', 'completed']);
     expect(JSON.stringify(events)).not.toContain('X-Amz-Signature');
   });
@@ -106,15 +110,16 @@ describe('single uploads through real presigned URLs', () => {
   it('refuses a Content-Type other than the signed one: 403, no object', async () => {
     const { call } = handlerFor();
     const { body } = await call('presign', { file: file(100) });
-    expect((await put(body.url, png(100), { 'Content-Type': 'text/html' })).status).toBe(403);
-    expect(await objectSha256(s3, bucket, body.key)).toBeUndefined();
+    const html = { ...body.headers, 'Content-Type': 'text/html' };
+    expect((await put(body.url, png(100), html)).status).toBe(403);
+    expect(await keysUnder(s3, bucket, `pending/${body.key}`)).toEqual([]);
   });
 
   it('refuses a body larger than signed: 403, no object', async () => {
     const { call } = handlerFor();
     const { body } = await call('presign', { file: file(100) });
     expect((await put(body.url, png(5000), body.headers)).status).toBe(403);
-    expect(await objectSha256(s3, bucket, body.key)).toBeUndefined();
+    expect(await keysUnder(s3, bucket, `pending/${body.key}`)).toEqual([]);
   });
 
   it('never uses a key or path the client sends; hostile names stay out of the key', async () => {
@@ -228,8 +233,11 @@ describe('multipart uploads through real presigned URLs', () => {
     partSize: number,
     declared = bytes.length,
   ) {
-    const created = await call('multipart/create', { file: file(declared, 'movie.mp4', 'video/mp4') });
-    expect(created.status).toBe(200);
+    const created = await call('multipart/create', {
+      file: file(declared, 'movie.mp4', 'video/mp4'),
+      partSize,
+    });
+    expect(created).toMatchObject({ status: 200, body: { partSize } });
     const count = Math.max(1, Math.ceil(bytes.length / partSize));
     const numbers = Array.from({ length: count }, (_, i) => i + 1);
     const signed = await call('multipart/sign-parts', { ...created.body, partNumbers: numbers });
@@ -237,16 +245,18 @@ describe('multipart uploads through real presigned URLs', () => {
     const parts = [];
     for (const { partNumber, url } of signed.body.parts) {
       const stored = await put(url, bytes.subarray((partNumber - 1) * partSize, partNumber * partSize));
-      expect(stored.status).toBe(200);
-      parts.push({ partNumber, etag: stored.etag! });
+      parts.push({ partNumber, etag: stored.etag!, status: stored.status });
     }
-    return { session: created.body, parts };
+    const { uploadId, key, token } = created.body;
+    return { session: { uploadId, key, token }, parts };
   }
 
   it('creates, signs a batch, lists, and completes; the bytes match', async () => {
     const { call } = handlerFor({ sniffContent: false });
     const bytes = pattern(10 * MiB + 7);
     const { session, parts } = await createAndUpload(call, bytes, 5 * MiB);
+    expect(parts.map((p) => p.status)).toEqual([200, 200, 200]);
+    expect(await keysUnder(s3, bucket, session.key)).toEqual([]);
     const listed = await call('multipart/list-parts', session);
     expect(
       listed.body.parts.map((p: { partNumber: number; size: number }) => [p.partNumber, p.size]),
@@ -262,8 +272,10 @@ describe('multipart uploads through real presigned URLs', () => {
     });
     expect(completed).toMatchObject({ status: 200, body: { key: session.key, size: bytes.length } });
     expect(await objectSha256(s3, bucket, session.key)).toBe(sha256(bytes));
+    expect(await keysUnder(s3, bucket, `pending/${session.key}`)).toEqual([]);
     const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: session.key }));
     expect(head.ContentType).toBe('video/mp4');
+    expect(head.ContentDisposition).toBe('inline');
   });
 
   it("refuses another user's token on every multipart call", async () => {
@@ -286,19 +298,24 @@ describe('multipart uploads through real presigned URLs', () => {
 
   it('refuses part numbers beyond what the declared size needs', async () => {
     const { call } = handlerFor();
-    const created = await call('multipart/create', { file: file(6 * MiB, 'a.mp4', 'video/mp4') });
+    const created = await call('multipart/create', {
+      file: file(6 * MiB, 'a.mp4', 'video/mp4'),
+      partSize: 5 * MiB,
+    });
     expect((await call('multipart/sign-parts', { ...created.body, partNumbers: [3] })).status).toBe(400);
     expect((await call('multipart/sign-parts', { ...created.body, partNumbers: [1, 2] })).status).toBe(200);
     await call('multipart/abort', created.body);
   });
 
-  it('deletes an object whose parts add up to another size than declared', async () => {
+  it('signs each part length: a part of another length than planned is refused by storage', async () => {
     const { call } = handlerFor({ sniffContent: false });
     const bytes = pattern(5 * MiB + 10);
     const { session, parts } = await createAndUpload(call, bytes, 5 * MiB, 5 * MiB + 5);
-    const completed = await call('multipart/complete', { ...session, parts });
+    expect(parts.map((p) => p.status)).toEqual([200, 403]);
+    const completed = await call('multipart/complete', { ...session, parts: parts.slice(0, 1) });
     expect(completed).toMatchObject({ status: 400, body: { error: { code: 'size-mismatch' } } });
-    expect(await objectSha256(s3, bucket, session.key)).toBeUndefined();
+    expect(await keysUnder(s3, bucket, session.key)).toEqual([]);
+    expect(await keysUnder(s3, bucket, `pending/${session.key}`)).toEqual([]);
   });
 
   it('answers a retried complete whose first attempt succeeded with the same result', async () => {

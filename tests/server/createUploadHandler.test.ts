@@ -41,13 +41,15 @@ describe('multipart/list-parts', () => {
       userId: 'u1',
       key: 'k',
       uploadId: 'U',
-      size: 2500 * 5,
+      size: 2500 * 5 * 1024 * 1024,
+      partSize: 5 * 1024 * 1024,
       type: 'video/mp4',
       exp: Math.floor(Date.now() / 1000) + 60,
     });
     const response = await handler(
       new Request('http://x/api/upload/multipart/list-parts', {
         method: 'POST',
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ uploadId: 'U', key: 'k', token }),
       }),
     );
@@ -59,7 +61,15 @@ describe('multipart/list-parts', () => {
 });
 
 describe('upload tokens', () => {
-  const claims = { userId: 'u', key: 'k', uploadId: 'U', size: 10, type: 'image/png', exp: 2_000_000_000 };
+  const claims = {
+    userId: 'u',
+    key: 'k',
+    uploadId: 'U',
+    size: 10,
+    partSize: 5 * 1024 * 1024,
+    type: 'image/png',
+    exp: 2_000_000_000,
+  };
 
   it('round-trips and binds every claim', async () => {
     const signer = createTokenSigner(SECRET);
@@ -96,9 +106,15 @@ describe('keys', () => {
     expect(safeExtension('x./../etc')).toBe('');
     expect(safeSegment('..')).toBe('_');
     expect(safeSegment('a/b')).toBe('a%2Fb');
-    expect(defaultObjectKey({ userId: 'u/1', fileName: '../../x.png', contentType: '' })).toMatch(
-      /^uploads\/u%2F1\/[0-9a-f-]{36}\.png$/,
-    );
+    // The key's extension is the checked type's, never the name's.
+    expect(
+      defaultObjectKey({
+        userId: 'u/1',
+        fileName: '../../x.php',
+        contentType: 'image/png',
+        extension: '.png',
+      }),
+    ).toMatch(/^uploads\/u%2F1\/[0-9a-f-]{36}\.png$/);
   });
 });
 

@@ -1,0 +1,128 @@
+import { DeleteObjectCommand } from '@aws-sdk/client-s3';
+import type { CompletedUpload, HandlerContext } from './config';
+import { HttpError } from './httpError';
+import { objectExists, promoteObject } from './promoteObject';
+import type { FileInput } from './requestInput';
+import type { TokenClaims } from './uploadToken';
+import { verifyObject } from './verifyObject';
+
+/** What `complete` needs to know about the call. */
+export interface Completion<TUser> {
+  claims: TokenClaims;
+  user: TUser;
+  file: Pick<FileInput, 'name' | 'metadata'>;
+  request: Request;
+}
+
+const running = new WeakMap<object, Map<string, Promise<unknown>>>();
+
+/**
+ * The answer to `complete`: the stored answer of an earlier completion, the answer of one
+ * running now in this process, or a new completion. So `onComplete` runs once per object,
+ * however often or concurrently `complete` is sent.
+ */
+export async function completeOnce<TUser>(
+  ctx: HandlerContext<TUser>,
+  completion: Completion<TUser>,
+  started: number,
+): Promise<unknown> {
+  const { key } = completion.claims;
+  const stored = await ctx.completions.get(key);
+  if (stored !== undefined) return stored;
+  let inFlight = running.get(ctx);
+  if (!inFlight) running.set(ctx, (inFlight = new Map()));
+  let pending = inFlight.get(key);
+  if (!pending) {
+    const flights = inFlight;
+    pending = complete(ctx, completion, started).finally(() => flights.delete(key));
+    inFlight.set(key, pending);
+  }
+  return pending;
+}
+
+/**
+ * Verifies the pending object, copies it to the final key with the server's metadata (only if
+ * the key is free), runs `onComplete`, remembers the answer, then removes the pending object.
+ */
+async function complete<TUser>(
+  ctx: HandlerContext<TUser>,
+  { claims, user, file, request }: Completion<TUser>,
+  started: number,
+): Promise<unknown> {
+  const { s3, bucket } = ctx;
+  const key = claims.key;
+  const pendingKey = ctx.pendingPrefix + key;
+  const contentDisposition = ctx.disposition(claims.type);
+  const fallback = { key, size: claims.size, contentType: claims.type };
+  const verified = await verifyObject({
+    s3,
+    bucket,
+    key: pendingKey,
+    size: claims.size,
+    type: claims.type,
+    sniff: ctx.sniff,
+  });
+  if (!verified) {
+    // Nothing waiting: another server instance completed it (its answer is not shared with
+    // this one unless `completions` is), or nothing was ever uploaded.
+    if (await objectExists(s3, bucket, key)) return fallback;
+    throw new HttpError(404, 'not-found', 'No uploaded file was found. Upload it again.');
+  }
+  const removePending = () =>
+    s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: pendingKey })).catch(() => undefined);
+
+  const outcome = await promoteObject({
+    s3,
+    bucket,
+    from: pendingKey,
+    to: key,
+    etag: verified.etag,
+    size: claims.size,
+    contentType: claims.type,
+    contentDisposition,
+    ...(ctx.copyPartSize === undefined ? {} : { copyPartSize: ctx.copyPartSize }),
+  });
+  if (outcome === 'exists') {
+    // Completed before, or being completed elsewhere: what waits at the pending key now is a
+    // later PUT, never verified, and never copied.
+    await removePending();
+    const stored = await ctx.completions.get(key);
+    if (stored !== undefined) return stored;
+    throw new HttpError(503, 'completing', 'This upload is being completed. Try again in a moment.', {
+      'retry-after': '1',
+    });
+  }
+
+  const upload: CompletedUpload<TUser> = {
+    user,
+    userId: claims.userId,
+    key,
+    size: claims.size,
+    contentType: claims.type,
+    contentDisposition,
+    fileName: file.name,
+    metadata: file.metadata,
+    request,
+  };
+  let result: unknown;
+  try {
+    result = (await ctx.onComplete?.(upload)) ?? fallback;
+  } catch (error) {
+    // The app could not take the object: take it back, keep the pending bytes, so a retried
+    // `complete` runs the whole completion again rather than finding a finished object.
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })).catch(() => undefined);
+    throw error;
+  }
+  // Retries may come for as long as the token is valid.
+  await ctx.completions.set(key, result, Math.max(60, claims.exp - ctx.nowSeconds()) * 1000);
+  await removePending();
+  ctx.emit({
+    type: 'completed',
+    userId: claims.userId,
+    key,
+    size: claims.size,
+    contentType: claims.type,
+    ms: ctx.now() - started,
+  });
+  return result;
+}

@@ -1,0 +1,116 @@
+import mime from 'mime/lite';
+
+// RFC 9110 §5.6.2: token = 1*tchar.
+const TOKEN = "[!#$%&'*+\\-.^_`|~0-9A-Za-z]+";
+// RFC 9110 §5.6.6 / §5.6.4: parameter values are tokens or quoted strings of visible ASCII.
+const QUOTED = '"(?:[\\t !#-\\[\\]-~]|\\\\[\\t -~])*"';
+const MEDIA_TYPE = new RegExp(
+  `^(${TOKEN})/(${TOKEN})((?:[ \\t]*;[ \\t]*${TOKEN}=(?:${TOKEN}|${QUOTED}))*)[ \\t]*$`,
+);
+
+/**
+ * The essence of a declared media type (`type/subtype`, lower case, parameters dropped), or
+ * `undefined` when the string is not one strict RFC 9110 media type: a list (`image/png,
+ * text/html`), a control or non-ASCII character, whitespace inside a token, a bare `;` all
+ * make it malformed. Storage serves whatever string was signed, so only this essence is signed.
+ */
+export function parseMediaType(value: string): string | undefined {
+  const match = MEDIA_TYPE.exec(value);
+  if (!match) return undefined;
+  return `${match[1]}/${match[2]}`.toLowerCase();
+}
+
+// Types a browser runs or renders as a document with the bucket's origin: stored scripts.
+const ACTIVE_TYPES = new Set([
+  'text/html',
+  'application/xhtml+xml',
+  'text/xml',
+  'application/xml',
+  'text/xsl',
+  'text/javascript',
+  'application/javascript',
+  'application/x-javascript',
+  'application/ecmascript',
+  'text/ecmascript',
+  'text/jscript',
+  'text/livescript',
+  'application/x-ecmascript',
+  'text/x-javascript',
+  'text/x-ecmascript',
+  'module',
+  'multipart/x-mixed-replace',
+  'application/x-shockwave-flash',
+  'application/vnd.adobe.flash-movie',
+]);
+
+/**
+ * Whether browsers treat this essence as active content (HTML, SVG and every other XML, script,
+ * Flash): never matched by a wildcard, and always served as an attachment.
+ */
+export function isActiveType(essence: string): boolean {
+  return ACTIVE_TYPES.has(essence) || essence.endsWith('+xml') || essence.endsWith('+html');
+}
+
+/** Types a browser shows without running anything: served inline by default. */
+export function isPassiveType(essence: string): boolean {
+  if (isActiveType(essence)) return false;
+  const [top] = essence.split('/');
+  return (
+    top === 'image' ||
+    top === 'audio' ||
+    top === 'video' ||
+    essence === 'application/pdf' ||
+    essence === 'text/plain'
+  );
+}
+
+/** The type an upload is stored with, and the extension its key gets. */
+export interface StoredType {
+  /** The normalised essence that is signed and stored (`application/octet-stream` when none). */
+  contentType: string;
+  /** `.png`, or `''`. Comes from the type, or from the allow-list's own `.ext` token. */
+  extension: string;
+}
+
+const GENERIC = 'application/octet-stream';
+
+/**
+ * Checks a declared type against an allow-list of `type/subtype`, `type/*`, `*` or `*\/*` and
+ * `.ext` tokens (lower case, as `parseAccept` gives them; empty allows any passive type).
+ * Wildcards never admit active types: those must be named exactly. The key's extension comes
+ * from the type; a file of unknown type (`""`) is admitted only by an `.ext` token matching
+ * its name, and is then stored as `application/octet-stream` with that token's extension.
+ * Returns `undefined` when the type is not allowed.
+ */
+export function resolveStoredType(
+  essence: string | '',
+  fileName: string,
+  allowed: readonly string[],
+): StoredType | undefined {
+  const contentType = essence || GENERIC;
+  const extension = extensionFor(contentType);
+  if (allowed.length === 0) return isActiveType(contentType) ? undefined : { contentType, extension };
+  for (const token of allowed) {
+    if (token === contentType) return { contentType, extension };
+    if (isActiveType(contentType)) continue;
+    if (token === '*' || token === '*/*') return { contentType, extension };
+    if (token.endsWith('/*') && contentType.startsWith(token.slice(0, -1))) {
+      return { contentType, extension };
+    }
+    if (token.startsWith('.')) {
+      if (extension === token) return { contentType, extension };
+      // Unknown to the browser: the name is all there is, and the bytes are served as a download.
+      if (contentType === GENERIC && fileName.toLowerCase().endsWith(token)) {
+        return { contentType, extension: /^\.[a-z0-9]{1,12}$/.test(token) ? token : '' };
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The key extension for a verified type (`.png`, `.jpg`, `.pdf`), or `''` when none is known. */
+export function extensionFor(essence: string): string {
+  if (essence === GENERIC) return '';
+  const extension = mime.getExtension(essence);
+  return extension && /^[a-z0-9]{1,12}$/.test(extension) ? `.${extension}` : '';
+}

@@ -1,0 +1,210 @@
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  ListPartsCommand,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { choosePartSize, S3_LIMITS } from '../core/chunkPlan';
+import { completeOnce } from './completeUpload';
+import type { HandlerContext } from './config';
+import {
+  checkFile,
+  expiresAt,
+  signingReady,
+  storageError,
+  storageFailure,
+  type OperationCall,
+} from './operationSupport';
+import { badRequest, isRecord, readFile, readString } from './requestInput';
+
+/** `multipart/create`: an upload at the pending key, with the part size the server will sign. */
+export async function create<TUser>(ctx: HandlerContext<TUser>, call: OperationCall<TUser>) {
+  const file = readFile(call.body);
+  const stored = checkFile(ctx, file, true);
+  const wished = call.body.partSize;
+  const partSize = choosePartSize(
+    file.size,
+    typeof wished === 'number' && Number.isSafeInteger(wished) ? wished : undefined,
+  );
+  await signingReady(ctx);
+  const key = ctx.finalKey({ user: call.user, userId: call.userId, fileName: file.name, ...stored });
+  const created = await storageFailure(() =>
+    ctx.s3.send(
+      new CreateMultipartUploadCommand({
+        Bucket: ctx.bucket,
+        Key: ctx.pendingPrefix + key,
+        ContentType: stored.contentType,
+        ContentDisposition: ctx.disposition(stored.contentType),
+      }),
+    ),
+  );
+  if (!created.UploadId) throw storageError(undefined);
+  const token = await ctx.tokens.sign({
+    userId: call.userId,
+    key,
+    uploadId: created.UploadId,
+    size: file.size,
+    partSize,
+    type: stored.contentType,
+    exp: ctx.nowSeconds() + ctx.tokenTtl,
+  });
+  ctx.emit({
+    type: 'signed',
+    operation: 'multipart/create',
+    userId: call.userId,
+    key,
+    ms: ctx.now() - call.started,
+  });
+  return { uploadId: created.UploadId, key, token, partSize };
+}
+
+async function session<TUser>(ctx: HandlerContext<TUser>, call: OperationCall<TUser>, allowExpired = false) {
+  const key = readString(call.body, 'key');
+  const uploadId = readString(call.body, 'uploadId');
+  const claims = await ctx.tokens.verify(
+    call.body.token,
+    { userId: call.userId, key, uploadId },
+    ctx.nowSeconds(),
+    { allowExpired },
+  );
+  if (claims.partSize === 0) throw badRequest('This token belongs to a single upload, not a multipart one.');
+  return { key, pendingKey: ctx.pendingPrefix + key, uploadId, claims };
+}
+
+/**
+ * `multipart/sign-parts`: part URLs that each sign the part's exact length (every part is
+ * `partSize` bytes, the last the rest), so no part number can park more than its share.
+ */
+export async function signParts<TUser>(ctx: HandlerContext<TUser>, call: OperationCall<TUser>) {
+  const { key, pendingKey, uploadId, claims } = await session(ctx, call);
+  const count = Math.max(1, Math.ceil(claims.size / claims.partSize));
+  const numbers = call.body.partNumbers;
+  if (
+    !Array.isArray(numbers) ||
+    numbers.length === 0 ||
+    numbers.length > 100 ||
+    !numbers.every((n) => Number.isInteger(n) && n >= 1 && n <= count)
+  ) {
+    throw badRequest(`"partNumbers" must be 1 to 100 integers between 1 and ${count}.`);
+  }
+  const parts = await Promise.all(
+    [...new Set(numbers as number[])].map(async (partNumber) => ({
+      partNumber,
+      url: await storageFailure(() =>
+        getSignedUrl(
+          ctx.s3,
+          new UploadPartCommand({
+            Bucket: ctx.bucket,
+            Key: pendingKey,
+            UploadId: uploadId,
+            PartNumber: partNumber,
+            ContentLength: partNumber < count ? claims.partSize : claims.size - (count - 1) * claims.partSize,
+          }),
+          { expiresIn: ctx.expiresIn, signableHeaders: new Set(['content-length']) },
+        ),
+      ),
+      expiresAt: expiresAt(ctx),
+    })),
+  );
+  ctx.emit({
+    type: 'signed',
+    operation: 'multipart/sign-parts',
+    userId: call.userId,
+    key,
+    ms: ctx.now() - call.started,
+  });
+  return { parts };
+}
+
+/** `multipart/list-parts`: every part storage holds, across ListParts pages. */
+export async function listParts<TUser>(ctx: HandlerContext<TUser>, call: OperationCall<TUser>) {
+  const { pendingKey, uploadId } = await session(ctx, call);
+  const parts: Array<{ partNumber: number; etag: string; size?: number }> = [];
+  let marker: string | undefined;
+  // ListParts answers at most 1,000 parts a page; 10,000 parts make 10 pages.
+  for (let page = 0; page < 11; page++) {
+    const listed = await storageFailure(() =>
+      ctx.s3.send(
+        new ListPartsCommand({
+          Bucket: ctx.bucket,
+          Key: pendingKey,
+          UploadId: uploadId,
+          ...(marker ? { PartNumberMarker: marker } : {}),
+        }),
+      ),
+    );
+    for (const part of listed.Parts ?? []) {
+      if (part.PartNumber && part.ETag) {
+        parts.push({
+          partNumber: part.PartNumber,
+          etag: part.ETag,
+          ...(part.Size === undefined ? {} : { size: part.Size }),
+        });
+      }
+    }
+    if (!listed.IsTruncated || !listed.NextPartNumberMarker) break;
+    marker = listed.NextPartNumberMarker;
+  }
+  return { parts };
+}
+
+/** `multipart/complete`: assemble the parts at the pending key, then complete as a single upload does. */
+export async function completeMultipart<TUser>(ctx: HandlerContext<TUser>, call: OperationCall<TUser>) {
+  const { key, pendingKey, uploadId, claims } = await session(ctx, call);
+  const stored = await ctx.completions.get(key);
+  if (stored !== undefined) return stored;
+  const parts = call.body.parts;
+  if (
+    !Array.isArray(parts) ||
+    parts.length === 0 ||
+    parts.length > S3_LIMITS.maxParts ||
+    !parts.every(
+      (p) =>
+        isRecord(p) && Number.isInteger(p.partNumber) && typeof p.etag === 'string' && p.etag.length <= 128,
+    )
+  ) {
+    throw badRequest('"parts" must list { partNumber, etag } for every part.');
+  }
+  const sorted = [...(parts as Array<{ partNumber: number; etag: string }>)].sort(
+    (a, b) => a.partNumber - b.partNumber,
+  );
+  try {
+    await ctx.s3.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: ctx.bucket,
+        Key: pendingKey,
+        UploadId: uploadId,
+        MultipartUpload: { Parts: sorted.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag })) },
+      }),
+    );
+  } catch (error) {
+    const name = isRecord(error) ? error.name : undefined;
+    // NoSuchUpload: a retried complete whose first attempt assembled the object; the pending
+    // object (or the final one) tells what happened next.
+    if (name === 'InvalidPart' || name === 'InvalidPartOrder' || name === 'EntityTooSmall') {
+      throw badRequest(
+        'Storage refused the parts of this upload (missing, reordered or too small). Start the upload again.',
+      );
+    }
+    if (name !== 'NoSuchUpload') throw storageError(error);
+  }
+  const file = isRecord(call.body.file) ? readFile(call.body) : { name: '', metadata: undefined };
+  return completeOnce(ctx, { claims, user: call.user, file, request: call.request }, call.started);
+}
+
+/** `multipart/abort`: accepted with an expired token, so an owner can always clean up. */
+export async function abortMultipart<TUser>(ctx: HandlerContext<TUser>, call: OperationCall<TUser>) {
+  const { key, pendingKey, uploadId } = await session(ctx, call, true);
+  try {
+    await ctx.s3.send(
+      new AbortMultipartUploadCommand({ Bucket: ctx.bucket, Key: pendingKey, UploadId: uploadId }),
+    );
+  } catch (error) {
+    // Already gone is as good as aborted.
+    if (!(isRecord(error) && error.name === 'NoSuchUpload')) throw storageError(error);
+  }
+  ctx.emit({ type: 'aborted', userId: call.userId, key, ms: ctx.now() - call.started });
+  return undefined;
+}

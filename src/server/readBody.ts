@@ -1,0 +1,82 @@
+import { HttpError } from './httpError';
+import { parseMediaType } from './mediaType';
+
+/** Limits on a control call's body. */
+export interface BodyLimits {
+  /** Largest body accepted, in bytes. */
+  maxBytes: number;
+  /** How long the whole body may take to arrive, in ms. */
+  timeoutMs: number;
+}
+
+const tooLarge = () =>
+  new HttpError(413, 'body-too-large', 'The request body is too large for an upload control call.');
+
+/**
+ * Control calls must be JSON. A cross-site form can POST `text/plain`,
+ * `application/x-www-form-urlencoded` or `multipart/form-data` without a CORS preflight, so
+ * anything but `application/json` is refused before the user is even looked up.
+ */
+export function assertJsonRequest(request: Request): void {
+  const type = parseMediaType(request.headers.get('content-type') ?? '');
+  if (type !== 'application/json') {
+    throw new HttpError(
+      415,
+      'unsupported-media-type',
+      'Upload control calls must be sent as JSON (Content-Type: application/json).',
+    );
+  }
+}
+
+/**
+ * Reads a JSON object body within a size cap and a deadline: a declared `Content-Length` over
+ * the cap is refused unread, a stream is cut off at the cap, a body that stops arriving is a 408,
+ * and a stream that breaks (the client went away) is a 400.
+ */
+export async function readJsonBody(request: Request, limits: BodyLimits): Promise<Record<string, unknown>> {
+  const declared = request.headers.get('content-length');
+  if (declared !== null && /^\d+$/.test(declared) && Number(declared) > limits.maxBytes) throw tooLarge();
+  const reader = request.body?.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (reader) {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new HttpError(408, 'request-timeout', 'The request body took too long to arrive.')),
+        limits.timeoutMs,
+      );
+    });
+    try {
+      for (;;) {
+        const { done, value } = await Promise.race([reader.read(), deadline]);
+        if (done) break;
+        size += value.byteLength;
+        if (size > limits.maxBytes) throw tooLarge();
+        chunks.push(value);
+      }
+    } catch (error) {
+      reader.cancel().catch(() => undefined);
+      if (error instanceof HttpError) throw error;
+      throw new HttpError(400, 'bad-request', 'The request body could not be read.');
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    throw new HttpError(400, 'bad-request', 'The request body must be JSON.');
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new HttpError(400, 'bad-request', 'The request body must be a JSON object.');
+  }
+  return body as Record<string, unknown>;
+}

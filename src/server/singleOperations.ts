@@ -1,0 +1,58 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { completeOnce } from './completeUpload';
+import type { HandlerContext } from './config';
+import { checkFile, expiresAt, signingReady, storageFailure, type OperationCall } from './operationSupport';
+import { isRecord, readFile, readString } from './requestInput';
+
+/** `presign`: a URL for one PUT of exactly the declared size and checked type, to the pending key. */
+export async function presign<TUser>(ctx: HandlerContext<TUser>, call: OperationCall<TUser>) {
+  const file = readFile(call.body);
+  const stored = checkFile(ctx, file, false);
+  await signingReady(ctx);
+  const key = ctx.finalKey({ user: call.user, userId: call.userId, fileName: file.name, ...stored });
+  const headers = {
+    'Content-Type': stored.contentType,
+    'Content-Disposition': ctx.disposition(stored.contentType),
+  };
+  // Type, disposition and length are signed: storage refuses a PUT that changes any of them.
+  const url = await storageFailure(() =>
+    getSignedUrl(
+      ctx.s3,
+      new PutObjectCommand({
+        Bucket: ctx.bucket,
+        Key: ctx.pendingPrefix + key,
+        ContentType: headers['Content-Type'],
+        ContentDisposition: headers['Content-Disposition'],
+        ContentLength: file.size,
+      }),
+      {
+        expiresIn: ctx.expiresIn,
+        signableHeaders: new Set(['content-type', 'content-disposition', 'content-length']),
+      },
+    ),
+  );
+  const token = await ctx.tokens.sign({
+    userId: call.userId,
+    key,
+    uploadId: '',
+    size: file.size,
+    partSize: 0,
+    type: stored.contentType,
+    exp: ctx.nowSeconds() + ctx.tokenTtl,
+  });
+  ctx.emit({ type: 'signed', operation: 'presign', userId: call.userId, key, ms: ctx.now() - call.started });
+  return { url, method: 'PUT', headers, key, expiresAt: expiresAt(ctx), token };
+}
+
+/** `complete`: verify, promote to the final key, run `onComplete` once. */
+export async function complete<TUser>(ctx: HandlerContext<TUser>, call: OperationCall<TUser>) {
+  const key = readString(call.body, 'key');
+  const claims = await ctx.tokens.verify(
+    call.body.token,
+    { userId: call.userId, key, uploadId: '' },
+    ctx.nowSeconds(),
+  );
+  const file = isRecord(call.body.file) ? readFile(call.body) : { name: '', metadata: undefined };
+  return completeOnce(ctx, { claims, user: call.user, file, request: call.request }, call.started);
+}
