@@ -92,10 +92,14 @@ function parseSession(value: unknown, endpoint: string): MultipartSession {
   if (!isRecord(value) || typeof value.uploadId !== 'string' || typeof value.key !== 'string') {
     throw invalid(endpoint, 'lacks "uploadId" and "key" strings');
   }
+  if (value.partSize !== undefined && !Number.isSafeInteger(value.partSize)) {
+    throw invalid(endpoint, 'has a "partSize" that is not an integer');
+  }
   return {
     uploadId: value.uploadId,
     key: value.key,
     ...(typeof value.token === 'string' ? { token: value.token } : {}),
+    ...(typeof value.partSize === 'number' ? { partSize: value.partSize } : {}),
   };
 }
 
@@ -202,8 +206,9 @@ export function httpBackend<TResult = unknown>(options: HttpBackendOptions): Upl
     async complete(input, ctx) {
       return (await call('complete', input, ctx)).json as TResult;
     },
-    async createMultipart(file, ctx) {
-      return parseSession((await call('multipart/create', { file }, ctx)).json, 'multipart/create');
+    async createMultipart(file, ctx, plan) {
+      const { json } = await call('multipart/create', { file, partSize: plan.partSize }, ctx);
+      return parseSession(json, 'multipart/create');
     },
     async signParts(ref, ctx): Promise<SignedPart[]> {
       const { json, skewMs } = await call('multipart/sign-parts', ref, ctx);

@@ -1,5 +1,6 @@
 import type {
   FileDescriptor,
+  MultipartRef,
   MultipartSession,
   PresignResult,
   SignedPart,
@@ -34,7 +35,7 @@ export interface Job {
 export type OpenSession = NonNullable<Job['session']>;
 
 /** A session without engine-private fields, as sent to the backend. */
-export function sessionRef(session: MultipartSession): MultipartSession {
+export function sessionRef(session: MultipartSession): MultipartRef {
   const { uploadId, key, token } = session;
   return { uploadId, key, ...(token === undefined ? {} : { token }) };
 }

@@ -59,11 +59,12 @@ async function openSession<TResult>(
 ): Promise<OpenSession> {
   let session = await reopenSession(ctx, job, signal);
   if (!session) {
+    const planned = choosePartSize(job.desc.size, ctx.partSize());
     const created = await ctx.control(
       job,
       'createMultipart',
       (s) => {
-        const creating = ctx.backend.createMultipart(job.desc, { signal: s });
+        const creating = ctx.backend.createMultipart(job.desc, { signal: s }, { partSize: planned });
         // Answered after this run was aborted (pause, cancel): nobody will use that upload, so
         // abort it instead of leaving it open on storage.
         creating.then(
@@ -76,10 +77,7 @@ async function openSession<TResult>(
       },
       signal,
     );
-    session = {
-      ...created,
-      partSize: choosePartSize(job.desc.size, ctx.partSize()),
-    };
+    session = { ...sessionRef(created), partSize: agreedPartSize(job.desc.size, created, planned) };
     const resumeStorage = ctx.resumeStore();
     if (resumeStorage && job.resumeKey)
       saveSession(resumeStorage, job.resumeKey, { ...session, savedAt: ctx.now() });
@@ -87,6 +85,23 @@ async function openSession<TResult>(
   job.session = session;
   ctx.dispatch(job.id, { type: 'key', key: session.key });
   return session;
+}
+
+/**
+ * The part size the server answered (it signs each part's length, so the file must be split its
+ * way), checked against S3's rules; the client's own plan when the server named none.
+ */
+function agreedPartSize(fileSize: number, created: MultipartSession, planned: number): number {
+  const partSize = created.partSize ?? planned;
+  try {
+    planParts(fileSize, partSize);
+  } catch {
+    throw new UploadError(
+      'invalid-response',
+      `The upload backend's multipart/create response has a "partSize" of ${partSize} bytes; parts must be 5 MiB to 5 GiB, and at most 10,000 of them. See docs/protocol.md.`,
+    );
+  }
+  return partSize;
 }
 
 /**

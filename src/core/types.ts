@@ -85,10 +85,21 @@ export interface MultipartSession {
   key: string;
   /** Opaque server-issued token, echoed back on every later multipart call. */
   token?: string;
+  /**
+   * Bytes per part the server will sign (it signs each part's length): the client splits the
+   * file this way. Absent: the client's own choice.
+   */
+  partSize?: number;
 }
 
 /** Identifies an open multipart upload in every call after `createMultipart`. */
-export type MultipartRef = MultipartSession;
+export type MultipartRef = Omit<MultipartSession, 'partSize'>;
+
+/** How the client means to split a file, told to `createMultipart`. */
+export interface MultipartPlan {
+  /** The part size the client would use; the server may answer another. */
+  partSize: number;
+}
 
 /** A part that storage has accepted. */
 export interface UploadedPart {
@@ -117,7 +128,7 @@ export interface SingleUploadBackend<TResult = unknown> {
  * session it returned, so a stateless server can check who owns it.
  */
 export interface MultipartUploadBackend<TResult = unknown> {
-  createMultipart(file: FileDescriptor, ctx: RequestContext): Promise<MultipartSession>;
+  createMultipart(file: FileDescriptor, ctx: RequestContext, plan: MultipartPlan): Promise<MultipartSession>;
   /** Sign a batch of part numbers in one round trip. */
   signParts(ref: MultipartRef & { partNumbers: number[] }, ctx: RequestContext): Promise<SignedPart[]>;
   /** Parts storage already holds; used to resume after a reload. */

@@ -1,4 +1,5 @@
 import { delay, http, HttpResponse, type HttpHandler } from 'msw';
+import { choosePartSize } from '../core/chunkPlan';
 
 /** Knobs of {@link createUploadMocks}. */
 export interface UploadMocksOptions {
@@ -171,7 +172,10 @@ export function createUploadMocks(options: UploadMocksOptions = {}): UploadMocks
         }
         const uploadId = `mock-upload-${counter}`;
         uploads.set(uploadId, { key, type, parts: new Map() });
-        return HttpResponse.json({ uploadId, key, token: `mock:${uploadId}` });
+        // As upkit/server does: the part size the client asked for, within S3's rules.
+        const wished = typeof body.partSize === 'number' ? body.partSize : undefined;
+        const partSize = choosePartSize(file.size, wished);
+        return HttpResponse.json({ uploadId, key, token: `mock:${uploadId}`, partSize });
       }
       case 'complete': {
         const key = body.key;

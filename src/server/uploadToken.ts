@@ -32,7 +32,7 @@ function fromBase64url(text: string): Uint8Array<ArrayBuffer> {
 }
 
 /** Options of `verify`. */
-interface VerifyOptions {
+export interface TokenCheckOptions {
   /** Accept an authentic token past its expiry (abort: an owner can always clean up). */
   allowExpired?: boolean;
 }
@@ -75,7 +75,7 @@ export function createTokenSigner(secret: string | Uint8Array) {
       token: unknown,
       expected: { userId: string; key: string; uploadId: string },
       nowSeconds: number,
-      options: VerifyOptions = {},
+      options: TokenCheckOptions = {},
     ): Promise<TokenClaims> {
       const refused = new HttpError(
         403,

@@ -60,7 +60,7 @@ describe('httpBackend', () => {
         calls.push([path, body]);
         switch (path) {
           case 'multipart/create':
-            return HttpResponse.json({ uploadId: 'U', key: 'K', token: 'T' });
+            return HttpResponse.json({ uploadId: 'U', key: 'K', token: 'T', partSize: 6 * 1024 * 1024 });
           case 'multipart/sign-parts':
             return HttpResponse.json({
               parts: [{ partNumber: 1, url: 'https://s3.test/1', expiresAt: 1e12 }],
@@ -75,7 +75,11 @@ describe('httpBackend', () => {
       }),
     );
     const backend = httpBackend<{ key: string; location: string }>({ baseUrl: BASE });
-    const session = await backend.createMultipart(file, ctx());
+    const { partSize, ...session } = await backend.createMultipart(file, ctx(), {
+      partSize: 8 * 1024 * 1024,
+    });
+    // The server's part size comes back: it signs each part's length.
+    expect(partSize).toBe(6 * 1024 * 1024);
     expect(session).toEqual({ uploadId: 'U', key: 'K', token: 'T' });
     expect(await backend.signParts({ ...session, partNumbers: [1] }, ctx())).toEqual([
       { partNumber: 1, url: 'https://s3.test/1', method: 'PUT', expiresAt: 1e12 },
@@ -88,7 +92,7 @@ describe('httpBackend', () => {
     });
     await backend.abortMultipart(session, ctx());
     expect(calls).toEqual([
-      ['multipart/create', { file }],
+      ['multipart/create', { file, partSize: 8 * 1024 * 1024 }],
       ['multipart/sign-parts', { uploadId: 'U', key: 'K', token: 'T', partNumbers: [1] }],
       ['multipart/list-parts', { uploadId: 'U', key: 'K', token: 'T' }],
       ['multipart/complete', { uploadId: 'U', key: 'K', token: 'T', parts, file }],

@@ -10,7 +10,7 @@ import { measure } from '../../scripts/measure-size.mjs';
 // (zustand for the client; virtua for the styled list; file-type, loaded lazily on the first
 // completion, for the server). `upkit/styled` carries the engine, hooks and headless parts too.
 // Raise them only on purpose, with the reason in the commit message.
-const BUDGET = { upkit: 12_000, 'upkit/react': 16_000, 'upkit/styled': 23_000, 'upkit/server': 30_000 };
+const BUDGET = { upkit: 12_000, 'upkit/react': 16_000, 'upkit/styled': 23_000, 'upkit/server': 36_000 };
 
 const root = join(import.meta.dirname, '../..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
@@ -73,8 +73,8 @@ describe('the built package', () => {
     }
   });
 
-  it('depends at runtime on zustand (client), virtua (styled list) and file-type (server) only', () => {
-    expect(Object.keys(pkg.dependencies).sort()).toEqual(['file-type', 'virtua', 'zustand']);
+  it('depends at runtime on zustand (client), virtua (styled list), file-type and mime (server) only', () => {
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(['file-type', 'mime', 'virtua', 'zustand']);
     expect(Object.keys(pkg.peerDependencies).sort()).toEqual([
       '@aws-sdk/client-s3',
       '@aws-sdk/s3-request-presigner',
