@@ -161,7 +161,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       return;
     }
     if (path === '/api/objects') {
-      s3.send(new ListObjectsV2Command({ Bucket: storage.bucket }))
+      // Verified objects only: pending/ holds bytes that `complete` has not checked yet.
+      s3.send(new ListObjectsV2Command({ Bucket: storage.bucket, Prefix: 'uploads/' }))
         .then((listed) => {
           const objects = (listed.Contents ?? []).map((o) => ({
             key: o.Key,

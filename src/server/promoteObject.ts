@@ -49,13 +49,18 @@ function isNotImplemented(error: unknown): boolean {
  * server instances.
  */
 export async function promoteObject(options: PromoteOptions): Promise<PromoteResult> {
+  if (withoutPartCopy.has(options.s3)) return plainCopy(options);
   try {
     return await multipartCopy(options);
   } catch (error) {
     if (!isNotImplemented(error)) throw error;
+    withoutPartCopy.add(options.s3);
     return plainCopy(options);
   }
 }
+
+// Clients whose store answered UploadPartCopy with 501: asked once, not on every completion.
+const withoutPartCopy = new WeakSet<S3Client>();
 
 async function multipartCopy(options: PromoteOptions): Promise<PromoteResult> {
   const { s3, bucket, from, to, etag, size } = options;
