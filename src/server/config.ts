@@ -244,7 +244,9 @@ export function resolveConfig<TUser>(config: UploadHandlerConfig<TUser>) {
     /** Events never break a response: a throwing logger is the app's bug, not the user's. */
     emit(event: UploadEvent): void {
       try {
-        onEvent?.(event);
+        // An async logger's rejection would otherwise be unhandled, and end a Node process.
+        const returned: unknown = onEvent?.(event);
+        if (returned instanceof Promise) returned.catch(() => undefined);
       } catch {
         // Ignored on purpose; see above.
       }

@@ -11,3 +11,5 @@ export { memoryRateLimiter } from './rateLimiter';
 export type { MemoryRateLimiterOptions, RateLimiter, RateLimitResult } from './rateLimiter';
 export { toNodeHandler } from './toNodeHandler';
 export type { NodeHandlerOptions } from './toNodeHandler';
+export { sweepPending } from './sweepPending';
+export type { SweepPendingOptions, SweepResult } from './sweepPending';
