@@ -74,18 +74,18 @@ export async function sweepPending(options: SweepPendingOptions): Promise<SweepR
   let uploadIdMarker: string | undefined;
   for (let page = 0; page < maxPages; page++) {
     const listed = await s3.send(
+      // No Prefix: MinIO lists only the uploads of one exact key under a prefix. Filtered below.
       new ListMultipartUploadsCommand({
         Bucket: bucket,
-        Prefix: prefix,
         KeyMarker: keyMarker,
         UploadIdMarker: uploadIdMarker,
       }),
     );
     for (const upload of listed.Uploads ?? []) {
-      if (!upload.Key || !upload.UploadId || !upload.Initiated || upload.Initiated.getTime() >= cutoff)
-        continue;
+      const { Key: key, UploadId: uploadId, Initiated: initiated } = upload;
+      if (!key?.startsWith(prefix) || !uploadId || !initiated || initiated.getTime() >= cutoff) continue;
       await s3
-        .send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: upload.Key, UploadId: upload.UploadId }))
+        .send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }))
         .catch((error: { name?: string }) => {
           // Completed or aborted meanwhile, by a user or another sweeper.
           if (error.name !== 'NoSuchUpload') throw error;
