@@ -1,6 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { parseAccept } from '../core/validate';
 import { memoryCompletionStore, type CompletionStore } from './completionStore';
+import { createAnonymousGate } from './anonymousGate';
 import { HttpError } from './httpError';
 import { isPassiveType } from './mediaType';
 import { defaultObjectKey, type KeyContext } from './objectKey';
@@ -128,9 +129,10 @@ export interface UploadHandlerConfig<TUser> {
    */
   rateLimit?: RateLimiter | false;
   /**
-   * Per-address request limit, checked before `authorize` (so anonymous floods are refused
-   * cheaply); applies when the client address is known (`getClientAddress`). `false` turns it off.
-   * @default memoryRateLimiter({ limit: 1200 }) (a minute, per address)
+   * Per-address limit on requests that fail authorization (401). Past it, the address is
+   * refused with 429 before `authorize` runs, until the window ends; signed-in requests never
+   * count. Applies when the client address is known (`getClientAddress`). `false` turns it off.
+   * @default memoryRateLimiter({ limit: 60 }) (a minute, per address)
    */
   addressRateLimit?: RateLimiter | false;
   /**
@@ -205,10 +207,12 @@ export function resolveConfig<TUser>(config: UploadHandlerConfig<TUser>) {
     allowed: parseAccept(config.allowedTypes),
     allowedOrigins: config.allowedOrigins,
     limiter: config.rateLimit === false ? undefined : (config.rateLimit ?? memoryRateLimiter()),
-    addressLimiter:
+    anonymousGate: createAnonymousGate(
       config.addressRateLimit === false
         ? undefined
-        : (config.addressRateLimit ?? memoryRateLimiter({ limit: 1200 })),
+        : (config.addressRateLimit ?? memoryRateLimiter({ limit: 60 })),
+      now,
+    ),
     getClientAddress: config.getClientAddress,
     sniff: config.sniffContent ?? true,
     completions: config.completions ?? memoryCompletionStore(),

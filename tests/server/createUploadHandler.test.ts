@@ -1,5 +1,5 @@
 // @vitest-environment node
-import type { S3Client } from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { createUploadHandler } from '../../src/server/createUploadHandler';
 import { memoryRateLimiter } from '../../src/server/rateLimiter';
@@ -129,5 +129,51 @@ describe('memoryRateLimiter', () => {
     expect(limiter.consume('b').allowed).toBe(true);
     t = 1000;
     expect(limiter.consume('a').allowed).toBe(true);
+  });
+});
+
+describe('anonymous requests', () => {
+  it('are limited per address; past the limit the address is refused before authorize runs', async () => {
+    let t = 0;
+    const asked: string[] = [];
+    const handler = createUploadHandler({
+      // Presigning is local: no store is asked.
+      s3: new S3Client({
+        region: 'us-east-1',
+        endpoint: 'http://127.0.0.1:9',
+        credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+      }),
+      bucket: 'b',
+      secret: SECRET,
+      now: () => t,
+      addressRateLimit: memoryRateLimiter({ limit: 3, windowMs: 60_000, now: () => t }),
+      getClientAddress: (request) => request.headers.get('x-test-address'),
+      authorize: (request) => {
+        asked.push(request.headers.get('x-test-address') ?? '');
+        return request.headers.get('x-user');
+      },
+    });
+    const call = (address: string, user?: string) =>
+      handler(
+        new Request('http://x/api/upload/presign', {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'x-test-address': address,
+            ...(user ? { 'x-user': user } : {}),
+          },
+          body: JSON.stringify({ file: { name: 'a.png', size: 1, type: 'image/png' } }),
+        }),
+      );
+    const statuses = [];
+    for (let i = 0; i < 5; i++) statuses.push((await call('10.0.0.1')).status);
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    // The fifth never reached authorize.
+    expect(asked.filter((a) => a === '10.0.0.1')).toHaveLength(4);
+    // Signed-in users elsewhere are not affected, and never count.
+    for (let i = 0; i < 5; i++) expect((await call('10.0.0.2', 'alice')).status).toBe(200);
+    t = 60_001;
+    expect((await call('10.0.0.1')).status).toBe(401);
   });
 });
