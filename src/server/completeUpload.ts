@@ -1,6 +1,6 @@
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import type { CompletedUpload, HandlerContext } from './config';
-import { HttpError } from './httpError';
+import { HttpError, type ServerErrorCode } from './httpError';
 import { objectExists, promoteObject } from './promoteObject';
 import type { FileInput } from './requestInput';
 import type { TokenClaims } from './uploadToken';
@@ -16,6 +16,9 @@ export interface Completion<TUser> {
 
 const running = new WeakMap<object, Map<string, Promise<unknown>>>();
 
+// Failures of the bytes themselves, as opposed to storage being unavailable.
+const VERIFICATION_FAILURES = new Set<ServerErrorCode>(['content-mismatch', 'size-mismatch']);
+
 /**
  * The answer to `complete`: the stored answer of an earlier completion, the answer of one
  * running now in this process, or a new completion. So `onComplete` runs once per object,
@@ -27,8 +30,8 @@ export async function completeOnce<TUser>(
   started: number,
 ): Promise<unknown> {
   const { key } = completion.claims;
-  const stored = await ctx.completions.get(key);
-  if (stored !== undefined) return stored;
+  const stored = await remembered(ctx, key);
+  if (stored) return answer(stored);
   let inFlight = running.get(ctx);
   if (!inFlight) running.set(ctx, (inFlight = new Map()));
   let pending = inFlight.get(key);
@@ -38,6 +41,36 @@ export async function completeOnce<TUser>(
     inFlight.set(key, pending);
   }
   return pending;
+}
+
+/**
+ * What the completions store keeps per key: the answer of the completion, or the refusal of
+ * bytes that failed verification. A refusal is final: whatever is PUT to that URL later is
+ * never verified again, so one upload cannot be tried with one content after another.
+ */
+type Remembered =
+  { result: unknown } | { refused: { status: number; code: ServerErrorCode; message: string } };
+
+async function remembered<TUser>(ctx: HandlerContext<TUser>, key: string): Promise<Remembered | undefined> {
+  const value = (await ctx.completions.get(key)) as Remembered | undefined;
+  return typeof value === 'object' && value !== null && ('result' in value || 'refused' in value)
+    ? value
+    : undefined;
+}
+
+function answer(stored: Remembered): unknown {
+  if ('result' in stored) return stored.result;
+  const { status, code, message } = stored.refused;
+  throw new HttpError(status, code, message);
+}
+
+/** The remembered answer for `key`, if any; a remembered refusal throws. */
+export async function rememberedAnswer<TUser>(
+  ctx: HandlerContext<TUser>,
+  key: string,
+): Promise<{ value: unknown } | undefined> {
+  const stored = await remembered(ctx, key);
+  return stored ? { value: answer(stored) } : undefined;
 }
 
 /**
@@ -54,6 +87,15 @@ async function complete<TUser>(
   const pendingKey = ctx.pendingPrefix + key;
   const contentDisposition = ctx.disposition(claims.type);
   const fallback = { key, size: claims.size, contentType: claims.type };
+  // Retries may come for as long as the token is valid.
+  const ttlMs = Math.max(60, claims.exp - ctx.nowSeconds()) * 1000;
+  const refuse = async (error: unknown): Promise<never> => {
+    if (error instanceof HttpError && VERIFICATION_FAILURES.has(error.code)) {
+      const { status, code, message } = error;
+      await ctx.completions.set(key, { refused: { status, code, message } } satisfies Remembered, ttlMs);
+    }
+    throw error;
+  };
   const verified = await verifyObject({
     s3,
     bucket,
@@ -61,7 +103,7 @@ async function complete<TUser>(
     size: claims.size,
     type: claims.type,
     sniff: ctx.sniff,
-  });
+  }).catch(refuse);
   if (!verified) {
     // Nothing waiting: another server instance completed it (its answer is not shared with
     // this one unless `completions` is), or nothing was ever uploaded.
@@ -81,13 +123,13 @@ async function complete<TUser>(
     contentType: claims.type,
     contentDisposition,
     ...(ctx.copyPartSize === undefined ? {} : { copyPartSize: ctx.copyPartSize }),
-  });
+  }).catch(refuse);
   if (outcome === 'exists') {
     // Completed before, or being completed elsewhere: what waits at the pending key now is a
     // later PUT, never verified, and never copied.
     await removePending();
-    const stored = await ctx.completions.get(key);
-    if (stored !== undefined) return stored;
+    const stored = await remembered(ctx, key);
+    if (stored) return answer(stored);
     throw new HttpError(503, 'completing', 'This upload is being completed. Try again in a moment.', {
       'retry-after': '1',
     });
@@ -113,8 +155,7 @@ async function complete<TUser>(
     await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })).catch(() => undefined);
     throw error;
   }
-  // Retries may come for as long as the token is valid.
-  await ctx.completions.set(key, result, Math.max(60, claims.exp - ctx.nowSeconds()) * 1000);
+  await ctx.completions.set(key, { result } satisfies Remembered, ttlMs);
   await removePending();
   ctx.emit({
     type: 'completed',

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { choosePartSize, S3_LIMITS } from '../core/chunkPlan';
-import { completeOnce } from './completeUpload';
+import { completeOnce, rememberedAnswer } from './completeUpload';
 import type { HandlerContext } from './config';
 import {
   checkFile,
@@ -153,8 +153,8 @@ export async function listParts<TUser>(ctx: HandlerContext<TUser>, call: Operati
 /** `multipart/complete`: assemble the parts at the pending key, then complete as a single upload does. */
 export async function completeMultipart<TUser>(ctx: HandlerContext<TUser>, call: OperationCall<TUser>) {
   const { key, pendingKey, uploadId, claims } = await session(ctx, call);
-  const stored = await ctx.completions.get(key);
-  if (stored !== undefined) return stored;
+  const stored = await rememberedAnswer(ctx, key);
+  if (stored) return stored.value;
   const parts = call.body.parts;
   if (
     !Array.isArray(parts) ||

@@ -1,0 +1,266 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ATTACHMENT,
+  completeBody,
+  expectNothingSigned,
+  expectServerMetadataOnly,
+  file,
+  handlerFor,
+  headerOf,
+  html,
+  INLINE,
+  javascript,
+  keyOfUrl,
+  multipartPut,
+  pdf,
+  png,
+  put,
+  shown,
+  signedHeadersOf,
+  svg,
+} from './harness';
+
+// Spec A: a declared type is one strict RFC 9110 media type; only its essence is matched and signed;
+// active types never ride in on a wildcard; every single-PUT URL signs the server's Content-Disposition.
+
+const OPS = ['presign', 'multipart/create'] as const;
+
+const MALFORMED = [
+  { what: 'a list of two types', type: 'image/png, text/html' },
+  { what: 'a space inside the type token', type: 'image /png' },
+  { what: 'a space inside the subtype token', type: 'image/ png' },
+  { what: 'a tab after the slash', type: 'image/\tpng' },
+  { what: 'a trailing NUL', type: 'image/png\u0000' },
+  { what: 'a NUL before a fake extension', type: 'image/png\u0000.html' },
+  { what: 'CR/LF smuggling a second header', type: 'image/png\r\nx-amz-meta-evil: 1' },
+  { what: 'a bare LF smuggling a disposition', type: 'image/png\nContent-Disposition: inline' },
+  { what: 'an ESC', type: 'image/png\u001b[0m' },
+  { what: 'a DEL', type: 'image/png\u007f' },
+  { what: 'a C1 control (NEL)', type: 'image/png\u0085' },
+  { what: 'a missing subtype', type: 'image/' },
+  { what: 'a missing type', type: '/png' },
+  { what: 'no slash', type: 'imagepng' },
+  { what: 'two slashes', type: 'image/png/html' },
+  { what: 'a quoted whole type', type: '"image/png"' },
+  { what: 'an unterminated quoted parameter', type: 'image/png; name="x' },
+  { what: 'an unquoted space in a parameter value', type: 'image/png; name=a b' },
+  { what: 'a parameter without "="', type: 'image/png; charset' },
+  { what: 'a parameter without a name', type: 'image/png; =x' },
+  { what: 'fullwidth letters', type: 'ｉｍａｇｅ/ｐｎｇ' },
+  { what: 'a fullwidth solidus', type: 'image／png' },
+  { what: 'a Cyrillic homoglyph', type: 'іmage/png' },
+  { what: 'a Latin-script g homoglyph', type: 'image/pnɡ' },
+  { what: 'a Kelvin sign that lower-cases to ASCII k', type: 'application/x-shoc\u212Awave-flash' },
+  { what: 'a zero-width joiner inside text/html', type: 'text/ht\u200dml' },
+  { what: 'a right-to-left override', type: 'image/\u202Egnp' },
+  { what: 'a trailing no-break space', type: 'image/png\u00a0' },
+].map((row) => ({ ...row, shown: shown(row.type) }));
+
+describe('A. malformed declared types → 400 bad-request, nothing signed', () => {
+  it.each(MALFORMED)(
+    '$what ($shown) → 400 bad-request on presign and multipart/create; no URL, no object, no upload',
+    async ({ type }) => {
+      const h = handlerFor();
+      for (const op of OPS) {
+        const response = await h.call(op, { file: file(100, 'photo.png', type) });
+        expect(response, op).toMatchObject({ status: 400, body: { error: { code: 'bad-request' } } });
+        await expectNothingSigned(h, response);
+      }
+    },
+  );
+});
+
+const NORMALISED = [
+  { declared: 'IMAGE/PNG; charset=x', essence: 'image/png', bytes: png, disposition: INLINE },
+  { declared: 'Image/Png', essence: 'image/png', bytes: png, disposition: INLINE },
+  { declared: 'image/png; name="evil.html"', essence: 'image/png', bytes: png, disposition: INLINE },
+  { declared: 'application/PDF;version=1.7', essence: 'application/pdf', bytes: pdf, disposition: INLINE },
+].map((row) => ({ ...row, shown: shown(row.declared) }));
+
+describe('A. only the normalised essence is matched, signed, returned and stored', () => {
+  it.each(NORMALISED)(
+    'presign $shown under exact tokens → signed and stored as $essence, parameters dropped',
+    async ({ declared, essence, bytes, disposition }) => {
+      const h = handlerFor({ allowedTypes: ['image/png', 'application/pdf'] });
+      const body = bytes();
+      const descriptor = file(body.length, 'upload', declared);
+      const presigned = await h.call('presign', { file: descriptor });
+      expect(presigned.status, JSON.stringify(presigned.body)).toBe(200);
+      expect(headerOf(presigned.body.headers, 'Content-Type')).toBe(essence);
+      expect((await put(presigned.body.url, body, presigned.body.headers)).status).toBe(200);
+      const completed = await h.call('complete', completeBody(presigned.body, descriptor));
+      expect(completed).toMatchObject({ status: 200, body: { contentType: essence } });
+      expect(await h.stored()).toEqual([presigned.body.key]);
+      await expectServerMetadataOnly(presigned.body.key, essence, disposition);
+    },
+  );
+
+  it('multipart/create "IMAGE/PNG; charset=x" → the completed object is image/png, inline', async () => {
+    const h = handlerFor({ allowedTypes: ['image/png'] });
+    const bytes = png(3000);
+    const descriptor = file(bytes.length, 'upload', 'IMAGE/PNG; charset=x');
+    const { session, parts } = await multipartPut(h, descriptor, bytes);
+    const completed = await h.call('multipart/complete', { ...session, parts, file: descriptor });
+    expect(completed).toMatchObject({ status: 200, body: { contentType: 'image/png' } });
+    expect(await h.stored()).toEqual([session.key]);
+    await expectServerMetadataOnly(session.key, 'image/png', INLINE);
+  });
+});
+
+const ACTIVE = [
+  { type: 'text/html', wildcards: ['*/*', '*', 'text/*'] },
+  { type: 'TEXT/HTML; charset=utf-8', wildcards: ['*/*', 'text/*'] },
+  { type: 'application/xhtml+xml', wildcards: ['*/*', '*', 'application/*'] },
+  { type: 'image/svg+xml', wildcards: ['image/*', '*/*', '*'] },
+  { type: 'image/SVG+XML', wildcards: ['image/*'] },
+  { type: 'application/rss+xml', wildcards: ['*/*', 'application/*'] },
+  { type: 'application/vnd.evil+xml', wildcards: ['*/*'] },
+  { type: 'text/xml', wildcards: ['*/*', 'text/*'] },
+  { type: 'application/xml', wildcards: ['*/*', 'application/*'] },
+  { type: 'text/javascript', wildcards: ['*/*', 'text/*'] },
+  { type: 'application/javascript', wildcards: ['*/*', 'application/*'] },
+  { type: 'application/ecmascript', wildcards: ['*/*'] },
+  { type: 'application/x-javascript', wildcards: ['*/*'] },
+  { type: 'text/ecmascript', wildcards: ['*/*'] },
+  { type: 'text/x-javascript', wildcards: ['*/*'] },
+  { type: 'text/jscript', wildcards: ['*/*'] },
+  { type: 'text/xsl', wildcards: ['*/*', 'text/*'] },
+  { type: 'multipart/x-mixed-replace; boundary=frame', wildcards: ['*/*', 'multipart/*'] },
+  { type: 'application/x-shockwave-flash', wildcards: ['*/*', 'application/*'] },
+].map((row) => ({ ...row, list: row.wildcards.join(' | ') }));
+
+describe('A. active types are never matched by a wildcard → 415 file-type-not-allowed', () => {
+  it.each(ACTIVE)('$type under $list → 415 on presign and multipart/create, nothing signed', async (row) => {
+    for (const wildcard of row.wildcards) {
+      const h = handlerFor({ allowedTypes: ['image/png', wildcard] });
+      for (const op of OPS) {
+        const response = await h.call(op, { file: file(100, 'page.png', row.type) });
+        expect(response, `${op} under ${wildcard}`).toMatchObject({
+          status: 415,
+          body: { error: { code: 'file-type-not-allowed' } },
+        });
+        await expectNothingSigned(h, response);
+      }
+    }
+  });
+
+  it('control: a passive type under */* is still signed (image/png → 200 with a URL)', async () => {
+    const h = handlerFor({ allowedTypes: ['*/*'] });
+    const response = await h.call('presign', { file: file(100) });
+    expect(response.status).toBe(200);
+    expect(typeof response.body.url).toBe('string');
+    expect(await h.stored()).toEqual([]);
+  });
+});
+
+const NAMED = [
+  { type: 'text/html', bytes: html },
+  { type: 'image/svg+xml', bytes: svg },
+  { type: 'text/javascript', bytes: javascript },
+  { type: 'application/xhtml+xml', bytes: html },
+];
+
+describe('A. active types named exactly are allowed, and stored as attachments', () => {
+  it.each(NAMED)(
+    '$type named in allowedTypes → signed with Content-Disposition: attachment and stored so',
+    async ({ type, bytes }) => {
+      const h = handlerFor({ allowedTypes: ['image/*', type] });
+      const body = bytes();
+      const descriptor = file(body.length, 'page.png', type);
+      const presigned = await h.call('presign', { file: descriptor });
+      expect(presigned.status, JSON.stringify(presigned.body)).toBe(200);
+      expect(headerOf(presigned.body.headers, 'Content-Type')).toBe(type);
+      expect(headerOf(presigned.body.headers, 'Content-Disposition') ?? '(absent)').toMatch(ATTACHMENT);
+      expect(signedHeadersOf(presigned.body.url)).toContain('content-disposition');
+      expect((await put(presigned.body.url, body, presigned.body.headers)).status).toBe(200);
+      const completed = await h.call('complete', completeBody(presigned.body, descriptor));
+      expect(completed.status, JSON.stringify(completed.body)).toBe(200);
+      expect(await h.stored()).toEqual([presigned.body.key]);
+      await expectServerMetadataOnly(presigned.body.key, type, ATTACHMENT);
+    },
+  );
+
+  it('text/html named, through multipart → the completed object is text/html, attachment', async () => {
+    const h = handlerFor({ allowedTypes: ['text/html'] });
+    const bytes = html(3000);
+    const descriptor = file(bytes.length, 'page.html', 'text/html');
+    const { session, parts } = await multipartPut(h, descriptor, bytes);
+    const completed = await h.call('multipart/complete', { ...session, parts, file: descriptor });
+    expect(completed.status, JSON.stringify(completed.body)).toBe(200);
+    expect(await h.stored()).toEqual([session.key]);
+    await expectServerMetadataOnly(session.key, 'text/html', ATTACHMENT);
+  });
+});
+
+const DISPOSITIONS = [
+  ...[
+    'image/png',
+    'image/jpeg',
+    'image/gif',
+    'image/webp',
+    'image/avif',
+    'image/bmp',
+    'audio/mpeg',
+    'audio/ogg',
+    'video/mp4',
+    'video/webm',
+    'application/pdf',
+    'text/plain',
+  ].map((type) => ({ type, expected: 'inline', pattern: INLINE })),
+  ...[
+    'application/octet-stream',
+    'application/zip',
+    'application/json',
+    'text/csv',
+    'text/css',
+    'text/markdown',
+    'font/woff2',
+    'application/x-msdownload',
+  ].map((type) => ({ type, expected: 'attachment', pattern: ATTACHMENT })),
+];
+
+describe('A. the server chooses Content-Disposition and signs it into the PUT URL', () => {
+  it.each(DISPOSITIONS)(
+    'presign $type under */* → headers carry Content-Disposition: $expected, signed; nothing stored yet',
+    async ({ type, pattern }) => {
+      const h = handlerFor({ allowedTypes: ['*/*'] });
+      const presigned = await h.call('presign', { file: file(100, 'upload.bin', type) });
+      expect(presigned.status, JSON.stringify(presigned.body)).toBe(200);
+      expect(headerOf(presigned.body.headers, 'Content-Type')).toBe(type);
+      expect(headerOf(presigned.body.headers, 'Content-Disposition') ?? '(absent)').toMatch(pattern);
+      expect(signedHeadersOf(presigned.body.url)).toEqual(
+        expect.arrayContaining(['content-disposition', 'content-length', 'content-type', 'host']),
+      );
+      expect(await h.stored()).toEqual([]);
+    },
+  );
+
+  it("contentDisposition: 'attachment' → a PNG is signed and stored as an attachment", async () => {
+    const h = handlerFor({ allowedTypes: ['image/*'], contentDisposition: 'attachment' });
+    const bytes = png();
+    const descriptor = file(bytes.length);
+    const presigned = await h.call('presign', { file: descriptor });
+    expect(headerOf(presigned.body.headers, 'Content-Disposition') ?? '(absent)').toMatch(ATTACHMENT);
+    expect((await put(presigned.body.url, bytes, presigned.body.headers)).status).toBe(200);
+    expect((await h.call('complete', completeBody(presigned.body, descriptor))).status).toBe(200);
+    expect(await h.stored()).toEqual([presigned.body.key]);
+    await expectServerMetadataOnly(presigned.body.key, 'image/png', ATTACHMENT);
+  });
+
+  it('a .png token admitting "cat.png" declared text/html → either 415, or signed and stored as attachment', async () => {
+    const h = handlerFor({ allowedTypes: ['.png'] });
+    const bytes = html();
+    const descriptor = file(bytes.length, 'cat.png', 'text/html');
+    const presigned = await h.call('presign', { file: descriptor });
+    if (presigned.status === 415) {
+      await expectNothingSigned(h, presigned);
+      return;
+    }
+    expect(presigned.status, JSON.stringify(presigned.body)).toBe(200);
+    expect(headerOf(presigned.body.headers, 'Content-Disposition') ?? '(absent)').toMatch(ATTACHMENT);
+    expect(keyOfUrl(presigned.body.url)).not.toBe(presigned.body.key);
+    expect((await put(presigned.body.url, bytes, presigned.body.headers)).status).toBe(200);
+    expect((await h.call('complete', completeBody(presigned.body, descriptor))).status).toBe(200);
+    await expectServerMetadataOnly(presigned.body.key, 'text/html', ATTACHMENT);
+  });
+});
