@@ -150,9 +150,15 @@ async function complete<TUser>(
   try {
     result = (await ctx.onComplete?.(upload)) ?? fallback;
   } catch (error) {
-    // The app could not take the object: take it back, keep the pending bytes, so a retried
-    // `complete` runs the whole completion again rather than finding a finished object.
+    // The app did not take the object: take it back. An HttpError under 500 is the app refusing
+    // the file (a virus scan, a quota): final, like a failed verification. Anything else is a
+    // failure to retry: the pending bytes stay, and a retried `complete` runs it all again.
     await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })).catch(() => undefined);
+    if (error instanceof HttpError && error.status < 500) {
+      await removePending();
+      const { status, code, message } = error;
+      await ctx.completions.set(key, { refused: { status, code, message } } satisfies Remembered, ttlMs);
+    }
     throw error;
   }
   await ctx.completions.set(key, { result } satisfies Remembered, ttlMs);

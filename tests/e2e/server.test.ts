@@ -1,6 +1,11 @@
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { createUploadHandler, type UploadEvent, type UploadHandlerConfig } from '../../src/server/index';
+import {
+  createUploadHandler,
+  HttpError,
+  type UploadEvent,
+  type UploadHandlerConfig,
+} from '../../src/server/index';
 import { keysUnder, objectSha256, pattern, sha256, testS3 } from './s3';
 
 const MiB = 1024 * 1024;
@@ -160,6 +165,54 @@ describe('single uploads through real presigned URLs', () => {
     expect((await call('complete', { key: first.body.key, token: first.body.token }, 'mallory')).status).toBe(
       403,
     );
+  });
+});
+
+describe('onComplete failures', () => {
+  async function uploaded(call: ReturnType<typeof handlerFor>['call']) {
+    const bytes = png(2000);
+    const { body } = await call('presign', { file: file(bytes.length) });
+    expect((await put(body.url, bytes, body.headers)).status).toBe(200);
+    return { bytes, complete: () => call('complete', { key: body.key, token: body.token }), key: body.key };
+  }
+
+  it('a throwing onComplete takes the object back and keeps the bytes: a retry completes it', async () => {
+    let failing = true;
+    const seen: string[] = [];
+    const { call } = handlerFor({
+      onComplete: ({ key }) => {
+        seen.push(key);
+        if (failing) throw new Error('database down');
+        return { saved: key };
+      },
+    });
+    const { bytes, complete, key } = await uploaded(call);
+    expect(await complete()).toMatchObject({ status: 500, body: { error: { code: 'server-error' } } });
+    expect(await objectSha256(s3, bucket, key)).toBeUndefined();
+    expect(await objectSha256(s3, bucket, `pending/${key}`)).toBe(sha256(bytes));
+    failing = false;
+    expect(await complete()).toMatchObject({ status: 200, body: { saved: key } });
+    expect(await complete()).toMatchObject({ status: 200, body: { saved: key } });
+    expect(seen).toHaveLength(2);
+    expect(await objectSha256(s3, bucket, key)).toBe(sha256(bytes));
+    expect(await keysUnder(s3, bucket, `pending/${key}`)).toEqual([]);
+  });
+
+  it('an HttpError under 500 from onComplete refuses the file for good: nothing stays', async () => {
+    let calls = 0;
+    const { call } = handlerFor({
+      onComplete: () => {
+        calls++;
+        throw new HttpError(422, 'content-mismatch', 'The virus scanner refused this file.');
+      },
+    });
+    const { complete, key } = await uploaded(call);
+    const refused = { status: 422, body: { error: { message: 'The virus scanner refused this file.' } } };
+    expect(await complete()).toMatchObject(refused);
+    expect(await complete()).toMatchObject(refused);
+    expect(calls).toBe(1);
+    expect(await keysUnder(s3, bucket, key)).toEqual([]);
+    expect(await keysUnder(s3, bucket, `pending/${key}`)).toEqual([]);
   });
 });
 
