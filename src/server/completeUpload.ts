@@ -1,10 +1,10 @@
-import { DeleteObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { CompletedUpload, HandlerContext } from './config';
 import { HttpError, type ServerErrorCode } from './httpError';
-import { objectExists, promoteObject } from './promoteObject';
+import { promoteObject } from './promoteObject';
 import type { FileInput } from './requestInput';
 import type { TokenClaims } from './uploadToken';
-import { verifyObject } from './verifyObject';
+import { storageStatus, verifyObject } from './verifyObject';
 
 /** What `complete` needs to know about the call. */
 export interface Completion<TUser> {
@@ -29,18 +29,27 @@ export async function completeOnce<TUser>(
   completion: Completion<TUser>,
   started: number,
 ): Promise<unknown> {
-  const { key } = completion.claims;
-  const stored = await remembered(ctx, key);
+  const id = completionId(completion.claims);
+  const stored = await remembered(ctx, id);
   if (stored) return answer(stored);
   let inFlight = running.get(ctx);
   if (!inFlight) running.set(ctx, (inFlight = new Map()));
-  let pending = inFlight.get(key);
+  let pending = inFlight.get(id);
   if (!pending) {
     const flights = inFlight;
-    pending = complete(ctx, completion, started).finally(() => flights.delete(key));
-    inFlight.set(key, pending);
+    pending = complete(ctx, completion, started).finally(() => flights.delete(id));
+    inFlight.set(id, pending);
   }
   return pending;
+}
+
+/**
+ * One upload: everything its token vouches for. Keyed by this, not by the object key alone, an
+ * answer never goes to another user's (or another upload's) `complete` of a reused key.
+ */
+function completionId(claims: TokenClaims): string {
+  const { key, userId, uploadId, size, partSize, type, exp } = claims;
+  return [key, userId, uploadId, size, partSize, type, exp].join('\u0000');
 }
 
 /**
@@ -51,8 +60,8 @@ export async function completeOnce<TUser>(
 type Remembered =
   { result: unknown } | { refused: { status: number; code: ServerErrorCode; message: string } };
 
-async function remembered<TUser>(ctx: HandlerContext<TUser>, key: string): Promise<Remembered | undefined> {
-  const value = (await ctx.completions.get(key)) as Remembered | undefined;
+async function remembered<TUser>(ctx: HandlerContext<TUser>, id: string): Promise<Remembered | undefined> {
+  const value = (await ctx.completions.get(id)) as Remembered | undefined;
   return typeof value === 'object' && value !== null && ('result' in value || 'refused' in value)
     ? value
     : undefined;
@@ -64,12 +73,12 @@ function answer(stored: Remembered): unknown {
   throw new HttpError(status, code, message);
 }
 
-/** The remembered answer for `key`, if any; a remembered refusal throws. */
+/** The remembered answer for an upload, if any; a remembered refusal throws. */
 export async function rememberedAnswer<TUser>(
   ctx: HandlerContext<TUser>,
-  key: string,
+  claims: TokenClaims,
 ): Promise<{ value: unknown } | undefined> {
-  const stored = await remembered(ctx, key);
+  const stored = await remembered(ctx, completionId(claims));
   return stored ? { value: answer(stored) } : undefined;
 }
 
@@ -84,6 +93,7 @@ async function complete<TUser>(
 ): Promise<unknown> {
   const { s3, bucket } = ctx;
   const key = claims.key;
+  const id = completionId(claims);
   const pendingKey = ctx.pendingPrefix + key;
   const contentDisposition = ctx.disposition(claims.type);
   const fallback = { key, size: claims.size, contentType: claims.type };
@@ -92,7 +102,7 @@ async function complete<TUser>(
   const refuse = async (error: unknown): Promise<never> => {
     if (error instanceof HttpError && VERIFICATION_FAILURES.has(error.code)) {
       const { status, code, message } = error;
-      await ctx.completions.set(key, { refused: { status, code, message } } satisfies Remembered, ttlMs);
+      await ctx.completions.set(id, { refused: { status, code, message } } satisfies Remembered, ttlMs);
     }
     throw error;
   };
@@ -107,7 +117,7 @@ async function complete<TUser>(
   if (!verified) {
     // Nothing waiting: another server instance completed it (its answer is not shared with
     // this one unless `completions` is), or nothing was ever uploaded.
-    if (await objectExists(s3, bucket, key)) return fallback;
+    if ((await finalObject(ctx, claims)) === 'this') return fallback;
     throw new HttpError(404, 'not-found', 'No uploaded file was found. Upload it again.');
   }
   const removePending = () =>
@@ -125,11 +135,12 @@ async function complete<TUser>(
     ...(ctx.copyPartSize === undefined ? {} : { copyPartSize: ctx.copyPartSize }),
   }).catch(refuse);
   if (outcome === 'exists') {
-    // Completed before, or being completed elsewhere: what waits at the pending key now is a
-    // later PUT, never verified, and never copied.
-    await removePending();
-    const stored = await remembered(ctx, key);
+    // Completed before (what waits at the pending key now is a later PUT, never copied), or
+    // being completed by another instance, which still needs its pending object should its
+    // `onComplete` fail: left for it, or for the lifecycle rule.
+    const stored = await remembered(ctx, id);
     if (stored) return answer(stored);
+    if ((await finalObject(ctx, claims)) === 'other') throw keyTaken();
     throw new HttpError(503, 'completing', 'This upload is being completed. Try again in a moment.', {
       'retry-after': '1',
     });
@@ -157,11 +168,11 @@ async function complete<TUser>(
     if (error instanceof HttpError && error.status < 500) {
       await removePending();
       const { status, code, message } = error;
-      await ctx.completions.set(key, { refused: { status, code, message } } satisfies Remembered, ttlMs);
+      await ctx.completions.set(id, { refused: { status, code, message } } satisfies Remembered, ttlMs);
     }
     throw error;
   }
-  await ctx.completions.set(key, { result } satisfies Remembered, ttlMs);
+  await ctx.completions.set(id, { result } satisfies Remembered, ttlMs);
   await removePending();
   ctx.emit({
     type: 'completed',
@@ -172,4 +183,29 @@ async function complete<TUser>(
     ms: ctx.now() - started,
   });
   return result;
+}
+
+const keyTaken = () =>
+  new HttpError(
+    409,
+    'key-taken',
+    'Another file is already stored under this key; the upload server must choose a new key for every upload.',
+  );
+
+/**
+ * What sits at the final key: nothing, an object that can be this upload's (its size and type),
+ * or another object (a custom `objectKey` that reused a key).
+ */
+async function finalObject<TUser>(
+  ctx: HandlerContext<TUser>,
+  claims: TokenClaims,
+): Promise<'none' | 'this' | 'other'> {
+  let head;
+  try {
+    head = await ctx.s3.send(new HeadObjectCommand({ Bucket: ctx.bucket, Key: claims.key }));
+  } catch (error) {
+    if (storageStatus(error) === 404) return 'none';
+    throw new HttpError(502, 'storage-error', 'Storage did not answer. Try again in a moment.');
+  }
+  return head.ContentLength === claims.size && head.ContentType === claims.type ? 'this' : 'other';
 }

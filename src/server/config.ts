@@ -1,7 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { parseAccept } from '../core/validate';
 import { memoryCompletionStore, type CompletionStore } from './completionStore';
-import { createAnonymousGate } from './anonymousGate';
 import { HttpError } from './httpError';
 import { isPassiveType } from './mediaType';
 import { defaultObjectKey, type KeyContext } from './objectKey';
@@ -129,9 +128,10 @@ export interface UploadHandlerConfig<TUser> {
    */
   rateLimit?: RateLimiter | false;
   /**
-   * Per-address limit on requests that fail authorization (401). Past it, the address is
-   * refused with 429 before `authorize` runs, until the window ends; signed-in requests never
-   * count. Applies when the client address is known (`getClientAddress`). `false` turns it off.
+   * Per-address limit on requests that fail authorization: past it, they get 429 instead of 401
+   * until the window ends. Signed-in requests never count and are never refused by it, so users
+   * behind one proxy or NAT cannot lock each other out. Applies when the client address is known
+   * (`getClientAddress`). `false` turns it off.
    * @default memoryRateLimiter({ limit: 60 }) (a minute, per address)
    */
   addressRateLimit?: RateLimiter | false;
@@ -165,7 +165,9 @@ export interface UploadHandlerConfig<TUser> {
   /**
    * Runs once per object, after it passed verification and sits at its final key; its return
    * value is the `complete` response (and the answer to every retry). If it throws, the final
-   * object is removed again and `complete` can be retried.
+   * object is removed again: an `HttpError` under 500 refuses the file for good (the pending
+   * bytes go too, and every retry gets that answer); any other error keeps the pending bytes,
+   * so a retried `complete` runs the whole completion again.
    */
   onComplete?: (upload: CompletedUpload<TUser>) => unknown;
   /** Structured events for logging and metrics. */
@@ -180,13 +182,25 @@ export function resolveConfig<TUser>(config: UploadHandlerConfig<TUser>) {
     throw new TypeError('upkit/server: `authorize` is required; return the signed-in user or null.');
   }
   const expiresIn = config.expiresIn ?? 900;
-  if (!(expiresIn > 0 && expiresIn <= MAX_EXPIRES_IN)) {
+  if (!(Number.isInteger(expiresIn) && expiresIn > 0 && expiresIn <= MAX_EXPIRES_IN)) {
     throw new TypeError(`upkit/server: \`expiresIn\` must be between 1 and ${MAX_EXPIRES_IN} seconds.`);
   }
   const pendingPrefix = config.pendingPrefix ?? 'pending/';
-  if (!/^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*\/$/.test(pendingPrefix)) {
+  if (
+    pendingPrefix.length > 100 ||
+    !/^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*\/$/.test(pendingPrefix)
+  ) {
     throw new TypeError(
-      'upkit/server: `pendingPrefix` must be a plain key prefix ending in "/", like "pending/".',
+      'upkit/server: `pendingPrefix` must be a plain key prefix of at most 100 characters ending in "/", like "pending/".',
+    );
+  }
+  const copyPartSize = config.copyPartSize;
+  if (
+    copyPartSize !== undefined &&
+    !(Number.isSafeInteger(copyPartSize) && copyPartSize >= 5 * MiB && copyPartSize <= 5 * 1024 * MiB)
+  ) {
+    throw new TypeError(
+      "upkit/server: `copyPartSize` must be from 5 MiB to 5 GiB (S3's limits for UploadPartCopy).",
     );
   }
   const now = config.now ?? Date.now;
@@ -207,17 +221,15 @@ export function resolveConfig<TUser>(config: UploadHandlerConfig<TUser>) {
     allowed: parseAccept(config.allowedTypes),
     allowedOrigins: config.allowedOrigins,
     limiter: config.rateLimit === false ? undefined : (config.rateLimit ?? memoryRateLimiter()),
-    anonymousGate: createAnonymousGate(
+    addressLimiter:
       config.addressRateLimit === false
         ? undefined
         : (config.addressRateLimit ?? memoryRateLimiter({ limit: 60 })),
-      now,
-    ),
     getClientAddress: config.getClientAddress,
     sniff: config.sniffContent ?? true,
     completions: config.completions ?? memoryCompletionStore(),
     bodyTimeoutMs: config.bodyTimeoutMs ?? 10_000,
-    copyPartSize: config.copyPartSize,
+    copyPartSize,
     onComplete: config.onComplete,
     getUserId: config.getUserId ?? defaultUserId,
     /** `inline` or `attachment` for a normalised type. */

@@ -64,12 +64,12 @@ export function createUploadHandler<TUser>(
       throw new HttpError(403, 'forbidden-origin', 'Uploads are not accepted from this site.');
     }
     assertJsonRequest(request);
-    // Addresses that keep failing to sign in are refused before `authorize` costs anything.
-    const address = ctx.getClientAddress ? ctx.getClientAddress(request) : clientAddressOf(request);
-    ctx.anonymousGate.check(address);
     const user = await ctx.authorize(request);
     if (user === null || user === undefined || (user as unknown) === false) {
-      await ctx.anonymousGate.refused(address);
+      // Failed sign-ins are counted per address; signed-in requests never are, so users
+      // behind one proxy or NAT cannot lock each other out.
+      const address = ctx.getClientAddress ? ctx.getClientAddress(request) : clientAddressOf(request);
+      if (address) await consume(ctx.addressLimiter, `anonymous:${address}`);
       throw new HttpError(401, 'unauthorized', 'Sign in to upload files.');
     }
     const userId = ctx.getUserId(user);

@@ -10,6 +10,7 @@ export type ServerErrorCode =
   | 'body-too-large'
   | 'request-timeout'
   | 'completing'
+  | 'key-taken'
   | 'file-too-large'
   | 'file-too-small'
   | 'file-type-not-allowed'

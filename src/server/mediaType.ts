@@ -37,7 +37,6 @@ const ACTIVE_TYPES = new Set([
   'application/x-ecmascript',
   'text/x-javascript',
   'text/x-ecmascript',
-  'module',
   'multipart/x-mixed-replace',
   'application/x-shockwave-flash',
   'application/vnd.adobe.flash-movie',
@@ -77,9 +76,10 @@ const GENERIC = 'application/octet-stream';
 /**
  * Checks a declared type against an allow-list of `type/subtype`, `type/*`, `*` or `*\/*` and
  * `.ext` tokens (lower case, as `parseAccept` gives them; empty allows any passive type).
- * Wildcards never admit active types: those must be named exactly. The key's extension comes
- * from the type; a file of unknown type (`""`) is admitted only by an `.ext` token matching
- * its name, and is then stored as `application/octet-stream` with that token's extension.
+ * Wildcards never admit active types: those must be named exactly. An `.ext` token admits a type
+ * whose known extensions include it (`.jpeg` and `.jpg` both admit `image/jpeg`); a type with no
+ * known extension (an unknown `""`, stored as `application/octet-stream`, or a vendor type) is
+ * admitted by the file name's ending, and its key then gets the token as extension.
  * Returns `undefined` when the type is not allowed.
  */
 export function resolveStoredType(
@@ -89,21 +89,21 @@ export function resolveStoredType(
 ): StoredType | undefined {
   const contentType = essence || GENERIC;
   const extension = extensionFor(contentType);
-  if (allowed.length === 0) return isActiveType(contentType) ? undefined : { contentType, extension };
+  const active = isActiveType(contentType);
+  if (allowed.length === 0) return active ? undefined : { contentType, extension };
   for (const token of allowed) {
     if (token === contentType) return { contentType, extension };
-    if (isActiveType(contentType)) continue;
+    if (active) continue;
     if (token === '*' || token === '*/*') return { contentType, extension };
     if (token.endsWith('/*') && contentType.startsWith(token.slice(0, -1))) {
       return { contentType, extension };
     }
-    if (token.startsWith('.')) {
-      if (extension === token) return { contentType, extension };
-      // Unknown to the browser: the name is all there is, and the bytes are served as a download.
-      if (contentType === GENERIC && fileName.toLowerCase().endsWith(token)) {
-        return { contentType, extension: /^\.[a-z0-9]{1,12}$/.test(token) ? token : '' };
-      }
-    }
+    if (!/^\.[a-z0-9]{1,12}$/.test(token)) continue;
+    const known = contentType === GENERIC ? undefined : mime.getAllExtensions(contentType);
+    if (known?.has(token.slice(1))) return { contentType, extension: token };
+    // Nothing known about the type: the name is all there is, and the stored type is the
+    // declared one (never active), served as a download.
+    if (!known && fileName.toLowerCase().endsWith(token)) return { contentType, extension: token };
   }
   return undefined;
 }

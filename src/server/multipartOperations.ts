@@ -69,7 +69,6 @@ async function session<TUser>(ctx: HandlerContext<TUser>, call: OperationCall<TU
     ctx.nowSeconds(),
     { allowExpired },
   );
-  if (claims.partSize === 0) throw badRequest('This token belongs to a single upload, not a multipart one.');
   return { key, pendingKey: ctx.pendingPrefix + key, uploadId, claims };
 }
 
@@ -152,8 +151,8 @@ export async function listParts<TUser>(ctx: HandlerContext<TUser>, call: Operati
 
 /** `multipart/complete`: assemble the parts at the pending key, then complete as a single upload does. */
 export async function completeMultipart<TUser>(ctx: HandlerContext<TUser>, call: OperationCall<TUser>) {
-  const { key, pendingKey, uploadId, claims } = await session(ctx, call);
-  const stored = await rememberedAnswer(ctx, key);
+  const { pendingKey, uploadId, claims } = await session(ctx, call);
+  const stored = await rememberedAnswer(ctx, claims);
   if (stored) return stored.value;
   const parts = call.body.parts;
   if (

@@ -8,7 +8,9 @@ import {
 
 /** Options of {@link sweepPending}. */
 export interface SweepPendingOptions {
+  /** The handler's S3 client (it needs `s3:ListBucket` and `s3:ListBucketMultipartUploads`). */
   s3: S3Client;
+  /** The handler's bucket. */
   bucket: string;
   /**
    * The handler's `pendingPrefix`.
@@ -58,43 +60,64 @@ export async function sweepPending(options: SweepPendingOptions): Promise<SweepR
       (object) => object.Key && object.LastModified && object.LastModified.getTime() < cutoff,
     );
     if (stale.length > 0) {
-      await s3.send(
+      const deleted = await s3.send(
         new DeleteObjectsCommand({
           Bucket: bucket,
           Delete: { Objects: stale.map((object) => ({ Key: object.Key })), Quiet: true },
         }),
       );
-      result.deletedObjects += stale.length;
+      // Quiet: only failures are listed.
+      result.deletedObjects += stale.length - (deleted.Errors?.length ?? 0);
     }
     token = listed.NextContinuationToken;
     if (!listed.IsTruncated || !token) break;
   }
 
+  // S3 lists the uploads under a prefix; MinIO lists only those of one exact key under a
+  // prefix, so when the prefix finds none, the whole bucket's uploads are listed and filtered.
+  let aborted = await abortStale(s3, bucket, prefix, cutoff, maxPages, true);
+  if (aborted === undefined) aborted = (await abortStale(s3, bucket, prefix, cutoff, maxPages, false)) ?? 0;
+  result.abortedUploads = aborted;
+  return result;
+}
+
+/** Aborts stale multipart uploads under `prefix`; `undefined` when the listing found none at all. */
+async function abortStale(
+  s3: S3Client,
+  bucket: string,
+  prefix: string,
+  cutoff: number,
+  maxPages: number,
+  byPrefix: boolean,
+): Promise<number | undefined> {
+  let seen = 0;
+  let aborted = 0;
   let keyMarker: string | undefined;
   let uploadIdMarker: string | undefined;
   for (let page = 0; page < maxPages; page++) {
     const listed = await s3.send(
-      // No Prefix: MinIO lists only the uploads of one exact key under a prefix. Filtered below.
       new ListMultipartUploadsCommand({
         Bucket: bucket,
+        ...(byPrefix ? { Prefix: prefix } : {}),
         KeyMarker: keyMarker,
         UploadIdMarker: uploadIdMarker,
       }),
     );
-    for (const upload of listed.Uploads ?? []) {
-      const { Key: key, UploadId: uploadId, Initiated: initiated } = upload;
-      if (!key?.startsWith(prefix) || !uploadId || !initiated || initiated.getTime() >= cutoff) continue;
-      await s3
-        .send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }))
-        .catch((error: { name?: string }) => {
-          // Completed or aborted meanwhile, by a user or another sweeper.
-          if (error.name !== 'NoSuchUpload') throw error;
-        });
-      result.abortedUploads++;
+    for (const { Key: key, UploadId: uploadId, Initiated: initiated } of listed.Uploads ?? []) {
+      if (!key?.startsWith(prefix) || !uploadId) continue;
+      seen++;
+      if (!initiated || initiated.getTime() >= cutoff) continue;
+      try {
+        await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }));
+        aborted++;
+      } catch (error) {
+        // Completed or aborted meanwhile, by a user or another sweeper: not ours to count.
+        if ((error as { name?: string }).name !== 'NoSuchUpload') throw error;
+      }
     }
     keyMarker = listed.NextKeyMarker;
     uploadIdMarker = listed.NextUploadIdMarker;
     if (!listed.IsTruncated) break;
   }
-  return result;
+  return seen === 0 ? undefined : aborted;
 }

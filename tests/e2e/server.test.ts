@@ -216,6 +216,30 @@ describe('onComplete failures', () => {
   });
 });
 
+describe('keys reused by a custom objectKey', () => {
+  it("never gives one user's answer to another, never replaces the first object, and says why", async () => {
+    const key = `avatars/${crypto.randomUUID()}.png`;
+    const { call } = handlerFor({ objectKey: () => key, onComplete: ({ userId }) => ({ owner: userId }) });
+    const alice = png(1000);
+    const bob = png(2000);
+    const a = await call('presign', { file: file(alice.length) }, 'alice');
+    const b = await call('presign', { file: file(bob.length) }, 'bob');
+    expect(a.body.key).toBe(key);
+    expect(b.body.key).toBe(key);
+    expect((await put(a.body.url, alice, a.body.headers)).status).toBe(200);
+    expect(await call('complete', { key, token: a.body.token }, 'alice')).toMatchObject({
+      status: 200,
+      body: { owner: 'alice' },
+    });
+    expect((await put(b.body.url, bob, b.body.headers)).status).toBe(200);
+    expect(await call('complete', { key, token: b.body.token }, 'bob')).toMatchObject({
+      status: 409,
+      body: { error: { code: 'key-taken' } },
+    });
+    expect(await objectSha256(s3, bucket, key)).toBe(sha256(alice));
+  });
+});
+
 describe('rules checked before signing', () => {
   it('answers 401 without a user and signs nothing', async () => {
     const { call, events } = handlerFor();

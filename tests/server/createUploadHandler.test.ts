@@ -5,6 +5,7 @@ import { createUploadHandler } from '../../src/server/createUploadHandler';
 import { memoryRateLimiter } from '../../src/server/rateLimiter';
 import { defaultObjectKey, safeExtension, safeSegment } from '../../src/server/objectKey';
 import { createTokenSigner } from '../../src/server/uploadToken';
+import { resolveStoredType } from '../../src/server/mediaType';
 
 const SECRET = 'a-test-secret-of-at-least-thirty-two-bytes';
 
@@ -133,9 +134,8 @@ describe('memoryRateLimiter', () => {
 });
 
 describe('anonymous requests', () => {
-  it('are limited per address; past the limit the address is refused before authorize runs', async () => {
+  it('are limited per address; signed-in users at that address are still served', async () => {
     let t = 0;
-    const asked: string[] = [];
     const handler = createUploadHandler({
       // Presigning is local: no store is asked.
       s3: new S3Client({
@@ -149,10 +149,7 @@ describe('anonymous requests', () => {
       now: () => t,
       addressRateLimit: memoryRateLimiter({ limit: 3, windowMs: 60_000, now: () => t }),
       getClientAddress: (request) => request.headers.get('x-test-address'),
-      authorize: (request) => {
-        asked.push(request.headers.get('x-test-address') ?? '');
-        return request.headers.get('x-user');
-      },
+      authorize: (request) => request.headers.get('x-user'),
     });
     const call = (address: string, user?: string) =>
       handler(
@@ -169,11 +166,59 @@ describe('anonymous requests', () => {
     const statuses = [];
     for (let i = 0; i < 5; i++) statuses.push((await call('10.0.0.1')).status);
     expect(statuses).toEqual([401, 401, 401, 429, 429]);
-    // The fifth never reached authorize.
-    expect(asked.filter((a) => a === '10.0.0.1')).toHaveLength(4);
-    // Signed-in users elsewhere are not affected, and never count.
+    // Signed-in users never count, and are served at the limited address too.
     for (let i = 0; i < 5; i++) expect((await call('10.0.0.2', 'alice')).status).toBe(200);
+    expect((await call('10.0.0.1', 'bob')).status).toBe(200);
+    expect((await call('10.0.0.1')).status).toBe(429);
     t = 60_001;
     expect((await call('10.0.0.1')).status).toBe(401);
+  });
+});
+
+describe('allowed types', () => {
+  it('admits .ext tokens by every extension of the type, and unknown or vendor types by name only', () => {
+    expect(resolveStoredType('image/jpeg', 'x', ['.jpeg'])).toEqual({
+      contentType: 'image/jpeg',
+      extension: '.jpeg',
+    });
+    expect(resolveStoredType('image/jpeg', 'x', ['.jpg'])).toEqual({
+      contentType: 'image/jpeg',
+      extension: '.jpg',
+    });
+    expect(resolveStoredType('audio/mpeg', 'song', ['.mp3'])).toEqual({
+      contentType: 'audio/mpeg',
+      extension: '.mp3',
+    });
+    // A known type never passes for its name: a PNG is not a .jpeg because it is called one.
+    expect(resolveStoredType('image/png', 'a.jpeg', ['.jpeg'])).toBeUndefined();
+    const docx = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+    expect(resolveStoredType(docx, 'report.DOCX', ['.docx'])).toEqual({
+      contentType: docx,
+      extension: '.docx',
+    });
+    expect(resolveStoredType(docx, 'report.pdf', ['.docx'])).toBeUndefined();
+    expect(resolveStoredType('', 'scan.heic', ['.heic'])).toEqual({
+      contentType: 'application/octet-stream',
+      extension: '.heic',
+    });
+    // Active types need their exact name, whatever the tokens.
+    expect(resolveStoredType('image/svg+xml', 'a.svg', ['.svg', 'image/*', '*'])).toBeUndefined();
+    expect(resolveStoredType('image/svg+xml', 'a.svg', ['image/svg+xml'])).toEqual({
+      contentType: 'image/svg+xml',
+      extension: '.svg',
+    });
+  });
+});
+
+describe('configuration', () => {
+  const base = { s3: pagingS3(0, 1).client, bucket: 'b', secret: SECRET, authorize: () => 'u' };
+  it('refuses limits S3 or the protocol cannot honour', () => {
+    expect(() => createUploadHandler({ ...base, expiresIn: 0.5 })).toThrow(/expiresIn/);
+    expect(() => createUploadHandler({ ...base, copyPartSize: 1024 })).toThrow(/copyPartSize/);
+    expect(() => createUploadHandler({ ...base, pendingPrefix: 'pending' })).toThrow(/pendingPrefix/);
+    expect(() => createUploadHandler({ ...base, pendingPrefix: `${'p'.repeat(101)}/` })).toThrow(
+      /pendingPrefix/,
+    );
+    expect(() => createUploadHandler({ ...base, copyPartSize: 5 * 1024 * 1024 })).not.toThrow();
   });
 });
