@@ -2,8 +2,9 @@
 // against verify + promote (the same, then the conditional multipart copy to the final key and
 // the pending object's deletion), side by side on one MinIO, interleaved, medians of N.
 // Usage: npm run bench:complete   (MinIO built by scripts/ensure-tools.sh)
-import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { startMinio } from '../demo/minio';
+import { s3ClientFor } from '../demo/s3Client';
 import { promoteObject } from '../src/server/promoteObject';
 import { verifyObject } from '../src/server/verifyObject';
 
@@ -17,14 +18,7 @@ const SIZES = [1024, 1024 * 1024, 64 * 1024 * 1024];
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
 const minio = await startMinio();
-const s3 = new S3Client({
-  region: 'us-east-1',
-  endpoint: minio.endpoint,
-  forcePathStyle: true,
-  credentials: { accessKeyId: minio.accessKeyId, secretAccessKey: minio.secretAccessKey },
-  requestChecksumCalculation: 'WHEN_REQUIRED',
-  responseChecksumValidation: 'WHEN_REQUIRED',
-});
+const s3 = s3ClientFor(minio);
 const bucket = 'bench';
 await s3.send(new CreateBucketCommand({ Bucket: bucket }));
 try {

@@ -3,7 +3,7 @@
 //   npm start                         embedded s3rver
 //   npm start -- --storage minio      MinIO (built by scripts/ensure-tools.sh)
 //   PORT=8080 npm start               another port (S3_PORT for the store)
-import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -15,6 +15,7 @@ import S3rver from 's3rver';
 import { createServer as createVite, type ViteDevServer } from 'vite';
 import { createUploadHandler, toNodeHandler } from '../src/server/index';
 import { startMinio } from './minio';
+import { s3ClientFor } from './s3Client';
 
 /** Where the demo keeps objects. */
 export interface StorageConfig {
@@ -101,14 +102,7 @@ async function startStorage(options: DemoOptions): Promise<StorageConfig> {
 export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo> {
   const log = options.log === false ? () => undefined : (line: string) => console.log(line);
   const storage = await startStorage(options);
-  const s3 = new S3Client({
-    region: 'us-east-1',
-    endpoint: storage.endpoint,
-    forcePathStyle: true,
-    credentials: { accessKeyId: storage.accessKeyId, secretAccessKey: storage.secretAccessKey },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  const s3 = s3ClientFor(storage);
   if (options.storage === 'minio') await s3.send(new CreateBucketCommand({ Bucket: storage.bucket }));
 
   const upload = toNodeHandler(

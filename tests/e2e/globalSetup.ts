@@ -1,6 +1,7 @@
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import type { TestProject } from 'vitest/node';
 import { startMinio } from '../../demo/minio';
+import { s3ClientFor } from '../../demo/s3Client';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -12,12 +13,7 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const minio = await startMinio();
   const bucket = 'upkit-e2e';
-  const s3 = new S3Client({
-    region: 'us-east-1',
-    endpoint: minio.endpoint,
-    forcePathStyle: true,
-    credentials: { accessKeyId: minio.accessKeyId, secretAccessKey: minio.secretAccessKey },
-  });
+  const s3 = s3ClientFor(minio);
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   s3.destroy();
   project.provide('minio', {

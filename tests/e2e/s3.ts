@@ -1,19 +1,16 @@
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  ListObjectsV2Command,
+  type S3Client,
+  type S3ClientConfig,
+} from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { inject } from 'vitest';
+import { s3ClientFor } from '../../demo/s3Client';
 
 /** An S3 client for the test MinIO, configured as docs/backend.md says. */
-export function testS3(overrides: Partial<ConstructorParameters<typeof S3Client>[0]> = {}): S3Client {
-  const minio = inject('minio');
-  return new S3Client({
-    region: 'us-east-1',
-    endpoint: minio.endpoint,
-    forcePathStyle: true,
-    credentials: { accessKeyId: minio.accessKeyId, secretAccessKey: minio.secretAccessKey },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-    ...overrides,
-  });
+export function testS3(overrides: Partial<S3ClientConfig> = {}): S3Client {
+  return s3ClientFor(inject('minio'), overrides);
 }
 
 export async function objectSha256(s3: S3Client, bucket: string, key: string): Promise<string | undefined> {

@@ -14,6 +14,7 @@ import {
   put,
   s3,
   sha256,
+  type CallResult,
 } from './harness';
 
 // Spec D: onComplete runs at most once per object; every later complete answers with the first
@@ -21,6 +22,29 @@ import {
 
 const ROUNDS = 5;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Sends `complete` `row.times` times as `row.mode` says; onComplete ran once, every answer is its. */
+async function expectOneCompletion(
+  h: ReturnType<typeof handlerFor>,
+  row: { mode: string; times: number },
+  send: () => Promise<CallResult>,
+  key: string,
+  bytes: Uint8Array,
+) {
+  const answers: CallResult[] = [];
+  if (row.mode.startsWith('in parallel'))
+    answers.push(...(await Promise.all(Array.from({ length: row.times }, send))));
+  else for (let i = 0; i < row.times; i++) answers.push(await send());
+  expect(h.completions).toHaveLength(1);
+  for (const answer of answers) {
+    expect({ status: answer.status, body: answer.body }).toEqual({
+      status: 200,
+      body: { key, size: bytes.length, contentType: 'image/png', n: 1 },
+    });
+  }
+  expect(await h.stored()).toEqual([key]);
+  expect(await objectSha256(s3, bucket, key)).toBe(sha256(bytes));
+}
 
 describe('D. complete runs onComplete once, however often it is sent', () => {
   it.each([
@@ -35,19 +59,7 @@ describe('D. complete runs onComplete once, however often it is sent', () => {
       const descriptor = file(bytes.length);
       const { presigned } = await presignAndPut(h, descriptor, bytes);
       const send = () => h.call('complete', completeBody(presigned, descriptor));
-      const answers: Awaited<ReturnType<typeof send>>[] = [];
-      if (row.mode.startsWith('in parallel'))
-        answers.push(...(await Promise.all(Array.from({ length: row.times }, send))));
-      else for (let i = 0; i < row.times; i++) answers.push(await send());
-      expect(h.completions).toHaveLength(1);
-      for (const answer of answers) {
-        expect({ status: answer.status, body: answer.body }).toEqual({
-          status: 200,
-          body: { key: presigned.key, size: bytes.length, contentType: 'image/png', n: 1 },
-        });
-      }
-      expect(await h.stored()).toEqual([presigned.key]);
-      expect(await objectSha256(s3, bucket, presigned.key)).toBe(sha256(bytes));
+      await expectOneCompletion(h, row, send, presigned.key, bytes);
     },
   );
 
@@ -63,19 +75,7 @@ describe('D. complete runs onComplete once, however often it is sent', () => {
       const descriptor = file(bytes.length);
       const { session, parts } = await multipartPut(h, descriptor, bytes);
       const send = () => h.call('multipart/complete', { ...session, parts, file: descriptor });
-      const answers: Awaited<ReturnType<typeof send>>[] = [];
-      if (row.mode.startsWith('in parallel'))
-        answers.push(...(await Promise.all(Array.from({ length: row.times }, send))));
-      else for (let i = 0; i < row.times; i++) answers.push(await send());
-      expect(h.completions).toHaveLength(1);
-      for (const answer of answers) {
-        expect({ status: answer.status, body: answer.body }).toEqual({
-          status: 200,
-          body: { key: session.key, size: bytes.length, contentType: 'image/png', n: 1 },
-        });
-      }
-      expect(await h.stored()).toEqual([session.key]);
-      expect(await objectSha256(s3, bucket, session.key)).toBe(sha256(bytes));
+      await expectOneCompletion(h, row, send, session.key, bytes);
     },
   );
 });
