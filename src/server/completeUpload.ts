@@ -99,11 +99,10 @@ async function complete<TUser>(
   const fallback = { key, size: claims.size, contentType: claims.type };
   // Retries may come for as long as the token is valid.
   const ttlMs = Math.max(60, claims.exp - ctx.nowSeconds()) * 1000;
+  const rememberRefusal = ({ status, code, message }: HttpError) =>
+    ctx.completions.set(id, { refused: { status, code, message } } satisfies Remembered, ttlMs);
   const refuse = async (error: unknown): Promise<never> => {
-    if (error instanceof HttpError && VERIFICATION_FAILURES.has(error.code)) {
-      const { status, code, message } = error;
-      await ctx.completions.set(id, { refused: { status, code, message } } satisfies Remembered, ttlMs);
-    }
+    if (error instanceof HttpError && VERIFICATION_FAILURES.has(error.code)) await rememberRefusal(error);
     throw error;
   };
   const verified = await verifyObject({
@@ -167,8 +166,7 @@ async function complete<TUser>(
     await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })).catch(() => undefined);
     if (error instanceof HttpError && error.status < 500) {
       await removePending();
-      const { status, code, message } = error;
-      await ctx.completions.set(id, { refused: { status, code, message } } satisfies Remembered, ttlMs);
+      await rememberRefusal(error);
     }
     throw error;
   }
