@@ -100,6 +100,7 @@ function parseSession(value: unknown, endpoint: string): MultipartSession {
     key: value.key,
     ...(typeof value.token === 'string' ? { token: value.token } : {}),
     ...(typeof value.partSize === 'number' ? { partSize: value.partSize } : {}),
+    ...(value.checksumAlgorithm === 'SHA256' ? { checksumAlgorithm: 'SHA256' as const } : {}),
   };
 }
 
@@ -207,7 +208,7 @@ export function httpBackend<TResult = unknown>(options: HttpBackendOptions): Upl
       return (await call('complete', input, ctx)).json as TResult;
     },
     async createMultipart(file, ctx, plan) {
-      const { json } = await call('multipart/create', { file, partSize: plan.partSize }, ctx);
+      const { json } = await call('multipart/create', { file, ...plan }, ctx);
       return parseSession(json, 'multipart/create');
     },
     async signParts(ref, ctx): Promise<SignedPart[]> {
@@ -236,6 +237,7 @@ export function httpBackend<TResult = unknown>(options: HttpBackendOptions): Upl
           partNumber: part.partNumber,
           etag: part.etag,
           ...(typeof part.size === 'number' ? { size: part.size } : {}),
+          ...(typeof part.checksum === 'string' ? { checksum: part.checksum } : {}),
         };
       });
     },

@@ -1,4 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import { canChecksum } from './checksum';
 import { choosePartSize, DEFAULT_PART_SIZE } from './chunkPlan';
 import { settleOnAbort } from './abort';
 import type { EngineContext } from './engineContext';
@@ -78,6 +79,14 @@ export interface UploadEngineOptions<TResult = unknown> extends UploadEngineCall
    * @default 10
    */
   signBatchSize?: number;
+  /**
+   * Hash every multipart part (SHA-256, Web Crypto) and ask the backend to sign the checksum into
+   * its URL: storage then refuses any part whose bytes differ, and a resumed upload keeps only
+   * the stored parts whose checksum equals the picked file's. Needs a secure context (https or
+   * localhost) and a backend that opens uploads with a checksum algorithm (`upkit/server` does).
+   * @default true
+   */
+  checksum?: boolean;
   /** @default { retries: 5, baseDelayMs: 500, maxDelayMs: 30000, maxRetryAfterMs: 120000 } */
   retry?: RetryOptions;
   /**
@@ -387,6 +396,7 @@ export function createUploadEngine<TResult = unknown>(
     signBatchSize,
     now,
     partSize: () => options.partSize ?? DEFAULT_PART_SIZE,
+    checksum: () => options.checksum !== false && canChecksum(),
     partConcurrency,
     resumeStore,
     resumeMaxAgeMs: resumeMaxAge,

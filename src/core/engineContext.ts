@@ -21,6 +21,8 @@ export interface EngineContext<TResult> {
   readonly signBatchSize: number;
   now(): number;
   partSize(): number;
+  /** Whether parts are hashed and their checksums signed. */
+  checksum(): boolean;
   partConcurrency(): number;
   resumeStore(): ResumeStorage | undefined;
   readonly resumeMaxAgeMs: number;

@@ -25,6 +25,8 @@ export interface Job {
   urls: Map<number, SignedPart & { signedAt: number }>;
   signing: Map<number, Promise<void>>;
   etags: Map<number, UploadedPart>;
+  /** Base64 SHA-256 of parts already hashed, by part number, for the current part size. */
+  checksums: Map<number, string>;
   doneBytes: number;
   /** Bytes sent by requests in flight, by part number (0 for a single PUT). */
   inflight: Map<number, number>;
@@ -80,6 +82,7 @@ export function createJob(
     urls: new Map(),
     signing: new Map(),
     etags: new Map(),
+    checksums: new Map(),
     doneBytes: 0,
     inflight: new Map(),
     meter: { bytes: 0, time: 0, speed: 0 },

@@ -1,4 +1,5 @@
 import { onAbort } from './abort';
+import { sha256Base64 } from './checksum';
 import { choosePartSize, planParts, type PartSpec } from './chunkPlan';
 import type { EngineContext } from './engineContext';
 import { isExpiring } from './engineContext';
@@ -31,14 +32,21 @@ async function reopenSession<TResult>(
       signal,
     );
     const plan = planParts(job.desc.size, saved.partSize);
+    job.checksums.clear();
     for (const part of listed) {
       const spec = plan[part.partNumber - 1];
       // Only trust parts whose size matches the plan; anything else is uploaded again.
-      if (spec && (part.size === undefined || part.size === spec.end - spec.start)) {
-        job.etags.set(part.partNumber, part);
-      }
+      if (!spec || (part.size !== undefined && part.size !== spec.end - spec.start)) continue;
+      // A file with the same name, size and date can hold other bytes (edited in place,
+      // restored with its times): a checksummed upload keeps only parts whose bytes match.
+      if (saved.checksumAlgorithm && part.checksum !== (await partChecksum(job, spec))) continue;
+      job.etags.set(part.partNumber, part);
     }
-    return { ...sessionRef(saved), partSize: saved.partSize };
+    return {
+      ...sessionRef(saved),
+      partSize: saved.partSize,
+      ...(saved.checksumAlgorithm ? { checksumAlgorithm: saved.checksumAlgorithm } : {}),
+    };
   } catch (error) {
     const { code, status } = toUploadError(error);
     // 404: the upload is gone (completed, aborted, removed by a lifecycle rule). 403: the server
@@ -60,11 +68,16 @@ async function openSession<TResult>(
   let session = await reopenSession(ctx, job, signal);
   if (!session) {
     const planned = choosePartSize(job.desc.size, ctx.partSize());
+    const checksum = ctx.checksum();
     const created = await ctx.control(
       job,
       'createMultipart',
       (s) => {
-        const creating = ctx.backend.createMultipart(job.desc, { signal: s }, { partSize: planned });
+        const creating = ctx.backend.createMultipart(
+          job.desc,
+          { signal: s },
+          { partSize: planned, ...(checksum ? { checksumAlgorithm: 'SHA256' as const } : {}) },
+        );
         // Answered after this run was aborted (pause, cancel): nobody will use that upload, so
         // abort it instead of leaving it open on storage.
         creating.then(
@@ -77,7 +90,13 @@ async function openSession<TResult>(
       },
       signal,
     );
-    session = { ...sessionRef(created), partSize: agreedPartSize(job.desc.size, created, planned) };
+    session = {
+      ...sessionRef(created),
+      partSize: agreedPartSize(job.desc.size, created, planned),
+      // Only what was asked for: a server that volunteers checksums gets none to check.
+      ...(checksum && created.checksumAlgorithm === 'SHA256' ? { checksumAlgorithm: 'SHA256' as const } : {}),
+    };
+    job.checksums.clear();
     const resumeStorage = ctx.resumeStore();
     if (resumeStorage && job.resumeKey)
       saveSession(resumeStorage, job.resumeKey, { ...session, savedAt: ctx.now() });
@@ -112,10 +131,33 @@ function forgetIfGone<TResult>(ctx: EngineContext<TResult>, job: Job, error: unk
   if (toUploadError(error).status !== 404) return;
   job.session = undefined;
   job.etags.clear();
+  job.checksums.clear();
   job.urls.clear();
   job.doneBytes = 0;
   const resumeStorage = ctx.resumeStore();
   if (resumeStorage && job.resumeKey) forgetSession(resumeStorage, job.resumeKey);
+}
+
+/** The base64 SHA-256 of one part of the job's file, hashed once. */
+async function partChecksum(job: Job, spec: PartSpec): Promise<string> {
+  let checksum = job.checksums.get(spec.partNumber);
+  if (checksum === undefined) {
+    checksum = await sha256Base64(job.file.slice(spec.start, spec.end));
+    job.checksums.set(spec.partNumber, checksum);
+  }
+  return checksum;
+}
+
+/** `{ checksums }` for a signParts call of a checksummed upload, else nothing. */
+async function partChecksums(
+  job: Job,
+  session: MultipartSession,
+  specs: readonly PartSpec[],
+): Promise<{ checksums?: Record<number, string> }> {
+  if (session.checksumAlgorithm !== 'SHA256') return {};
+  const checksums: Record<number, string> = {};
+  for (const spec of specs) checksums[spec.partNumber] = await partChecksum(job, spec);
+  return { checksums };
 }
 
 /** Signs `part` and the next parts waiting, in one call; parts already being signed wait. */
@@ -135,21 +177,23 @@ async function partUrl<TResult>(
       await pending;
       if (job.urls.has(part.partNumber)) continue;
     }
-    const numbers = [part.partNumber];
+    const specs = [part];
     for (const next of queue) {
-      if (numbers.length >= ctx.signBatchSize) break;
+      if (specs.length >= ctx.signBatchSize) break;
       const known = job.urls.get(next.partNumber);
-      if (!job.signing.has(next.partNumber) && (!known || isExpiring(known, ctx.now())))
-        numbers.push(next.partNumber);
+      if (!job.signing.has(next.partNumber) && (!known || isExpiring(known, ctx.now()))) specs.push(next);
     }
+    const numbers = specs.map((spec) => spec.partNumber);
     const ref = sessionRef(session);
     // Not retried here: the part's own retry loop retries signing and sending together.
-    const batch = ctx
-      .controlOnce(
-        job,
-        'signParts',
-        (s) => ctx.backend.signParts({ ...ref, partNumbers: numbers }, { signal: s }),
-        signal,
+    const batch = partChecksums(job, session, specs)
+      .then((checksums) =>
+        ctx.controlOnce(
+          job,
+          'signParts',
+          (s) => ctx.backend.signParts({ ...ref, partNumbers: numbers, ...checksums }, { signal: s }),
+          signal,
+        ),
       )
       .then((signed) => {
         const signedAt = ctx.now();
@@ -208,7 +252,13 @@ async function uploadPart<TResult>(
     { retry: ctx.retry, signal, onResign: () => job.urls.delete(part.partNumber), ...ctx.random },
   );
   job.urls.delete(part.partNumber);
-  job.etags.set(part.partNumber, { partNumber: part.partNumber, etag, size: body.size });
+  const checksum = job.checksums.get(part.partNumber);
+  job.etags.set(part.partNumber, {
+    partNumber: part.partNumber,
+    etag,
+    size: body.size,
+    ...(checksum === undefined ? {} : { checksum }),
+  });
   job.doneBytes += body.size;
   ctx.markProgress(job);
 }

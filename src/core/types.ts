@@ -90,15 +90,23 @@ export interface MultipartSession {
    * file this way. Absent: the client's own choice.
    */
   partSize?: number;
+  /**
+   * `'SHA256'` when the server opened the upload for part checksums: the client then hashes
+   * every part, storage refuses a part whose bytes differ, and a resumed upload keeps only the
+   * stored parts whose checksum equals the local part's.
+   */
+  checksumAlgorithm?: 'SHA256';
 }
 
 /** Identifies an open multipart upload in every call after `createMultipart`. */
-export type MultipartRef = Omit<MultipartSession, 'partSize'>;
+export type MultipartRef = Omit<MultipartSession, 'partSize' | 'checksumAlgorithm'>;
 
 /** How the client means to split a file, told to `createMultipart`. */
 export interface MultipartPlan {
   /** The part size the client would use; the server may answer another. */
   partSize: number;
+  /** Set when the client will hash every part (`checksum` option, and Web Crypto available). */
+  checksumAlgorithm?: 'SHA256';
 }
 
 /** A part that storage has accepted. */
@@ -107,6 +115,8 @@ export interface UploadedPart {
   etag: string;
   /** Size in bytes, when known (always known from `listParts`). */
   size?: number;
+  /** Base64 SHA-256 of the part, for uploads opened with a checksum algorithm. */
+  checksum?: string;
 }
 
 /** A presigned URL for one part. */
@@ -130,7 +140,10 @@ export interface SingleUploadBackend<TResult = unknown> {
 export interface MultipartUploadBackend<TResult = unknown> {
   createMultipart(file: FileDescriptor, ctx: RequestContext, plan: MultipartPlan): Promise<MultipartSession>;
   /** Sign a batch of part numbers in one round trip. */
-  signParts(ref: MultipartRef & { partNumbers: number[] }, ctx: RequestContext): Promise<SignedPart[]>;
+  signParts(
+    ref: MultipartRef & { partNumbers: number[]; checksums?: Record<number, string> },
+    ctx: RequestContext,
+  ): Promise<SignedPart[]>;
   /** Parts storage already holds; used to resume after a reload. */
   listParts(ref: MultipartRef, ctx: RequestContext): Promise<UploadedPart[]>;
   completeMultipart(

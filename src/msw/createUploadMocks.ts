@@ -64,7 +64,9 @@ export interface MockedRequest {
 interface MockUpload {
   key: string;
   type: string;
-  parts: Map<number, { etag: string; bytes: Uint8Array }>;
+  /** Opened for SHA-256 part checksums, as `upkit/server` does when the client asks. */
+  checksummed: boolean;
+  parts: Map<number, { etag: string; bytes: Uint8Array; checksum?: string }>;
 }
 
 /** The in-memory state behind the mocks, for assertions and resets. */
@@ -85,6 +87,11 @@ function absolute(url: string): string {
   if (/^[a-z]+:\/\//i.test(url)) return url.replace(/\/+$/, '');
   const origin = typeof location === 'undefined' ? 'http://localhost' : location.origin;
   return `${origin}${url.startsWith('/') ? '' : '/'}${url}`.replace(/\/+$/, '');
+}
+
+async function sha256Base64(bytes: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+  return btoa(String.fromCharCode(...digest));
 }
 
 async function etagOf(bytes: Uint8Array): Promise<string> {
@@ -171,11 +178,18 @@ export function createUploadMocks(options: UploadMocksOptions = {}): UploadMocks
           });
         }
         const uploadId = `mock-upload-${counter}`;
-        uploads.set(uploadId, { key, type, parts: new Map() });
+        const checksummed = body.checksumAlgorithm === 'SHA256';
+        uploads.set(uploadId, { key, type, checksummed, parts: new Map() });
         // As upkit/server does: the part size the client asked for, within S3's rules.
         const wished = typeof body.partSize === 'number' ? body.partSize : undefined;
         const partSize = choosePartSize(file.size, wished);
-        return HttpResponse.json({ uploadId, key, token: `mock:${uploadId}`, partSize });
+        return HttpResponse.json({
+          uploadId,
+          key,
+          token: `mock:${uploadId}`,
+          partSize,
+          ...(checksummed ? { checksumAlgorithm: 'SHA256' } : {}),
+        });
       }
       case 'complete': {
         const key = body.key;
@@ -188,11 +202,18 @@ export function createUploadMocks(options: UploadMocksOptions = {}): UploadMocks
         const upload = uploads.get(String(body.uploadId));
         if (!upload) return apiError(404, 'not-found', 'This upload no longer exists. Start it again.');
         const numbers = Array.isArray(body.partNumbers) ? (body.partNumbers as number[]) : [];
+        const checksums = (body.checksums ?? {}) as Record<string, string | undefined>;
         return HttpResponse.json({
-          parts: numbers.map((partNumber) => ({
-            partNumber,
-            ...signedUrl(upload.key, { uploadId: String(body.uploadId), partNumber: String(partNumber) }),
-          })),
+          parts: numbers.map((partNumber) => {
+            const checksum = checksums[partNumber];
+            // The checksum rides in the URL as a stand-in for its signature over the header.
+            const signed = { uploadId: String(body.uploadId), partNumber: String(partNumber) };
+            return {
+              partNumber,
+              ...signedUrl(upload.key, checksum ? { ...signed, 'x-amz-checksum-sha256': checksum } : signed),
+              ...(checksum ? { headers: { 'x-amz-checksum-sha256': checksum } } : {}),
+            };
+          }),
         });
       }
       case 'multipart/list-parts': {
@@ -203,6 +224,7 @@ export function createUploadMocks(options: UploadMocksOptions = {}): UploadMocks
             partNumber,
             etag: part.etag,
             size: part.bytes.length,
+            ...(part.checksum ? { checksum: part.checksum } : {}),
           })),
         });
       }
@@ -210,13 +232,19 @@ export function createUploadMocks(options: UploadMocksOptions = {}): UploadMocks
         const upload = uploads.get(String(body.uploadId));
         if (!upload) return apiError(404, 'not-found', 'This upload no longer exists. Start it again.');
         const listed = Array.isArray(body.parts)
-          ? (body.parts as Array<{ partNumber: number; etag: string }>)
+          ? (body.parts as Array<{ partNumber: number; etag: string; checksum?: string }>)
           : [];
         const chunks: Uint8Array[] = [];
-        for (const { partNumber, etag } of [...listed].sort((a, b) => a.partNumber - b.partNumber)) {
+        for (const { partNumber, etag, checksum } of [...listed].sort(
+          (a, b) => a.partNumber - b.partNumber,
+        )) {
           const part = upload.parts.get(partNumber);
-          if (!part || part.etag !== etag) {
-            return apiError(400, 'bad-request', `Part ${partNumber} is missing or its ETag does not match.`);
+          if (!part || part.etag !== etag || (upload.checksummed && part.checksum !== checksum)) {
+            return apiError(
+              400,
+              'bad-request',
+              `Part ${partNumber} is missing or its ETag or checksum does not match.`,
+            );
           }
           chunks.push(part.bytes);
         }
@@ -268,7 +296,23 @@ export function createUploadMocks(options: UploadMocksOptions = {}): UploadMocks
       if (uploadId) {
         const upload = uploads.get(uploadId);
         if (!upload) return s3Error(404, 'NoSuchUpload', 'The specified upload does not exist.');
-        upload.parts.set(Number(url.searchParams.get('partNumber')), { etag, bytes });
+        // As S3 does: the signed checksum header must be sent, and match the body.
+        const signed = url.searchParams.get('x-amz-checksum-sha256');
+        const sent = request.headers.get('x-amz-checksum-sha256');
+        if (signed !== sent) {
+          return s3Error(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match.');
+        }
+        if (upload.checksummed && !sent) {
+          return s3Error(400, 'InvalidRequest', 'This upload requires a checksum for every part.');
+        }
+        if (sent && sent !== (await sha256Base64(bytes))) {
+          return s3Error(400, 'BadDigest', 'The SHA256 you specified did not match the calculated checksum.');
+        }
+        upload.parts.set(Number(url.searchParams.get('partNumber')), {
+          etag,
+          bytes,
+          ...(sent ? { checksum: sent } : {}),
+        });
       } else {
         const key = url.pathname
           .slice(new URL(storage).pathname.length + 1)

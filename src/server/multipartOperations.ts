@@ -28,6 +28,8 @@ export async function create<TUser>(ctx: HandlerContext<TUser>, call: OperationC
     file.size,
     typeof wished === 'number' && Number.isSafeInteger(wished) ? wished : undefined,
   );
+  // The client hashes each part; storage then refuses any part whose bytes differ.
+  const checksummed = call.body.checksumAlgorithm === 'SHA256';
   await signingReady(ctx);
   const key = ctx.finalKey({ user: call.user, userId: call.userId, fileName: file.name, ...stored });
   const created = await storageFailure(() =>
@@ -37,6 +39,7 @@ export async function create<TUser>(ctx: HandlerContext<TUser>, call: OperationC
         Key: ctx.pendingPrefix + key,
         ContentType: stored.contentType,
         ContentDisposition: ctx.disposition(stored.contentType),
+        ...(checksummed ? { ChecksumAlgorithm: 'SHA256' } : {}),
       }),
     ),
   );
@@ -57,7 +60,31 @@ export async function create<TUser>(ctx: HandlerContext<TUser>, call: OperationC
     key,
     ms: ctx.now() - call.started,
   });
-  return { uploadId: created.UploadId, key, token, partSize };
+  return {
+    uploadId: created.UploadId,
+    key,
+    token,
+    partSize,
+    ...(checksummed ? { checksumAlgorithm: 'SHA256' } : {}),
+  };
+}
+
+// A base64 SHA-256 digest: 32 bytes.
+const SHA256_BASE64 = /^[A-Za-z0-9+/]{43}=$/;
+
+/** The part checksums a call names, by part number; malformed ones are refused. */
+function readChecksums(body: Record<string, unknown>): Map<number, string> {
+  const checksums = new Map<number, string>();
+  const given = body.checksums;
+  if (given === undefined) return checksums;
+  if (!isRecord(given)) throw badRequest('"checksums" must map part numbers to base64 SHA-256 digests.');
+  for (const [number, checksum] of Object.entries(given)) {
+    if (typeof checksum !== 'string' || !SHA256_BASE64.test(checksum)) {
+      throw badRequest(`"checksums.${number.slice(0, 10)}" must be a base64 SHA-256 digest.`);
+    }
+    checksums.set(Number(number), checksum);
+  }
+  return checksums;
 }
 
 async function session<TUser>(ctx: HandlerContext<TUser>, call: OperationCall<TUser>, allowExpired = false) {
@@ -88,10 +115,12 @@ export async function signParts<TUser>(ctx: HandlerContext<TUser>, call: Operati
   ) {
     throw badRequest(`"partNumbers" must be 1 to 100 integers between 1 and ${count}.`);
   }
+  const checksums = readChecksums(call.body);
+  const checksumHeader = 'x-amz-checksum-sha256';
   const parts = await Promise.all(
-    [...new Set(numbers as number[])].map(async (partNumber) => ({
-      partNumber,
-      url: await storageFailure(() =>
+    [...new Set(numbers as number[])].map(async (partNumber) => {
+      const checksum = checksums.get(partNumber);
+      const url = await storageFailure(() =>
         getSignedUrl(
           ctx.s3,
           new UploadPartCommand({
@@ -100,12 +129,24 @@ export async function signParts<TUser>(ctx: HandlerContext<TUser>, call: Operati
             UploadId: uploadId,
             PartNumber: partNumber,
             ContentLength: partNumber < count ? claims.partSize : claims.size - (count - 1) * claims.partSize,
+            ...(checksum ? { ChecksumSHA256: checksum } : {}),
           }),
-          { expiresIn: ctx.expiresIn, signableHeaders: new Set(['content-length']) },
+          // The checksum is a signed header, not hoisted into the URL: storage checks the body
+          // against a header (MinIO ignores it as a query parameter).
+          {
+            expiresIn: ctx.expiresIn,
+            signableHeaders: new Set(checksum ? ['content-length', checksumHeader] : ['content-length']),
+            unhoistableHeaders: new Set([checksumHeader]),
+          },
         ),
-      ),
-      expiresAt: expiresAt(ctx),
-    })),
+      );
+      return {
+        partNumber,
+        url,
+        expiresAt: expiresAt(ctx),
+        ...(checksum ? { headers: { [checksumHeader]: checksum } } : {}),
+      };
+    }),
   );
   ctx.emit({
     type: 'signed',
@@ -120,7 +161,7 @@ export async function signParts<TUser>(ctx: HandlerContext<TUser>, call: Operati
 /** `multipart/list-parts`: every part storage holds, across ListParts pages. */
 export async function listParts<TUser>(ctx: HandlerContext<TUser>, call: OperationCall<TUser>) {
   const { pendingKey, uploadId } = await session(ctx, call);
-  const parts: Array<{ partNumber: number; etag: string; size?: number }> = [];
+  const parts: Array<{ partNumber: number; etag: string; size?: number; checksum?: string }> = [];
   let marker: string | undefined;
   // ListParts answers at most 1,000 parts a page; 10,000 parts make 10 pages.
   for (let page = 0; page < 11; page++) {
@@ -166,7 +207,7 @@ export async function completeMultipart<TUser>(ctx: HandlerContext<TUser>, call:
   ) {
     throw badRequest('"parts" must list { partNumber, etag } for every part.');
   }
-  const sorted = [...(parts as Array<{ partNumber: number; etag: string }>)].sort(
+  const sorted = [...(parts as Array<{ partNumber: number; etag: string; checksum?: string }>)].sort(
     (a, b) => a.partNumber - b.partNumber,
   );
   try {
@@ -175,7 +216,13 @@ export async function completeMultipart<TUser>(ctx: HandlerContext<TUser>, call:
         Bucket: ctx.bucket,
         Key: pendingKey,
         UploadId: uploadId,
-        MultipartUpload: { Parts: sorted.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag })) },
+        MultipartUpload: {
+          Parts: sorted.map((p) => ({
+            PartNumber: p.partNumber,
+            ETag: p.etag,
+            ...(p.checksum ? { ChecksumSHA256: p.checksum } : {}),
+          })),
+        },
       }),
     );
   } catch (error) {

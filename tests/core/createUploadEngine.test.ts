@@ -426,6 +426,49 @@ describe('resume after reload', () => {
     expect(resumeStorage.data.size).toBe(0);
   });
 
+  it('keeps no stored part of another file with the same name, size, type and date', async () => {
+    const resumeStorage = memoryResumeStorage();
+    const storage = createMemoryStorage();
+    const options = {
+      mode: 'multipart',
+      partSize: 5 * MiB,
+      resumeStorage,
+      transport: storage.transport,
+      backend: storage.backend,
+      retry: fastRetry,
+      concurrency: 2,
+    } as const;
+    const first = patternedFile(12 * MiB, 'disk.img');
+    // Edited in place, times restored: the same fingerprint, other bytes in every part.
+    const bytes = new Uint8Array(first.size);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7 + 3) & 0xff;
+    const second = new File([bytes], first.name, { type: first.type, lastModified: first.lastModified });
+
+    const page1 = createUploadEngine<StoredResult>(options);
+    storage.intercept((request) =>
+      request.url.includes('partNumber=1&') || request.url.endsWith('partNumber=1')
+        ? undefined
+        : new Promise((_res, rej) =>
+            request.signal.addEventListener('abort', () => rej(new UploadError('aborted', 'x'))),
+          ),
+    );
+    void page1.upload([first]);
+    await vi.waitFor(() => expect(page1.store.getState().items[0]?.bytesUploaded).toBe(5 * MiB));
+    page1.pause();
+
+    storage.intercept(undefined);
+    storage.puts.length = 0;
+    const page2 = createUploadEngine<StoredResult>(options);
+    const [item] = await page2.upload([second]);
+
+    expect(item?.status).toBe('done');
+    expect(storage.calls.filter((c) => c === 'createMultipart')).toHaveLength(1);
+    expect(storage.calls).toContain('listParts');
+    // Part 1 in storage is the first file's: sent again, and the object is the second file.
+    expect(storage.puts.some((u) => u.includes('partNumber=1&') || u.endsWith('partNumber=1'))).toBe(true);
+    expect(sha256(storage.objects.get(item!.key!))).toBe(await blobSha256(second));
+  });
+
   it('starts afresh when the remembered upload no longer exists', async () => {
     const resumeStorage = memoryResumeStorage();
     const { storage, engine } = setup({ mode: 'multipart', partSize: 5 * MiB, resumeStorage });

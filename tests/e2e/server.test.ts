@@ -1,4 +1,5 @@
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { createHash } from 'node:crypto';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import {
   createUploadHandler,
@@ -353,6 +354,49 @@ describe('multipart uploads through real presigned URLs', () => {
     const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: session.key }));
     expect(head.ContentType).toBe('video/mp4');
     expect(head.ContentDisposition).toBe('inline');
+  });
+
+  it('signs part checksums: storage refuses other bytes, lists the checksums, completes with them', async () => {
+    const { call } = handlerFor({ sniffContent: false });
+    const bytes = pattern(5 * MiB + 100);
+    const parts = [bytes.subarray(0, 5 * MiB), bytes.subarray(5 * MiB)];
+    const checksum = (part: Uint8Array) => createHash('sha256').update(part).digest('base64');
+    const created = await call('multipart/create', {
+      file: file(bytes.length, 'movie.mp4', 'video/mp4'),
+      partSize: 5 * MiB,
+      checksumAlgorithm: 'SHA256',
+    });
+    expect(created.body).toMatchObject({ checksumAlgorithm: 'SHA256', partSize: 5 * MiB });
+    const { uploadId, key, token } = created.body;
+    const session = { uploadId, key, token };
+    const signed = await call('multipart/sign-parts', {
+      ...session,
+      partNumbers: [1, 2],
+      checksums: { 1: checksum(parts[0]!), 2: checksum(parts[1]!) },
+    });
+    const [first, second] = signed.body.parts as Array<{ url: string; headers: Record<string, string> }>;
+    expect(first!.headers).toEqual({ 'x-amz-checksum-sha256': checksum(parts[0]!) });
+    // Other bytes of the right length under the signed checksum: refused by storage.
+    const other = pattern(5 * MiB, 7);
+    expect((await put(first!.url, other, first!.headers)).status).toBe(400);
+    // Without the signed header: refused too (MinIO says 400 for a missing signed header).
+    expect([400, 403]).toContain((await put(first!.url, parts[0]!)).status);
+    const one = await put(first!.url, parts[0]!, first!.headers);
+    const two = await put(second!.url, parts[1]!, second!.headers);
+    expect([one.status, two.status]).toEqual([200, 200]);
+    const listed = await call('multipart/list-parts', session);
+    expect(listed.body.parts.map((p: { checksum: string }) => p.checksum)).toEqual(
+      parts.map((p) => checksum(p)),
+    );
+    const completed = await call('multipart/complete', {
+      ...session,
+      parts: [
+        { partNumber: 1, etag: one.etag, checksum: checksum(parts[0]!) },
+        { partNumber: 2, etag: two.etag, checksum: checksum(parts[1]!) },
+      ],
+    });
+    expect(completed.status).toBe(200);
+    expect(await objectSha256(s3, bucket, key)).toBe(sha256(bytes));
   });
 
   it("refuses another user's token on every multipart call", async () => {

@@ -27,7 +27,14 @@ type Override = (
 export function createMemoryStorage(options: { urlTtlMs?: number; now?: () => number } = {}) {
   const now = options.now ?? Date.now;
   const objects = new Map<string, Uint8Array>();
-  const uploads = new Map<string, { key: string; parts: Map<number, { etag: string; bytes: Uint8Array }> }>();
+  const uploads = new Map<
+    string,
+    {
+      key: string;
+      checksummed: boolean;
+      parts: Map<number, { etag: string; bytes: Uint8Array; checksum?: string }>;
+    }
+  >();
   const calls: string[] = [];
   const puts: string[] = [];
   let override: Override | undefined;
@@ -36,6 +43,7 @@ export function createMemoryStorage(options: { urlTtlMs?: number; now?: () => nu
   let nextKey = 0;
 
   const md5 = (bytes: Uint8Array) => `"${createHash('md5').update(bytes).digest('hex')}"`;
+  const sha256Base64 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('base64');
   const expiresAt = () => (options.urlTtlMs === undefined ? undefined : now() + options.urlTtlMs);
 
   const transport: Transport = async (request) => {
@@ -61,8 +69,21 @@ export function createMemoryStorage(options: { urlTtlMs?: number; now?: () => nu
     if (uploadId) {
       const upload = uploads.get(uploadId);
       if (!upload) throw storageError(404, '<Error><Code>NoSuchUpload</Code></Error>', null);
+      // As S3 does with a signed x-amz-checksum-sha256: the header must be the signed one, and
+      // match the body.
+      const checksum = request.headers?.['x-amz-checksum-sha256'];
+      if (checksum !== (url.searchParams.get('checksum') ?? undefined)) {
+        throw storageError(403, '<Error><Code>SignatureDoesNotMatch</Code></Error>', null);
+      }
+      if (upload.checksummed && checksum !== sha256Base64(bytes)) {
+        throw storageError(400, '<Error><Code>BadDigest</Code></Error>', null);
+      }
       const etag = md5(bytes);
-      upload.parts.set(Number(url.searchParams.get('partNumber')), { etag, bytes });
+      upload.parts.set(Number(url.searchParams.get('partNumber')), {
+        etag,
+        bytes,
+        ...(checksum ? { checksum } : {}),
+      });
       return { status: 200, etag };
     }
     objects.set(key, bytes);
@@ -89,19 +110,30 @@ export function createMemoryStorage(options: { urlTtlMs?: number; now?: () => nu
       if (!object) throw new UploadError('backend-error', `no object at ${key}`, { status: 404 });
       return { key, size: object.length };
     },
-    async createMultipart(file) {
+    async createMultipart(file, _ctx, plan) {
       calls.push('createMultipart');
       const uploadId = `mpu-${nextUpload++}`;
       const key = `uploads/${nextKey++}-${file.name}`;
-      uploads.set(uploadId, { key, parts: new Map() });
-      return { uploadId, key, token: `token-${uploadId}` };
+      const checksummed = plan?.checksumAlgorithm === 'SHA256';
+      uploads.set(uploadId, { key, checksummed, parts: new Map() });
+      return {
+        uploadId,
+        key,
+        token: `token-${uploadId}`,
+        ...(checksummed ? { checksumAlgorithm: 'SHA256' as const } : {}),
+      };
     },
-    async signParts({ uploadId, key, partNumbers }) {
+    async signParts({ uploadId, key, partNumbers, checksums }) {
       calls.push(`signParts:${partNumbers.join(',')}`);
-      return partNumbers.map((partNumber) => ({
-        partNumber,
-        ...urlFor(key, { uploadId, partNumber: String(partNumber) }),
-      }));
+      return partNumbers.map((partNumber) => {
+        const checksum = checksums?.[partNumber];
+        const signed = { uploadId, partNumber: String(partNumber) };
+        return {
+          partNumber,
+          ...urlFor(key, checksum ? { ...signed, checksum } : signed),
+          ...(checksum ? { headers: { 'x-amz-checksum-sha256': checksum } } : {}),
+        };
+      });
     },
     async listParts({ uploadId }) {
       calls.push('listParts');
@@ -111,15 +143,21 @@ export function createMemoryStorage(options: { urlTtlMs?: number; now?: () => nu
         partNumber,
         etag: part.etag,
         size: part.bytes.length,
+        ...(part.checksum ? { checksum: part.checksum } : {}),
       }));
     },
     async completeMultipart({ uploadId, key, parts }) {
       calls.push('completeMultipart');
       const upload = uploads.get(uploadId);
       if (!upload) throw new UploadError('backend-error', 'NoSuchUpload', { status: 404 });
-      const chunks = parts.map(({ partNumber, etag }, i) => {
+      const chunks = parts.map(({ partNumber, etag, checksum }, i) => {
         const stored = upload.parts.get(partNumber);
-        if (partNumber !== i + 1 || !stored || stored.etag !== etag) {
+        if (
+          partNumber !== i + 1 ||
+          !stored ||
+          stored.etag !== etag ||
+          (upload.checksummed && stored.checksum !== checksum)
+        ) {
           throw new UploadError('backend-error', `InvalidPart ${partNumber}`, { status: 400 });
         }
         return stored.bytes;
