@@ -181,6 +181,7 @@ export async function listParts<TUser>(ctx: HandlerContext<TUser>, call: Operati
           partNumber: part.PartNumber,
           etag: part.ETag,
           ...(part.Size === undefined ? {} : { size: part.Size }),
+          ...(part.ChecksumSHA256 ? { checksum: part.ChecksumSHA256 } : {}),
         });
       }
     }
