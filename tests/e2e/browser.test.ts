@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -206,6 +206,40 @@ describe('a real browser uploading to MinIO', () => {
     // 4 parts; at least the first two were stored before the reload.
     expect(partPuts.length).toBeLessThanOrEqual(2);
     expect(partPuts).not.toContain('1');
+    await page.close();
+  });
+
+  it('after a reload, a file edited in place with its time restored ends with its own bytes', async () => {
+    const file = await makeFile('edited.img', 20 * MiB);
+    // Whole seconds: a restored time then reads back to the millisecond.
+    const mtime = new Date(1_700_000_000_000);
+    await utimes(file.path, mtime, mtime);
+    const page = await openDemo(`?threshold=0&partSize=${5 * MiB}&concurrency=2`);
+    await throttle(page, 8 * MiB);
+    await pick(page, [file]);
+    await page.waitForFunction(
+      () => Number(document.querySelector('progress')?.getAttribute('aria-valuenow')) >= 55,
+    );
+    await page.reload();
+    await page.getByLabel('Choose files').waitFor();
+    // Same name, size, type and modification time; other bytes in every part.
+    const edited = pattern(20 * MiB, 1000);
+    await writeFile(file.path, edited);
+    await utimes(file.path, mtime, mtime);
+    const partPuts: string[] = [];
+    const calls: string[] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (request.method() === 'PUT') partPuts.push(url.searchParams.get('partNumber') ?? '');
+      if (url.pathname.startsWith('/api/upload/')) calls.push(url.pathname.slice('/api/upload/'.length));
+    });
+    await pick(page, [file]);
+    const keys = await waitForDone(page, [file]);
+    // It did resume: the upload storage holds was listed, not replaced by a new one.
+    expect(calls.slice(0, 2)).toEqual(['multipart/list-parts', 'multipart/sign-parts']);
+    expect(await objectSha256(demo.s3, demo.bucket, keys.get(file.name) ?? '')).toBe(sha256(edited));
+    // The parts storage held were the old bytes: every part went again.
+    expect(partPuts.sort()).toEqual(['1', '2', '3', '4']);
     await page.close();
   });
 
