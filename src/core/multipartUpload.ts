@@ -128,7 +128,11 @@ function agreedPartSize(fileSize: number, created: MultipartSession, planned: nu
  * during a long pause, or it was aborted elsewhere): forget it, so a retry starts a new one.
  */
 function forgetIfGone<TResult>(ctx: EngineContext<TResult>, job: Job, error: unknown): void {
-  if (toUploadError(error).status !== 404) return;
+  if (toUploadError(error).status === 404) dropSession(ctx, job);
+}
+
+/** Forgets the job's multipart upload, here and in the resume storage. */
+function dropSession<TResult>(ctx: EngineContext<TResult>, job: Job): void {
   job.session = undefined;
   job.etags.clear();
   job.checksums.clear();
@@ -263,7 +267,32 @@ async function uploadPart<TResult>(
   ctx.markProgress(job);
 }
 
+/**
+ * Runs a multipart upload. When the server stops honouring the upload's token on `signParts` or
+ * `completeMultipart` (403 or 410: it expired during a long pause, or the server's secret
+ * rotated), retrying can never succeed: the dead upload is aborted (an expired but authentic
+ * token may still abort it) and a new one starts, once, reusing none of its parts.
+ */
 export async function runMultipart<TResult>(
+  ctx: EngineContext<TResult>,
+  job: Job,
+  signal: AbortSignal,
+): Promise<TResult> {
+  try {
+    return await runSession(ctx, job, signal);
+  } catch (error) {
+    const session = job.session;
+    const { code, status } = toUploadError(error);
+    if (!session || signal.aborted || code !== 'backend-error' || (status !== 403 && status !== 410)) {
+      throw error;
+    }
+    dropSession(ctx, job);
+    void ctx.abortOrphan(job, session);
+    return runSession(ctx, job, signal);
+  }
+}
+
+async function runSession<TResult>(
   ctx: EngineContext<TResult>,
   job: Job,
   signal: AbortSignal,

@@ -20,8 +20,9 @@ type ActionType = UploadAction['type'];
 // Which statuses each action may leave from, and where it goes. Anything not listed is illegal
 // and ignored: a late progress event after cancel, a double complete, a retry of a done file.
 const TRANSITIONS: Record<ActionType, { from: readonly UploadStatus[]; to: UploadStatus | null }> = {
-  // uploading -> signing: a URL expired mid-upload and is being re-signed.
-  sign: { from: ['queued', 'uploading'], to: 'signing' },
+  // uploading -> signing: a URL expired mid-upload and is being re-signed. completing ->
+  // signing: the server refused the upload's token at complete, and a new upload starts.
+  sign: { from: ['queued', 'uploading', 'completing'], to: 'signing' },
   start: { from: ['signing'], to: 'uploading' },
   // null: the action updates data but keeps the status.
   progress: { from: ['signing', 'uploading'], to: null },

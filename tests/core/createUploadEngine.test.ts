@@ -485,6 +485,41 @@ describe('resume after reload', () => {
   });
 });
 
+describe('a server that stops honouring the upload', () => {
+  for (const call of ['signParts', 'completeMultipart'] as const) {
+    it(`403 on ${call}: aborts the dead upload and completes through a new one, once`, async () => {
+      const { storage, engine } = setup({ mode: 'multipart', partSize: 5 * MiB });
+      const backend = storage.backend as unknown as Record<
+        string,
+        (ref: { uploadId: string }) => Promise<unknown>
+      >;
+      const original = backend[call]!.bind(storage.backend);
+      // The first upload's token is refused (it expired, or the secret rotated).
+      backend[call] = (ref) =>
+        ref.uploadId === 'mpu-0'
+          ? Promise.reject(new UploadError('backend-error', 'token expired', { status: 403 }))
+          : original(ref);
+      const file = patternedFile(11 * MiB, 'long-pause.bin');
+      const [item] = await engine.upload([file]);
+      expect(item?.status).toBe('done');
+      expect(storage.calls.filter((c) => c === 'createMultipart')).toHaveLength(2);
+      await vi.waitFor(() => expect(storage.calls).toContain('abortMultipart'));
+      expect(storage.uploads.has('mpu-0')).toBe(false);
+      expect(sha256(storage.objects.get(item!.key!))).toBe(await blobSha256(file));
+    });
+  }
+
+  it('a second refusal fails the file instead of starting over again', async () => {
+    const { storage, engine } = setup({ mode: 'multipart', partSize: 5 * MiB });
+    storage.backend.signParts = () =>
+      Promise.reject(new UploadError('backend-error', 'token expired', { status: 403 }));
+    const [item] = await engine.upload([patternedFile(6 * MiB, 'refused.bin')]);
+    expect(item?.status).toBe('error');
+    expect(item?.error?.status).toBe(403);
+    expect(storage.calls.filter((c) => c === 'createMultipart')).toHaveLength(2);
+  });
+});
+
 describe('resume failures', () => {
   const saved = (resumeStorage: ResumeStorage) =>
     resumeStorage.setItem(
