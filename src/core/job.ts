@@ -19,6 +19,8 @@ export interface Job {
   running: Promise<void>;
   suspended: boolean;
   presigned: (PresignResult & { signedAt: number }) | undefined;
+  /** The single PUT storage accepted, so a retried `complete` sends no byte again. */
+  stored: { etag: string | undefined } | undefined;
   /** The open multipart upload and the part size it was planned with. */
   session: (MultipartSession & { partSize: number }) | undefined;
   resumeKey: string | undefined;
@@ -77,6 +79,7 @@ export function createJob(
     running: Promise.resolve(),
     suspended: false,
     presigned: undefined,
+    stored: undefined,
     session: undefined,
     resumeKey,
     urls: new Map(),

@@ -1,19 +1,13 @@
 import { settleOnAbort } from './abort';
 import { isExpiring, type EngineContext } from './engineContext';
+import { toUploadError } from './errors';
 import type { Job } from './job';
 import { withRetry } from './retry';
 
-/**
- * One presigned PUT. Presign and PUT share one data slot, so a URL is signed only when its bytes
- * are about to go; `complete` then runs in the control lane.
- */
-export async function runSingle<TResult>(
-  ctx: EngineContext<TResult>,
-  job: Job,
-  signal: AbortSignal,
-): Promise<TResult> {
+/** Presigns (when the cached URL is missing or expiring) and PUTs the whole file. */
+async function putFile<TResult>(ctx: EngineContext<TResult>, job: Job, signal: AbortSignal) {
   const { backend, scheduler, retry, dispatch } = ctx;
-  const { etag, presigned } = await withRetry(
+  return withRetry(
     () =>
       scheduler.run(
         job.id,
@@ -43,22 +37,50 @@ export async function runSingle<TResult>(
       ),
     { retry, signal, onResign: () => (job.presigned = undefined), ...ctx.random },
   );
+}
+
+/**
+ * One presigned PUT. Presign and PUT share one data slot, so a URL is signed only when its bytes
+ * are about to go; `complete` then runs in the control lane. Once storage has the bytes, a
+ * retry (after `complete` failed) only completes: the file is not sent again.
+ */
+export async function runSingle<TResult>(
+  ctx: EngineContext<TResult>,
+  job: Job,
+  signal: AbortSignal,
+): Promise<TResult> {
+  const { backend, dispatch } = ctx;
+  let presigned = job.presigned;
+  let etag = job.stored?.etag;
+  if (job.stored && presigned) {
+    dispatch(job.id, { type: 'sign' });
+    dispatch(job.id, { type: 'start' });
+  } else {
+    ({ etag, presigned } = await putFile(ctx, job, signal));
+    job.stored = { etag };
+  }
   job.doneBytes = job.desc.size;
   dispatch(job.id, { type: 'complete' });
   const { key, token } = presigned;
-  return ctx.control(
-    job,
-    'complete',
-    (s) =>
-      backend.complete(
-        {
-          key,
-          file: job.desc,
-          ...(token === undefined ? {} : { token }),
-          ...(etag === undefined ? {} : { etag }),
-        },
-        { signal: s },
-      ),
-    signal,
-  );
+  return ctx
+    .control(
+      job,
+      'complete',
+      (s) =>
+        backend.complete(
+          {
+            key,
+            file: job.desc,
+            ...(token === undefined ? {} : { token }),
+            ...(etag === undefined ? {} : { etag }),
+          },
+          { signal: s },
+        ),
+      signal,
+    )
+    .catch((error: unknown) => {
+      // No object (it expired, or the PUT never really landed): a retry sends the file again.
+      if (toUploadError(error).status === 404) job.stored = job.presigned = undefined;
+      throw error;
+    });
 }
