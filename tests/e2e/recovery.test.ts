@@ -75,3 +75,38 @@ it('a token that expired mid-upload: the dead upload is aborted and a new one co
     })
     .toBe(0);
 });
+
+it('an onComplete slower than the client timeout: the retries wait for it, it runs once, the file is done', async () => {
+  let runs = 0;
+  const handler = createUploadHandler({
+    s3,
+    bucket,
+    secret: 'recovery-test-secret-at-least-32-bytes!',
+    authorize: () => ({ id: 'slow' }),
+    onComplete: async ({ key }) => {
+      runs++;
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      return { saved: key };
+    },
+  });
+  const slow = createServer(toNodeHandler(handler));
+  await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+  try {
+    const uploader = createUploader({
+      endpoint: `http://127.0.0.1:${(slow.address() as AddressInfo).port}/api/upload`,
+      mode: 'single',
+      transport: fetchTransport,
+      timeoutMs: 400,
+      retry: { retries: 6, baseDelayMs: 50, maxDelayMs: 200 },
+    });
+    const bytes = pattern(2000, 7);
+    bytes.set([0x25, 0x50, 0x44, 0x46, 0x2d]); // %PDF-
+    const [item] = await uploader.upload([new File([bytes], 'slow.pdf', { type: 'application/pdf' })]);
+    expect(item?.error?.message).toBeUndefined();
+    expect(item?.result).toEqual({ saved: item?.key });
+    expect(runs).toBe(1);
+    expect(await objectSha256(s3, bucket, item!.key!)).toBe(sha256(bytes));
+  } finally {
+    await new Promise((resolve) => slow.close(resolve));
+  }
+});
