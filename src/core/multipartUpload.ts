@@ -268,27 +268,58 @@ async function uploadPart<TResult>(
 }
 
 /**
- * Runs a multipart upload. When the server stops honouring the upload's token on `signParts` or
- * `completeMultipart` (403 or 410: it expired during a long pause, or the server's secret
- * rotated), retrying can never succeed: the dead upload is aborted (an expired but authentic
- * token may still abort it) and a new one starts, once, reusing none of its parts.
+ * Runs a multipart upload, and recovers once from each answer that retrying cannot fix:
+ * - the server stops honouring the upload's token on `signParts` or `completeMultipart` (403 or
+ *   410: it expired during a long pause, or the server's secret rotated): the dead upload is
+ *   aborted (an expired but authentic token may still abort it) and a new one starts, reusing
+ *   none of its parts;
+ * - storage refuses the parts on complete (`invalid-part`: a part was replaced or lost): the parts
+ *   storage holds are listed, only those that still match are kept, the others are sent again.
  */
 export async function runMultipart<TResult>(
   ctx: EngineContext<TResult>,
   job: Job,
   signal: AbortSignal,
 ): Promise<TResult> {
-  try {
-    return await runSession(ctx, job, signal);
-  } catch (error) {
-    const session = job.session;
-    const { code, status } = toUploadError(error);
-    if (!session || signal.aborted || code !== 'backend-error' || (status !== 403 && status !== 410)) {
-      throw error;
+  const recovered = new Set<string>();
+  for (;;) {
+    try {
+      return await runSession(ctx, job, signal);
+    } catch (error) {
+      const session = job.session;
+      const { code, status, serverCode } = toUploadError(error);
+      if (!session || signal.aborted || code !== 'backend-error') throw error;
+      if ((status === 403 || status === 410) && !recovered.has('token')) {
+        recovered.add('token');
+        dropSession(ctx, job);
+        void ctx.abortOrphan(job, session);
+      } else if (serverCode === 'invalid-part' && !recovered.has('parts')) {
+        recovered.add('parts');
+        await reconcileParts(ctx, job, session, signal);
+      } else {
+        throw error;
+      }
     }
-    dropSession(ctx, job);
-    void ctx.abortOrphan(job, session);
-    return runSession(ctx, job, signal);
+  }
+}
+
+/** Keeps only the parts storage still holds as they were sent; the others go again. */
+async function reconcileParts<TResult>(
+  ctx: EngineContext<TResult>,
+  job: Job,
+  session: MultipartSession,
+  signal: AbortSignal,
+): Promise<void> {
+  const listed = await ctx.control(
+    job,
+    'listParts',
+    (s) => ctx.backend.listParts(sessionRef(session), { signal: s }),
+    signal,
+  );
+  const held = new Map(listed.map((part) => [part.partNumber, part]));
+  for (const [number, part] of job.etags) {
+    const stored = held.get(number);
+    if (!stored || stored.etag !== part.etag || stored.checksum !== part.checksum) job.etags.delete(number);
   }
 }
 

@@ -11,6 +11,7 @@ export type ServerErrorCode =
   | 'request-timeout'
   | 'completing'
   | 'key-taken'
+  | 'invalid-part'
   | 'file-too-large'
   | 'file-too-small'
   | 'file-type-not-allowed'

@@ -8,6 +8,7 @@ import {
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { choosePartSize, S3_LIMITS } from '../core/chunkPlan';
 import { completeOnce, rememberedAnswer } from './completeUpload';
+import { HttpError } from './httpError';
 import type { HandlerContext } from './config';
 import {
   checkFile,
@@ -231,8 +232,11 @@ export async function completeMultipart<TUser>(ctx: HandlerContext<TUser>, call:
     // NoSuchUpload: a retried complete whose first attempt assembled the object; the pending
     // object (or the final one) tells what happened next.
     if (name === 'InvalidPart' || name === 'InvalidPartOrder' || name === 'EntityTooSmall') {
-      throw badRequest(
-        'Storage refused the parts of this upload (missing, reordered or too small). Start the upload again.',
+      // A code of its own: the client lists the parts storage holds and sends the others again.
+      throw new HttpError(
+        400,
+        'invalid-part',
+        'Storage refused the parts of this upload (missing, reordered or too small). Upload it again.',
       );
     }
     if (name !== 'NoSuchUpload') throw storageError(error);
