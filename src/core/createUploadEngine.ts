@@ -3,7 +3,7 @@ import { canChecksum } from './checksum';
 import { choosePartSize, DEFAULT_PART_SIZE } from './chunkPlan';
 import { settleOnAbort } from './abort';
 import type { EngineContext } from './engineContext';
-import { toUploadError, unrequestedAbort, UploadError } from './errors';
+import { abortedError, toUploadError, unrequestedAbort, UploadError } from './errors';
 import { bytesOf, createJob, describeFile, sessionRef, type Job } from './job';
 import { runMultipart } from './multipartUpload';
 import { defaultResumeStorage, fileFingerprint, forgetSession, type ResumeStorage } from './resumeStore';
@@ -173,7 +173,9 @@ let nextId = 0;
 const newId = () => `upk_${(++nextId).toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
 
 function defaultScheduleFrame(flush: () => void): () => void {
-  if (typeof requestAnimationFrame === 'function') {
+  // A hidden tab runs no animation frames: progress would stop being published until it shows.
+  const hidden = typeof document !== 'undefined' && document.visibilityState === 'hidden';
+  if (typeof requestAnimationFrame === 'function' && !hidden) {
     const handle = requestAnimationFrame(() => flush());
     return () => cancelAnimationFrame(handle);
   }
@@ -228,7 +230,7 @@ export function createUploadEngine<TResult = unknown>(
   const signBatchSize = Math.max(1, options.signBatchSize ?? 10);
   const partConcurrency = () => Math.max(1, (options.concurrency ?? 6) - 1);
 
-  const store = createStore<UploaderState<TResult>>()(() => ({ items: [] }));
+  const store = createStore<UploaderState<TResult>>()(() => ({ items: [], offline: false }));
   const jobs = new Map<string, Job>();
   const cleanups = new Set<Promise<void>>();
   const dirty = new Set<string>();
@@ -283,6 +285,34 @@ export function createUploadEngine<TResult = unknown>(
   function dispatch(id: string, action: UploadAction<TResult>): boolean {
     if (action.type !== 'progress') flushProgress();
     return dispatchMany(new Map([[id, action]]));
+  }
+
+  // ---- the network ---------------------------------------------------------------------------
+
+  let waitingForNetwork = 0;
+
+  /** While the browser says it is offline: a promise of the `online` event, else `undefined`. */
+  function waitForNetwork(signal: AbortSignal): Promise<void> | undefined {
+    if (typeof navigator === 'undefined' || navigator.onLine !== false) return undefined;
+    if (typeof addEventListener !== 'function') return undefined;
+    if (waitingForNetwork++ === 0) store.setState({ offline: true });
+    return new Promise<void>((resolve, reject) => {
+      const done = () => {
+        removeEventListener('online', back);
+        signal.removeEventListener('abort', stop);
+        if (--waitingForNetwork === 0) store.setState({ offline: false });
+      };
+      const back = () => {
+        done();
+        resolve();
+      };
+      const stop = () => {
+        done();
+        reject(abortedError());
+      };
+      addEventListener('online', back);
+      signal.addEventListener('abort', stop);
+    });
   }
 
   // ---- progress, published at most once per frame ---------------------------------------------
@@ -357,6 +387,7 @@ export function createUploadEngine<TResult = unknown>(
       withRetry(() => scheduledCall(job, call, signal), {
         retry,
         signal,
+        waitForNetwork,
         ...(options.random ? { random: options.random } : {}),
       }),
     );
@@ -393,6 +424,7 @@ export function createUploadEngine<TResult = unknown>(
     scheduler,
     retry,
     random: options.random ? { random: options.random } : {},
+    waitForNetwork,
     signBatchSize,
     now,
     partSize: () => options.partSize ?? DEFAULT_PART_SIZE,

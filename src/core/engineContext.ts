@@ -18,6 +18,8 @@ export interface EngineContext<TResult> {
   readonly scheduler: Scheduler;
   readonly retry: ResolvedRetryOptions;
   readonly random: { random?: () => number };
+  /** For `withRetry`: waits for the network when the browser reports it offline. */
+  waitForNetwork(signal: AbortSignal): Promise<void> | undefined;
   readonly signBatchSize: number;
   now(): number;
   partSize(): number;

@@ -253,7 +253,13 @@ async function uploadPart<TResult>(
         signal,
       );
     },
-    { retry: ctx.retry, signal, onResign: () => job.urls.delete(part.partNumber), ...ctx.random },
+    {
+      retry: ctx.retry,
+      signal,
+      onResign: () => job.urls.delete(part.partNumber),
+      waitForNetwork: ctx.waitForNetwork,
+      ...ctx.random,
+    },
   );
   job.urls.delete(part.partNumber);
   const checksum = job.checksums.get(part.partNumber);

@@ -56,6 +56,11 @@ export function classifyError(error: UploadError): RetryDecision {
   }
 }
 
+/** Failures that mean "no connection" rather than "the server said no". */
+export function isNetworkFailure(error: UploadError): boolean {
+  return error.code === 'network' || error.code === 'timeout' || error.code === 'stalled';
+}
+
 export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
 }
@@ -109,6 +114,11 @@ export interface WithRetryOptions {
   signal: AbortSignal;
   /** Called before retrying an expired URL, so the next attempt signs a fresh one. */
   onResign?: (error: UploadError) => void;
+  /**
+   * Called after a network failure: a promise that settles when the network is back, or
+   * `undefined` when the browser believes it is online. The wait does not count as a retry.
+   */
+  waitForNetwork?: (signal: AbortSignal) => Promise<void> | undefined;
   random?: () => number;
 }
 
@@ -118,7 +128,7 @@ export interface WithRetryOptions {
  */
 export async function withRetry<T>(
   attempt: (n: number) => Promise<T>,
-  { retry, signal, onResign, random }: WithRetryOptions,
+  { retry, signal, onResign, waitForNetwork, random }: WithRetryOptions,
 ): Promise<T> {
   let resigned = false;
   for (let n = 0; ; n++) {
@@ -130,6 +140,13 @@ export async function withRetry<T>(
       // failed request like any other, and is retried as one.
       const error = unrequestedAbort(toUploadError(thrown));
       const decision = classifyError(error);
+      // Offline (a train tunnel): wait for the network instead of spending retries on it.
+      const offline = isNetworkFailure(error) ? waitForNetwork?.(signal) : undefined;
+      if (offline) {
+        await offline;
+        n--;
+        continue;
+      }
       if (decision === 'fatal' || n >= retry.retries) throw error;
       if (decision === 'resign') {
         onResign?.(error);

@@ -4,6 +4,11 @@ import type { UploadItem } from './types';
 /** The state the uploader's store holds. */
 export interface UploaderState<TResult = unknown> {
   readonly items: readonly UploadItem<TResult>[];
+  /**
+   * True while uploads wait for the network to come back (the browser reports it offline):
+   * their requests pause without spending retries, and go on by themselves once it is back.
+   */
+  readonly offline: boolean;
 }
 
 /** Aggregate progress over every file that is or will be uploaded. */

@@ -35,7 +35,13 @@ async function putFile<TResult>(ctx: EngineContext<TResult>, job: Job, signal: A
         },
         signal,
       ),
-    { retry, signal, onResign: () => (job.presigned = undefined), ...ctx.random },
+    {
+      retry,
+      signal,
+      onResign: () => (job.presigned = undefined),
+      waitForNetwork: ctx.waitForNetwork,
+      ...ctx.random,
+    },
   );
 }
 
