@@ -24,6 +24,31 @@ async function pick(canvasElement: HTMLElement, files: File[]) {
   await userEvent.upload(input, files);
 }
 
+const part = (root: Element, selector: string) => root.querySelector(selector) as HTMLElement;
+const box = (root: Element, selector: string) => part(root, selector).getBoundingClientRect();
+
+/**
+ * The dark side of upkit/styles.css's `light-dark()` pairs, as computed (the light side is
+ * #ffffff, #111827, #f9fafb, #047857).
+ */
+const DARK_PALETTE = {
+  background: 'rgb(17, 24, 39)', // --upkit-bg #111827
+  text: 'rgb(243, 244, 246)', // --upkit-fg #f3f4f6
+  card: 'rgb(31, 41, 55)', // --upkit-surface #1f2937
+  done: 'rgb(110, 231, 183)', // --upkit-success #6ee7b7
+};
+
+/** The colours an uploader whose files are all done wears. */
+function colours(canvasElement: HTMLElement) {
+  const root = getComputedStyle(part(canvasElement, '.upkit'));
+  return {
+    background: root.backgroundColor,
+    text: root.color,
+    card: getComputedStyle(part(canvasElement, '.upkit-item__card')).backgroundColor,
+    done: getComputedStyle(part(canvasElement, '.upkit-item__status')).color,
+  };
+}
+
 /** The all-in-one uploader: drop zone, list, live announcements. */
 export const Default: Story = {
   play: async ({ canvasElement }) => {
@@ -36,7 +61,12 @@ export const Default: Story = {
 /** Dark theme from `theme="dark"` (or the system setting with the default `system`). */
 export const Dark: Story = {
   args: { theme: 'dark' },
-  play: Default.play,
+  play: async (context) => {
+    await Default.play?.(context);
+    const { canvasElement } = context;
+    await expect(getComputedStyle(part(canvasElement, '.upkit')).colorScheme).toBe('dark');
+    await expect(colours(canvasElement)).toEqual(DARK_PALETTE);
+  },
 };
 
 /**
@@ -73,7 +103,27 @@ export const Themed: Story = {
 /** Right-to-left: the layout uses logical properties only. */
 export const RightToLeft: Story = {
   decorators: [(Story) => <div dir="rtl">{Story()}</div>],
-  play: Default.play,
+  play: async (context) => {
+    await Default.play?.(context);
+    const rows = [...context.canvasElement.querySelectorAll('.upkit-item')];
+    await expect(rows).toHaveLength(2);
+    for (const row of rows) {
+      for (const selector of ['.upkit-item__card', '.upkit-item__row', '.upkit-progress']) {
+        await expect(getComputedStyle(part(row, selector)).direction).toBe('rtl');
+      }
+      // Mirrored, as logical properties lay it out: the thumbnail on the right of the text,
+      // the name right of the size, the status right of the action buttons.
+      await expect(box(row, '.upkit-item__thumb').left).toBeGreaterThanOrEqual(
+        box(row, '.upkit-item__body').right,
+      );
+      await expect(box(row, '.upkit-item__name').left).toBeGreaterThan(box(row, '.upkit-item__size').right);
+      await expect(box(row, '.upkit-item__status').left).toBeGreaterThan(
+        box(row, '.upkit-item__actions').right,
+      );
+      // The action buttons end at the left edge of the card's text column.
+      await expect(box(row, '.upkit-item__actions').left).toBe(box(row, '.upkit-item__body').left);
+    }
+  },
 };
 
 /** Every visible string comes from `messages`; French ships as an example. */
@@ -103,15 +153,46 @@ export const SlowNetwork: Story = {
   },
 };
 
-/** URLs expire after one second while files wait in line; upkit re-signs them. */
+const MiB = 1024 * 1024;
+// Part URLs live one second; a 5 MiB part takes half a second to send.
+const expiring = createUploadMocks({ urlExpiresIn: 1, bytesPerSecond: 10_000_000 });
+
+/**
+ * Part URLs are signed ahead of need, and expire after one second while earlier parts upload:
+ * upkit signs them again just before use, so storage never refuses one.
+ */
 export const ExpiringUrls: Story = {
-  args: { concurrency: 2 },
-  parameters: { msw: { handlers: createUploadMocks({ urlExpiresIn: 1, bytesPerSecond: 400_000 }).handlers } },
-  play: async ({ canvasElement }) => {
-    await pick(canvasElement, [file('a.bin', 200_000), file('b.bin', 200_000), file('c.bin', 200_000)]);
-    await waitFor(() => expect(within(canvasElement).getAllByText('Uploaded')).toHaveLength(3), {
-      timeout: 8000,
-    });
+  args: { concurrency: 2, multipartThreshold: 5 * MiB, partSize: 5 * MiB },
+  parameters: { msw: { handlers: expiring.handlers } },
+  play: async ({ canvasElement, msw }) => {
+    expiring.reset();
+    // What storage answered each PUT (403 "Request has expired" to a stale URL).
+    const answers: number[] = [];
+    const record = ({ request, response }: { request: Request; response: Response }) => {
+      if (request.method === 'PUT') answers.push(response.status);
+    };
+    msw.events.on('response:mocked', record);
+    try {
+      // Four parts signed in one call; the fourth goes some 1.5 s later, when its first URL is dead.
+      const big = file('footage.mov', 3 * 5 * MiB + 1000, 'video/quicktime');
+      const small = file('notes.txt', 2000, 'text/plain');
+      await pick(canvasElement, [big, small]);
+      await waitFor(() => expect(within(canvasElement).getAllByText('Uploaded')).toHaveLength(2), PATIENT);
+
+      // Every file landed whole.
+      await expect([...expiring.objects.values()].map((bytes) => bytes.length).sort((a, b) => a - b)).toEqual(
+        [small.size, big.size],
+      );
+      // More part URLs were signed than there are parts: the stale ones were signed again...
+      const signed = expiring.requests
+        .filter((request) => request.path === 'multipart/sign-parts')
+        .flatMap((request) => request.body.partNumbers as number[]);
+      await expect(signed.length).toBeGreaterThan(4);
+      // ...before use: one PUT per part and per small file, none refused as expired.
+      await expect(answers).toEqual([200, 200, 200, 200, 200]);
+    } finally {
+      msw.events.removeListener('response:mocked', record);
+    }
   },
 };
 

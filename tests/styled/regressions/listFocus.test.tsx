@@ -40,10 +40,18 @@ const files = (n: number, prefix: string) =>
   Array.from({ length: n }, (_, i) => mockUploadItem({ name: `${prefix}${i}.bin` }));
 const removeButton = (container: HTMLElement, name: string) =>
   container.querySelector<HTMLElement>(`[aria-label="Remove ${name}"]`);
+const mountedRows = (container: HTMLElement) => [...container.querySelectorAll<HTMLElement>('li.upkit-item')];
+// Windowed, virtua mounts the rows near the viewport and places each one itself (absolutely, in a
+// list sized for every row); the plain list mounts every row in the page's flow.
+const isWindowed = (container: HTMLElement) =>
+  mountedRows(container).length > 0 &&
+  mountedRows(container).every((row) => row.style.position === 'absolute');
 
 it('keeps the focused row mounted when files above it are removed', async () => {
   const { container } = render(<Harness initial={files(50, 'f')} />);
   await act(async () => {});
+  expect(isWindowed(container), 'rows windowed by virtua').toBe(true);
+  expect(mountedRows(container).length).toBeLessThan(50);
   // Walk focus down as Tab would: each focused row keeps its neighbour mounted.
   for (let i = 0; i < 16; i++) act(() => removeButton(container, `f${i}.bin`)?.focus());
   const focused = removeButton(container, 'f15.bin');
@@ -56,6 +64,8 @@ it('keeps the focused row mounted when files above it are removed', async () => 
 it('keeps the focused row mounted while the window is switched away (blur without relatedTarget)', async () => {
   const { container } = render(<Harness initial={files(50, 'g')} />);
   await act(async () => {});
+  expect(isWindowed(container), 'rows windowed by virtua').toBe(true);
+  expect(mountedRows(container).length).toBeLessThan(50);
   for (let i = 0; i < 16; i++) act(() => removeButton(container, `g${i}.bin`)?.focus());
   const focused = removeButton(container, 'g15.bin');
   // What a window switch looks like: a blur to nothing while the document loses focus.
@@ -106,11 +116,19 @@ it('survives a malformed locale and odd numbers instead of throwing', () => {
 
 it('keeps focus on its button when added files switch the list to windowing', async () => {
   const { container } = render(<Harness initial={files(3, 'w')} virtualizeAbove={3} />);
+  // At the threshold: every row mounted, in the flow.
+  expect(mountedRows(container)).toHaveLength(3);
+  expect(isWindowed(container), 'rows windowed by virtua').toBe(false);
   const button = removeButton(container, 'w1.bin') as HTMLElement;
   button.focus();
-  await act(async () => setItems((items) => [...items, ...files(2, 'x')]));
+  await act(async () => setItems((items) => [...items, ...files(30, 'x')]));
   await act(async () => {});
-  expect(container.querySelector('[data-virtual], .upkit-list')).not.toBeNull();
+  // Past it: a window of the 33 rows, each still numbered out of 33, and the focused button is a
+  // new element (the switch remounted its row), yet it holds focus.
+  expect(isWindowed(container), 'rows windowed by virtua').toBe(true);
+  expect(mountedRows(container).length).toBeLessThan(33);
+  for (const row of mountedRows(container)) expect(row.getAttribute('aria-setsize')).toBe('33');
+  expect(button.isConnected).toBe(false);
   expect(document.activeElement).toBe(removeButton(container, 'w1.bin'));
 });
 
@@ -124,5 +142,8 @@ it('does not pull focus back after the user clicked away onto plain page content
   act(() => button.blur());
   hasFocus.mockRestore();
   await act(async () => setItems((items) => [...items, ...files(2, 'y')]));
+  // The list did switch to windowing, which remounted the row that had focus.
+  expect(isWindowed(container), 'rows windowed by virtua').toBe(true);
+  expect(button.isConnected).toBe(false);
   expect(document.activeElement).toBe(document.body);
 });
