@@ -169,6 +169,20 @@ export interface UploadEngine<TResult = unknown> {
   setOptions(options: Partial<UploadEngineCallbacks<TResult>> & { concurrency?: number }): void;
 }
 
+/**
+ * Runs an app callback so that its failure stays the app's: it neither stops the files after
+ * it nor surfaces as an unhandled rejection. Reported on the console, like React's own
+ * errors in event handlers.
+ */
+function tell(callback: () => unknown): void {
+  try {
+    const returned = callback();
+    if (returned instanceof Promise) returned.catch((error: unknown) => console.error(error));
+  } catch (error) {
+    console.error(error);
+  }
+}
+
 let nextId = 0;
 const newId = () => `upk_${(++nextId).toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
 
@@ -463,7 +477,7 @@ export function createUploadEngine<TResult = unknown>(
         releaseResumeKey(job);
         if (dispatch(job.id, { type: 'succeed', result })) {
           const item = getItem(job.id);
-          if (item) options.onSuccess?.(item);
+          if (item) tell(() => options.onSuccess?.(item));
         }
       },
       (thrown: unknown) => {
@@ -471,7 +485,7 @@ export function createUploadEngine<TResult = unknown>(
         const error = unrequestedAbort(toUploadError(thrown));
         if (dispatch(job.id, { type: 'fail', error })) {
           const item = getItem(job.id);
-          if (item) options.onError?.(error, item);
+          if (item) tell(() => options.onError?.(error, item));
         }
       },
     );
@@ -585,7 +599,8 @@ export function createUploadEngine<TResult = unknown>(
     }
     setItems([...store.getState().items, ...created.map((c) => c.item)]);
     for (const { item, job } of created) {
-      if (item.error) options.onError?.(item.error, item);
+      const { error } = item;
+      if (error) tell(() => options.onError?.(error, item));
       else if (options.autoStart !== false) launch(job);
     }
     return created.map((c) => c.item.id);

@@ -85,8 +85,10 @@ export async function runSingle<TResult>(
       signal,
     )
     .catch((error: unknown) => {
-      // No object (it expired, or the PUT never really landed): a retry sends the file again.
-      if (toUploadError(error).status === 404) job.stored = job.presigned = undefined;
+      // No object (it expired, or the PUT never really landed), or a token the server no longer
+      // honours (it expired, or its secret rotated): a retry signs and sends the file again.
+      const { status } = toUploadError(error);
+      if (status === 404 || status === 403 || status === 410) job.stored = job.presigned = undefined;
       throw error;
     });
 }
