@@ -2,8 +2,7 @@
 // ever) and a throwing onSuccess became an unhandled rejection. The app's callbacks are the
 // app's: their failures are reported on the console and change nothing else.
 import { afterEach, expect, it, vi } from 'vitest';
-import { createUploadEngine } from '../../../src/core/createUploadEngine';
-import { createMemoryStorage, patternedFile, type StoredResult } from '../../helpers/memoryStorage';
+import { createMemoryStorage, createTestEngine, patternedFile } from '../../helpers/memoryStorage';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -12,11 +11,8 @@ it('a throwing onError or onSuccess stops nothing and leaves no unhandled reject
   const unhandled = vi.fn();
   process.on('unhandledRejection', unhandled);
   const storage = createMemoryStorage();
-  const engine = createUploadEngine<StoredResult>({
-    backend: storage.backend,
-    transport: storage.transport,
+  const engine = createTestEngine(storage, {
     mode: 'single',
-    resumeStorage: false,
     maxFileSize: 1000,
     onError: () => {
       throw new Error('app bug in onError');

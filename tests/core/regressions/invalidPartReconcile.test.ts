@@ -2,26 +2,22 @@
 // same way. Now the client lists the parts storage holds, keeps those that still match what it
 // sent, sends the others again, and completes.
 import { expect, it } from 'vitest';
-import { createUploadEngine } from '../../../src/core/createUploadEngine';
 import { UploadError } from '../../../src/core/errors';
 import {
   blobSha256,
   createMemoryStorage,
+  createTestEngine,
   patternedFile,
   sha256,
-  type StoredResult,
 } from '../../helpers/memoryStorage';
 
 const MiB = 1024 * 1024;
 
 it('invalid-part on complete: lists the parts, sends only the lost one again, completes', async () => {
   const storage = createMemoryStorage();
-  const engine = createUploadEngine<StoredResult>({
-    backend: storage.backend,
-    transport: storage.transport,
+  const engine = createTestEngine(storage, {
     mode: 'multipart',
     partSize: 5 * MiB,
-    resumeStorage: false,
     retry: { retries: 0 },
   });
   const complete = storage.backend.completeMultipart.bind(storage.backend);

@@ -2,14 +2,13 @@
 // requests wait for the network without spending retries, the uploader says it is offline, and
 // the upload goes on by itself when the network is back.
 import { afterEach, expect, it, vi } from 'vitest';
-import { createUploadEngine } from '../../../src/core/createUploadEngine';
 import { UploadError } from '../../../src/core/errors';
 import {
   blobSha256,
   createMemoryStorage,
+  createTestEngine,
   patternedFile,
   sha256,
-  type StoredResult,
 } from '../../helpers/memoryStorage';
 
 afterEach(() => vi.restoreAllMocks());
@@ -18,12 +17,9 @@ for (const mode of ['single', 'multipart'] as const) {
   it(`${mode}: waits offline without spending retries, then finishes when the network is back`, async () => {
     const onLine = vi.spyOn(navigator, 'onLine', 'get').mockReturnValue(false);
     const storage = createMemoryStorage();
-    const engine = createUploadEngine<StoredResult>({
-      backend: storage.backend,
-      transport: storage.transport,
+    const engine = createTestEngine(storage, {
       mode,
       partSize: 5 * 1024 * 1024,
-      resumeStorage: false,
       retry: { retries: 0 },
     });
     // No connection: every PUT fails as a browser's XHR does.
@@ -48,11 +44,8 @@ for (const mode of ['single', 'multipart'] as const) {
 
 it('a network failure while the browser says it is online is retried as before, then fails', async () => {
   const storage = createMemoryStorage();
-  const engine = createUploadEngine<StoredResult>({
-    backend: storage.backend,
-    transport: storage.transport,
+  const engine = createTestEngine(storage, {
     mode: 'single',
-    resumeStorage: false,
     retry: { retries: 0 },
   });
   storage.intercept(() => {

@@ -1,28 +1,20 @@
 // Issue 10: retry() after a failed `complete` used to PUT the whole file again under a new key,
 // leaving the first object behind. Storage already had the bytes; only `complete` had failed.
 import { expect, it, vi } from 'vitest';
-import { createUploadEngine } from '../../../src/core/createUploadEngine';
 import { UploadError } from '../../../src/core/errors';
 import {
   blobSha256,
   createMemoryStorage,
+  createTestEngine,
   patternedFile,
   sha256,
-  type StoredResult,
 } from '../../helpers/memoryStorage';
 
 function setup() {
   const storage = createMemoryStorage();
-  const engine = createUploadEngine<StoredResult>({
-    backend: storage.backend,
-    transport: storage.transport,
+  const engine = createTestEngine(storage, {
     mode: 'single',
-    resumeStorage: false,
     retry: { retries: 0 },
-    scheduleFrame: (flush) => {
-      const t = setTimeout(flush, 0);
-      return () => clearTimeout(t);
-    },
   });
   return { storage, engine };
 }
