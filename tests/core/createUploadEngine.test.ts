@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createUploadEngine, type UploadEngineOptions } from '../../src/core/createUploadEngine';
-import { UploadError } from '../../src/core/errors';
+import { toUploadError, UploadError } from '../../src/core/errors';
 import type { ResumeStorage } from '../../src/core/resumeStore';
 import { storageError } from '../../src/core/storageError';
 import type { UploadItem } from '../../src/core/types';
@@ -275,24 +275,89 @@ describe('expired URLs', () => {
     expect(sha256(storage.objects.get(item!.key!))).toBe(await blobSha256(file));
   });
 
-  it('re-signs before sending when a URL is about to expire', async () => {
+  /**
+   * An engine on a storage whose URLs live 60 s by a test clock that moves only when told. Every
+   * PUT records the life its URL had left when it was sent and the failure it met, if any.
+   */
+  function agingSetup(overrides: Partial<UploadEngineOptions<StoredResult>>) {
     let clock = 1_000_000;
-    const { storage, engine } = setup(
-      { mode: 'single', now: () => clock },
-      { urlTtlMs: 60_000, now: () => clock },
-    );
-    const gate = deferred();
-    const first = engine.upload([patternedFile(10)]);
-    // Hold the only data slot so the second file's URL, once signed, ages in the queue.
-    storage.intercept(async (_req, attempt) => {
-      if (attempt === 0) await gate.promise;
+    const storage = createMemoryStorage({ urlTtlMs: 60_000, now: () => clock });
+    const lifeLeft: number[] = [];
+    const failures: string[] = [];
+    const { engine } = setup({
+      now: () => clock,
+      backend: storage.backend,
+      transport: async (request) => {
+        lifeLeft.push(Number(new URL(request.url).searchParams.get('expires')) - clock);
+        try {
+          return await storage.transport(request);
+        } catch (error) {
+          failures.push(toUploadError(error).code);
+          throw error;
+        }
+      },
+      ...overrides,
+    });
+    const advance = (ms: number) => void (clock += ms);
+    return { storage, engine, advance, lifeLeft, failures };
+  }
+
+  // A PUT's time on the wire: less than the quarter of a URL's life that re-signing keeps in
+  // hand (15 s of 60 s), so a URL re-signed in time is still valid when its bytes arrive.
+  const WIRE_MS = 12_000;
+
+  it("re-signs a single upload's cached URL that aged before a retry, before the PUT", async () => {
+    const { storage, engine, advance, lifeLeft, failures } = agingSetup({ mode: 'single' });
+    storage.intercept((_request, attempt) => {
+      if (attempt === 0) {
+        // The first PUT dies after 50 s on the wire: the cached URL has 10 s left for the retry.
+        advance(50_000);
+        return Promise.reject(new UploadError('network', 'connection reset'));
+      }
+      advance(WIRE_MS);
       return undefined;
     });
-    await vi.waitFor(() => expect(storage.calls).toContain('presign'));
-    clock += 59_000;
-    gate.resolve();
-    const [item] = await first;
+    const file = patternedFile(100);
+    const [item] = await engine.upload([file]);
     expect(item?.status).toBe('done');
+    expect(sha256(storage.objects.get(item!.key!))).toBe(await blobSha256(file));
+    // The retry went out with a freshly signed URL, never the one 10 s from expiry.
+    expect(storage.calls).toEqual(['presign', 'presign', 'complete']);
+    expect(lifeLeft).toEqual([60_000, 60_000]);
+    expect(failures).toEqual(['network']);
+  });
+
+  it('re-signs a part URL that aged while the part waited for a data slot, before the PUT', async () => {
+    // One data slot: whichever file's part PUTs first holds it; the other's part, signed, waits.
+    const { storage, engine, advance, lifeLeft, failures } = agingSetup({
+      mode: 'multipart',
+      concurrency: 2,
+    });
+    const firstPut = deferred();
+    storage.intercept(async (_request, attempt) => {
+      if (attempt === 0) await firstPut.promise;
+      else advance(WIRE_MS);
+      return undefined;
+    });
+    const files = [patternedFile(1000, 'x.bin'), patternedFile(2000, 'y.bin')];
+    const done = engine.upload(files);
+    await vi.waitFor(() => expect(storage.calls.filter((c) => c.startsWith('signParts'))).toHaveLength(2));
+    // Let the second part reach the scheduler's queue (microtasks only, no I/O left).
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(storage.puts).toHaveLength(1);
+    // The held PUT takes 50 s: the queued part's URL now has 10 s left.
+    advance(50_000);
+    firstPut.resolve();
+    const items = await done;
+
+    expect(items.map((i) => i.status)).toEqual(['done', 'done']);
+    for (const [i, file] of files.entries()) {
+      expect(sha256(storage.objects.get(items[i]!.key!))).toBe(await blobSha256(file));
+    }
+    // The queued part was signed again before it left; storage never saw an aging URL.
+    expect(storage.calls.filter((c) => c.startsWith('signParts'))).toHaveLength(3);
+    expect(lifeLeft).toEqual([60_000, 60_000]);
+    expect(failures).toEqual([]);
   });
 });
 

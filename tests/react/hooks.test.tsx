@@ -1,7 +1,7 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { setupServer } from 'msw/node';
-import { StrictMode } from 'react';
+import { StrictMode, useEffect, useRef } from 'react';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { UploadError } from '../../src/core/errors';
 import { itemFraction } from '../../src/core/selectors';
@@ -262,20 +262,45 @@ describe('rendering', () => {
   });
 
   it('keeps uploading across StrictMode double effects', async () => {
-    const { options, reported, release } = manualSetup();
+    const storage = createMemoryStorage();
+    const presignSignals: AbortSignal[] = [];
+    const options = {
+      backend: {
+        ...storage.backend,
+        presign: (...args: Parameters<typeof storage.backend.presign>) => {
+          presignSignals.push(args[1].signal);
+          return storage.backend.presign(...args);
+        },
+      },
+      transport: storage.transport,
+    };
+    const file = patternedFile(1000, 'dropped.bin');
     let api!: UploadHookResult;
-    function Host() {
+    // Uploads its file on mount, once: StrictMode's simulated unmount then comes while the upload
+    // is in flight, pauses it, and only the re-mount's wake-up can carry it on.
+    function AutoUpload() {
       api = usePresignedUpload(options);
+      const started = useRef(false);
+      const { upload } = api;
+      useEffect(() => {
+        if (started.current) return;
+        started.current = true;
+        void upload([file]);
+      }, [upload]);
       return <p>{api.status}</p>;
     }
     render(
       <StrictMode>
-        <Host />
+        <AutoUpload />
       </StrictMode>,
     );
-    act(() => void api.upload([patternedFile(1000)]));
-    await waitFor(() => expect(reported()).toBe(true));
-    release();
+    await waitFor(() => expect(api.uploader.store.getState().items.map((i) => i.status)).toEqual(['done']));
     await screen.findByText('done');
+    // The first presign was cut off by the simulated unmount; the resumed run signed again.
+    expect(presignSignals.map((signal) => signal.aborted)).toEqual([true, false]);
+    expect(storage.calls).toEqual(['presign', 'presign', 'complete']);
+    expect(sha256(storage.objects.get(api.uploader.store.getState().items[0]!.key!))).toBe(
+      await blobSha256(file),
+    );
   });
 });

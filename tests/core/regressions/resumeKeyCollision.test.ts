@@ -1,5 +1,5 @@
 // Regression test from the engine review of 2026-11-29; the comments describe the bug as it was.
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { createUploadEngine } from '../../../src/core/createUploadEngine';
 import type { ResumeStorage } from '../../../src/core/resumeStore';
 import {
@@ -12,30 +12,38 @@ import {
 
 const MiB = 1024 * 1024;
 
-function memoryResumeStorage(): ResumeStorage {
+/** A localStorage stand-in whose entries the test can read. */
+function memoryResumeStorage(): ResumeStorage & { data: Map<string, string> } {
   const data = new Map<string, string>();
   return {
+    data,
     getItem: (k) => data.get(k) ?? null,
     setItem: (k, v) => void data.set(k, v),
     removeItem: (k) => void data.delete(k),
   };
 }
 
-const blobOf = (size: number, fill: number) => new Blob([new Uint8Array(size).fill(fill)]);
+/** A file named like, as large as, typed like and dated like every other one: only its bytes differ. */
+const twin = (fill: number) =>
+  new File([new Uint8Array(5 * MiB + 100).fill(fill)], 'clip.bin', {
+    type: 'application/octet-stream',
+    lastModified: 1_700_000_000_000,
+  });
 
-// resumeStore.ts fileFingerprint(): a Blob (no name, no lastModified) is keyed by size and type
-// only, and reopenSession() (multipartUpload.ts) adopts any saved session under that key, trusting
-// the parts storage already holds -- even while another live job of the same engine owns it.
-// Two different Blobs of equal size (e.g. an app's fixed-size slices of a big file) then share an
-// upload: the second one's object is assembled from the first one's parts.
+// resumeStore.ts fileFingerprint(): a file is keyed by name, size, type and date, and
+// reopenSession() (multipartUpload.ts) adopts any saved session under that key -- even while a
+// live job of the same engine owns it. Two different files with one fingerprint (an edited copy
+// of a clip, picked again from another folder) then shared one upload: the second one sent its
+// parts into the first one's upload, completed it, and forgot the first one's saved session.
 it("a second file with the same fingerprint never adopts a live job's upload", async () => {
   const storage = createMemoryStorage();
+  const resume = memoryResumeStorage();
   const engine = createUploadEngine<StoredResult>({
     backend: storage.backend,
     transport: storage.transport,
     mode: 'multipart',
     partSize: 5 * MiB,
-    resumeStorage: memoryResumeStorage(),
+    resumeStorage: resume,
     retry: { retries: 0 },
     scheduleFrame: (flush) => {
       const t = setTimeout(flush, 0);
@@ -43,7 +51,6 @@ it("a second file with the same fingerprint never adopts a live job's upload", a
     },
   });
   const holdA2 = deferred();
-  const aPart1Done = deferred();
   let held = false;
   storage.intercept(async (request) => {
     const url = new URL(request.url);
@@ -53,20 +60,33 @@ it("a second file with the same fingerprint never adopts a live job's upload", a
     }
     return undefined;
   });
-  const a = blobOf(5 * MiB + 100, 0xaa);
-  const b = blobOf(5 * MiB + 100, 0xbb);
+  const a = twin(0xaa);
+  const b = twin(0xbb);
+  const savedUploads = () =>
+    [...resume.data.values()].map((v) => (JSON.parse(v) as { uploadId: string }).uploadId);
+
   const doneA = engine.upload([a]);
-  engine.store.subscribe((s) => {
-    if ((s.items[0]?.bytesUploaded ?? 0) >= 5 * MiB) aPart1Done.resolve();
-  });
-  await aPart1Done.promise; // A's part 1 is in storage; part 2 still going
+  const idA = engine.store.getState().items[0]!.id;
+  // A's upload is open and remembered, its part 1 is in storage, its part 2 still going.
+  await vi.waitFor(() => expect(storage.uploads.get('mpu-0')?.parts.has(1)).toBe(true));
+  expect(savedUploads()).toEqual(['mpu-0']);
+  const keyA = engine.getItem(idA)?.key;
+
   const [itemB] = await engine.upload([b]);
+  expect(itemB?.status).toBe('done');
+  // B went through an upload of its own, and A's is still open and still the one remembered.
+  expect(itemB?.key).not.toBe(keyA);
+  expect(storage.calls.filter((c) => c === 'createMultipart')).toHaveLength(2);
+  expect(storage.calls).not.toContain('listParts');
+  expect(storage.uploads.has('mpu-0')).toBe(true);
+  expect(savedUploads()).toEqual(['mpu-0']);
+
   holdA2.resolve();
   const [itemA] = await doneA;
-
-  if (itemB?.status === 'done') {
-    expect(sha256(storage.objects.get(itemB.key!))).toBe(await blobSha256(b));
-  }
   expect(itemA?.status).toBe('done');
-  expect(itemB?.status).toBe('done');
+  expect(itemA?.key).toBe(keyA);
+  // Each object holds its own file's bytes.
+  expect(sha256(storage.objects.get(keyA!))).toBe(await blobSha256(a));
+  expect(sha256(storage.objects.get(itemB!.key!))).toBe(await blobSha256(b));
+  expect(savedUploads()).toEqual([]);
 });
