@@ -1,5 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { canChecksum } from './checksum';
+import { createCongestion } from './congestion';
 import { choosePartSize, DEFAULT_PART_SIZE } from './chunkPlan';
 import { settleOnAbort } from './abort';
 import type { EngineContext } from './engineContext';
@@ -233,6 +234,7 @@ export function createUploadEngine<TResult = unknown>(
   const runControl: ControlRunner = options.runControl ?? ((_name, call) => call());
   const scheduleFrame = options.scheduleFrame ?? defaultScheduleFrame;
   const scheduler = createScheduler(options.concurrency ?? 6);
+  const congestion = createCongestion(options.concurrency ?? 6, (limit) => scheduler.setConcurrency(limit));
   // Looked up on first use, never at creation: creation must be safe during SSR.
   let resumeStorageSlot: { value: ResumeStorage | undefined } | undefined;
   const resumeStore = () =>
@@ -411,7 +413,7 @@ export function createUploadEngine<TResult = unknown>(
     // Captured now: pause swaps in a fresh map, and this request's late events must not leak into it.
     const inflight = job.inflight;
     try {
-      return await settleOnAbort(
+      const response = await settleOnAbort(
         signal,
         options.transport({
           url: request.url,
@@ -427,6 +429,12 @@ export function createUploadEngine<TResult = unknown>(
           },
         }),
       );
+      congestion.succeeded();
+      return response;
+    } catch (error) {
+      const { code, status } = toUploadError(error);
+      if (code === 'storage-rejected' && (status === 429 || status === 503)) congestion.throttled();
+      throw error;
     } finally {
       inflight.delete(slot);
       markProgress(job);
@@ -706,7 +714,10 @@ export function createUploadEngine<TResult = unknown>(
     },
     setOptions(next) {
       options = { ...options, ...next };
-      if (next.concurrency !== undefined) scheduler.setConcurrency(next.concurrency);
+      if (next.concurrency !== undefined) {
+        congestion.setCeiling(next.concurrency);
+        scheduler.setConcurrency(congestion.current);
+      }
     },
   };
 }
