@@ -1,12 +1,29 @@
 import { settleOnAbort } from './abort';
+import { sha256Base64 } from './checksum';
 import { isExpiring, type EngineContext } from './engineContext';
 import { toUploadError } from './errors';
 import type { Job } from './job';
 import { withRetry } from './retry';
 
+// Web Crypto hashes a whole buffer, never a stream: files above this go without a checksum
+// rather than hold their bytes in memory twice.
+const SINGLE_CHECKSUM_LIMIT = 256 * 1024 * 1024;
+
+/** The file's SHA-256 to sign into its URL, hashed once; none when off or too large. */
+async function fileChecksum<TResult>(ctx: EngineContext<TResult>, job: Job): Promise<{ checksum?: string }> {
+  if (!ctx.checksum() || job.file.size > SINGLE_CHECKSUM_LIMIT) return {};
+  let checksum = job.checksums.get(0);
+  if (checksum === undefined) {
+    checksum = await sha256Base64(job.file);
+    job.checksums.set(0, checksum);
+  }
+  return { checksum };
+}
+
 /** Presigns (when the cached URL is missing or expiring) and PUTs the whole file. */
 async function putFile<TResult>(ctx: EngineContext<TResult>, job: Job, signal: AbortSignal) {
   const { backend, scheduler, retry, dispatch } = ctx;
+  const checksum = await fileChecksum(ctx, job);
   return withRetry(
     () =>
       scheduler.run(
@@ -18,7 +35,7 @@ async function putFile<TResult>(ctx: EngineContext<TResult>, job: Job, signal: A
           if (!presigned || isExpiring(presigned, ctx.now())) {
             const fresh = await settleOnAbort(
               signal,
-              ctx.runControl('presign', () => backend.presign(job.desc, { signal })),
+              ctx.runControl('presign', () => backend.presign(job.desc, { signal }, checksum)),
             );
             presigned = job.presigned = { ...fresh, signedAt: ctx.now() };
             dispatch(job.id, { type: 'key', key: fresh.key });

@@ -129,7 +129,8 @@ export interface SignedPart extends PresignedRequest {
  * bytes landed. `httpBackend()` implements this over the JSON protocol in `docs/protocol.md`.
  */
 export interface SingleUploadBackend<TResult = unknown> {
-  presign(file: FileDescriptor, ctx: RequestContext): Promise<PresignResult>;
+  /** `checksum`: the file's base64 SHA-256, when the client hashed it, to sign into the URL. */
+  presign(file: FileDescriptor, ctx: RequestContext, options?: { checksum?: string }): Promise<PresignResult>;
   complete(input: CompleteSingleInput, ctx: RequestContext): Promise<TResult>;
 }
 

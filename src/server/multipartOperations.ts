@@ -12,6 +12,7 @@ import { HttpError } from './httpError';
 import type { HandlerContext } from './config';
 import {
   checkFile,
+  SHA256_BASE64,
   expiresAt,
   signingReady,
   storageError,
@@ -69,9 +70,6 @@ export async function create<TUser>(ctx: HandlerContext<TUser>, call: OperationC
     ...(checksummed ? { checksumAlgorithm: 'SHA256' } : {}),
   };
 }
-
-// A base64 SHA-256 digest: 32 bytes.
-const SHA256_BASE64 = /^[A-Za-z0-9+/]{43}=$/;
 
 /** The part checksums a call names, by part number; malformed ones are refused. */
 function readChecksums(body: Record<string, unknown>): Map<number, string> {

@@ -4,6 +4,9 @@ import { HttpError } from './httpError';
 import { parseMediaType, resolveStoredType, type StoredType } from './mediaType';
 import { badRequest, displayName, sizeMessage, type FileInput } from './requestInput';
 
+/** A base64 SHA-256 digest: 32 bytes, as S3's `x-amz-checksum-sha256`. */
+export const SHA256_BASE64 = /^[A-Za-z0-9+/]{43}=$/;
+
 /** One authorized call to an operation. */
 export interface OperationCall<TUser> {
   request: Request;

@@ -2,8 +2,15 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { completeOnce } from './completeUpload';
 import type { HandlerContext } from './config';
-import { checkFile, expiresAt, signingReady, storageFailure, type OperationCall } from './operationSupport';
-import { isRecord, readFile, readString } from './requestInput';
+import {
+  checkFile,
+  expiresAt,
+  SHA256_BASE64,
+  signingReady,
+  storageFailure,
+  type OperationCall,
+} from './operationSupport';
+import { badRequest, isRecord, readFile, readString } from './requestInput';
 
 /** `presign`: a URL for one PUT of exactly the declared size and checked type, to the pending key. */
 export async function presign<TUser>(ctx: HandlerContext<TUser>, call: OperationCall<TUser>) {
@@ -11,9 +18,12 @@ export async function presign<TUser>(ctx: HandlerContext<TUser>, call: Operation
   const stored = checkFile(ctx, file, false);
   await signingReady(ctx);
   const key = ctx.finalKey({ user: call.user, userId: call.userId, fileName: file.name, ...stored });
-  const headers = {
+  // The client's SHA-256 of the file, when it sent one: storage then refuses other bytes.
+  const checksum = readChecksum(call.body.checksum);
+  const headers: Record<string, string> = {
     'Content-Type': stored.contentType,
     'Content-Disposition': ctx.disposition(stored.contentType),
+    ...(checksum ? { 'x-amz-checksum-sha256': checksum } : {}),
   };
   // Type, disposition and length are signed: storage refuses a PUT that changes any of them.
   const url = await storageFailure(() =>
@@ -22,13 +32,21 @@ export async function presign<TUser>(ctx: HandlerContext<TUser>, call: Operation
       new PutObjectCommand({
         Bucket: ctx.bucket,
         Key: ctx.pendingPrefix + key,
-        ContentType: headers['Content-Type'],
-        ContentDisposition: headers['Content-Disposition'],
+        ContentType: stored.contentType,
+        ContentDisposition: ctx.disposition(stored.contentType),
         ContentLength: file.size,
+        ...(checksum ? { ChecksumSHA256: checksum } : {}),
       }),
       {
         expiresIn: ctx.expiresIn,
-        signableHeaders: new Set(['content-type', 'content-disposition', 'content-length']),
+        signableHeaders: new Set([
+          'content-type',
+          'content-disposition',
+          'content-length',
+          ...(checksum ? ['x-amz-checksum-sha256'] : []),
+        ]),
+        // A signed header, not a query parameter: storage checks the body against a header.
+        unhoistableHeaders: new Set(['x-amz-checksum-sha256']),
       },
     ),
   );
@@ -55,4 +73,13 @@ export async function complete<TUser>(ctx: HandlerContext<TUser>, call: Operatio
   );
   const file = isRecord(call.body.file) ? readFile(call.body) : { name: '', metadata: undefined };
   return completeOnce(ctx, { claims, user: call.user, file, request: call.request }, call.started);
+}
+
+/** A base64 SHA-256 digest, or `undefined` when none was sent. */
+function readChecksum(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !SHA256_BASE64.test(value)) {
+    throw badRequest('"checksum" must be a base64 SHA-256 digest.');
+  }
+  return value;
 }

@@ -93,6 +93,22 @@ describe('single uploads through real presigned URLs', () => {
     expect(JSON.stringify(events)).not.toContain('X-Amz-Signature');
   });
 
+  it('signs a file checksum into the URL: storage refuses other bytes of the same length', async () => {
+    const { call } = handlerFor();
+    const bytes = png(4000);
+    const checksum = createHash('sha256').update(bytes).digest('base64');
+    const { body } = await call('presign', { file: file(bytes.length), checksum });
+    expect(body.headers['x-amz-checksum-sha256']).toBe(checksum);
+    const other = png(4000);
+    other[3000] = (other[3000] ?? 0) ^ 0xff;
+    expect((await put(body.url, other, body.headers)).status).toBe(400);
+    expect(await keysUnder(s3, bucket, `pending/${body.key}`)).toEqual([]);
+    expect((await put(body.url, bytes, body.headers)).status).toBe(200);
+    expect((await call('complete', { key: body.key, token: body.token })).status).toBe(200);
+    expect(await objectSha256(s3, bucket, body.key)).toBe(sha256(bytes));
+    expect((await call('presign', { file: file(10), checksum: 'not-a-digest' })).status).toBe(400);
+  });
+
   it('refuses a tampered signature: 403, no object', async () => {
     const { call } = handlerFor();
     const { body } = await call('presign', { file: file(100) });

@@ -1,0 +1,23 @@
+import { createHash } from 'node:crypto';
+import { expect, it } from 'vitest';
+import { bytesOf, createMemoryStorage, createTestEngine, patternedFile } from '../helpers/memoryStorage';
+
+it("hashes a single upload's file once and asks presign to sign the checksum; checksum: false does not", async () => {
+  for (const checksum of [true, false]) {
+    const storage = createMemoryStorage();
+    const asked: Array<{ checksum?: string } | undefined> = [];
+    const presign = storage.backend.presign.bind(storage.backend);
+    storage.backend.presign = (file, ctx, options) => {
+      asked.push(options);
+      return presign(file, ctx, options);
+    };
+    const engine = createTestEngine(storage, { checksum });
+    const file = patternedFile(5000, 'a.bin');
+    const [item] = await engine.upload([file]);
+    expect(item?.status).toBe('done');
+    const expected = createHash('sha256')
+      .update(await bytesOf(file))
+      .digest('base64');
+    expect(asked).toEqual([checksum ? { checksum: expected } : {}]);
+  }
+});
