@@ -10,8 +10,16 @@ import { withRetry } from './retry';
 const SINGLE_CHECKSUM_LIMIT = 256 * 1024 * 1024;
 
 /** The file's SHA-256 to sign into its URL, hashed once; none when off or too large. */
-async function fileChecksum<TResult>(ctx: EngineContext<TResult>, job: Job): Promise<{ checksum?: string }> {
+function fileChecksum<TResult>(
+  ctx: EngineContext<TResult>,
+  job: Job,
+): { checksum?: string } | Promise<{ checksum?: string }> {
+  // Not a promise when there is nothing to hash: the presign goes out in this same turn.
   if (!ctx.checksum() || job.file.size > SINGLE_CHECKSUM_LIMIT) return {};
+  return hashFile(job);
+}
+
+async function hashFile(job: Job): Promise<{ checksum?: string }> {
   let checksum = job.checksums.get(0);
   if (checksum === undefined) {
     checksum = await sha256Base64(job.file);
@@ -23,7 +31,8 @@ async function fileChecksum<TResult>(ctx: EngineContext<TResult>, job: Job): Pro
 /** Presigns (when the cached URL is missing or expiring) and PUTs the whole file. */
 async function putFile<TResult>(ctx: EngineContext<TResult>, job: Job, signal: AbortSignal) {
   const { backend, scheduler, retry, dispatch } = ctx;
-  const checksum = await fileChecksum(ctx, job);
+  const wanted = fileChecksum(ctx, job);
+  const checksum = wanted instanceof Promise ? await wanted : wanted;
   return withRetry(
     () =>
       scheduler.run(

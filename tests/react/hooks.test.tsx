@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { setupServer } from 'msw/node';
@@ -9,7 +10,7 @@ import { useMultipartUpload } from '../../src/react/useMultipartUpload';
 import { usePresignedUpload } from '../../src/react/usePresignedUpload';
 import { shallowEqualArrays, useUploaderState, useUploadItem } from '../../src/react/useUploaderState';
 import type { UploadHookResult } from '../../src/react/useUploader';
-import { blobSha256, createMemoryStorage, patternedFile, sha256 } from '../helpers/memoryStorage';
+import { blobSha256, bytesOf, createMemoryStorage, patternedFile, sha256 } from '../helpers/memoryStorage';
 import { createUploadMocks } from '../../src/msw/index';
 
 const API = 'http://api.test/upload';
@@ -63,6 +64,10 @@ describe('usePresignedUpload', () => {
     expect(protocol.requests.map((r) => r.path)).toEqual(['presign', 'complete']);
     expect(protocol.requests[0]?.body).toEqual({
       file: { name: 'report.pdf', size: 200_000, type: 'application/pdf', lastModified: 1_700_000_000_000 },
+      // The file's SHA-256, for the server to sign into the URL.
+      checksum: createHash('sha256')
+        .update(await bytesOf(file))
+        .digest('base64'),
     });
   });
 
@@ -273,6 +278,8 @@ describe('rendering', () => {
         },
       },
       transport: storage.transport,
+      // No hashing first: the presign is what is in flight when StrictMode unmounts.
+      checksum: false,
     };
     const file = patternedFile(1000, 'dropped.bin');
     let api!: UploadHookResult;
