@@ -48,6 +48,24 @@ export interface UploadMocksOptions {
    * @default no limit
    */
   maxFileSize?: number;
+  /**
+   * Sees every control call once it is recorded in `requests`, before the mocks answer it. Return
+   * a response to send it instead, as your server would refuse the call (a 403 for a token it no
+   * longer honours, a 415 for content it will not keep): the error body of docs/protocol.md is
+   * `HttpResponse.json({ error: { code, message } }, { status })`, and `HttpResponse.error()` is a
+   * connection that drops. Return nothing to let the mocks answer.
+   * @default none: the mocks answer every call
+   */
+  onControl?: (request: MockedRequest) => Response | undefined | Promise<Response | undefined>;
+  /**
+   * Sees every storage PUT before the mocks look at it. Return a response to send it instead
+   * (`503 SlowDown` with `Retry-After`, `HttpResponse.error()` for a dropped connection); return
+   * nothing to let the mocks store the bytes. A promise holds the PUT's answer until it settles:
+   * the browser sees no response meanwhile, as from a stalled connection. The mocks read the
+   * body afterwards: read a `request.clone()` instead.
+   * @default none: the mocks answer every PUT
+   */
+  onStorage?: (request: Request) => Response | undefined | Promise<Response | undefined>;
   /** @default Math.random */
   random?: () => number;
   /** @default Date.now */
@@ -275,11 +293,14 @@ export function createUploadMocks(options: UploadMocksOptions = {}): UploadMocks
       } catch {
         return apiError(400, 'bad-request', 'The request body must be JSON.');
       }
-      requests.push({ path, body });
+      const received = { path, body };
+      requests.push(received);
       if (options.latencyMs) await delay(options.latencyMs);
-      return control(path, body);
+      return (await options.onControl?.(received)) ?? control(path, body);
     }),
     http.put(`${storage}/*`, async ({ request }) => {
+      const answer = await options.onStorage?.(request);
+      if (answer) return answer;
       const url = new URL(request.url);
       if (now() > Number(url.searchParams.get('X-Amz-Expires-At'))) {
         return s3Error(403, 'AccessDenied', 'Request has expired');

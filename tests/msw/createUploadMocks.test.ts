@@ -1,9 +1,9 @@
-import { http } from 'msw';
+import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createUploader } from '../../src/createUploader';
 import { createUploadMocks, type UploadMocksOptions } from '../../src/msw/index';
-import { blobSha256, patternedFile, sha256 } from '../helpers/memoryStorage';
+import { blobSha256, deferred, patternedFile, sha256 } from '../helpers/memoryStorage';
 
 const MiB = 1024 * 1024;
 const server = setupServer();
@@ -87,6 +87,71 @@ describe('createUploadMocks', () => {
     const { uploader } = uploaderWith({ maxFileSize: 10 });
     const [item] = await uploader.upload([patternedFile(11, 'big.bin')]);
     expect(item?.error).toMatchObject({ code: 'backend-error', status: 413, serverCode: 'file-too-large' });
+  });
+
+  it('answers a control call with what onControl returns, after recording it', async () => {
+    const seen: string[] = [];
+    const { mocks, uploader } = uploaderWith({
+      onControl: ({ path }) => {
+        seen.push(path);
+        return path === 'complete'
+          ? HttpResponse.json(
+              { error: { code: 'content-mismatch', message: 'The file is not a PNG. It was removed.' } },
+              { status: 415 },
+            )
+          : undefined;
+      },
+    });
+    const [item] = await uploader.upload([patternedFile(10, 'fake.png', 'image/png')]);
+    expect(item?.error).toMatchObject({
+      code: 'backend-error',
+      status: 415,
+      serverCode: 'content-mismatch',
+      message: 'The file is not a PNG. It was removed.',
+    });
+    // Nothing returned for presign: the mocks answered it and stored the PUT.
+    expect(seen).toEqual(['presign', 'complete']);
+    expect(mocks.requests.map((r) => r.path)).toEqual(['presign', 'complete']);
+    expect(mocks.objects.get(item!.key!)).toHaveLength(10);
+  });
+
+  it('answers a PUT with what onStorage returns, and stores it when onStorage returns nothing', async () => {
+    let puts = 0;
+    const { mocks, uploader } = uploaderWith({
+      onStorage: () =>
+        ++puts === 1
+          ? new HttpResponse('<Error><Code>SlowDown</Code></Error>', {
+              status: 503,
+              headers: { 'retry-after': '0' },
+            })
+          : undefined,
+    });
+    const file = patternedFile(2000, 'slow.bin');
+    const [item] = await uploader.upload([file]);
+    expect(item?.status).toBe('done');
+    expect(puts).toBe(2);
+    expect(sha256(mocks.objects.get(item!.key!))).toBe(await blobSha256(file));
+  });
+
+  it('holds a PUT until the promise onStorage returns settles', async () => {
+    const arrived = deferred();
+    const release = deferred<undefined>();
+    const { mocks, uploader } = uploaderWith({
+      onStorage: () => {
+        arrived.resolve();
+        return release.promise;
+      },
+    });
+    const uploading = uploader.upload([patternedFile(10, 'held.bin')]);
+    await arrived.promise;
+    // Time enough for a 10-byte PUT that is not held to land many times over.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(uploader.store.getState().items[0]?.status).toBe('uploading');
+    expect(mocks.objects.size).toBe(0);
+    release.resolve(undefined);
+    const [item] = await uploading;
+    expect(item?.status).toBe('done');
+    expect(mocks.objects.get(item!.key!)).toHaveLength(10);
   });
 
   it('reset forgets everything', async () => {
