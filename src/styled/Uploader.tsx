@@ -1,5 +1,6 @@
 import { UploadAnnouncer } from '../headless/UploadAnnouncer';
 import { useUpload, type UseUploadOptions } from '../react/useUpload';
+import { useUploaderState } from '../react/useUploaderState';
 import { en, type StyledMessages } from './messages';
 import { UploadDropzone } from './UploadDropzone';
 import { UploadList } from './UploadList';
@@ -19,6 +20,7 @@ export type UploaderProps = UseUploadOptions & {
 export function Uploader({ messages = en, locale, theme = 'system', className, ...options }: UploaderProps) {
   const upload = useUpload(options as UseUploadOptions);
   const { accept, maxFiles } = options as { accept?: string | readonly string[]; maxFiles?: number };
+  const offline = useUploaderState(upload.uploader, (state) => state.offline);
   return (
     <div
       className={['upkit', className].filter(Boolean).join(' ')}
@@ -31,6 +33,11 @@ export function Uploader({ messages = en, locale, theme = 'system', className, .
         // Folder walks stop past the limit; a one-file uploader's picker picks one.
         {...(maxFiles === undefined ? {} : { maxFiles, multiple: maxFiles !== 1 })}
       />
+      {offline && (
+        <p className="upkit-offline" role="status">
+          {messages.offline}
+        </p>
+      )}
       <UploadList upload={upload} messages={messages} {...(locale === undefined ? {} : { locale })} />
       <UploadAnnouncer uploader={upload.uploader} messages={messages} />
     </div>

@@ -10,6 +10,8 @@ export interface StyledMessages extends UploadMessages, AnnouncerMessages {
   dropzone: string;
   dropzoneActive: string;
   browse: string;
+  /** Shown (and announced) while uploads wait for the network to come back. */
+  offline: string;
   remaining: (seconds: number) => string;
   status: Record<
     'queued' | 'signing' | 'uploading' | 'completing' | 'done' | 'paused' | 'error' | 'canceled',
@@ -25,6 +27,7 @@ export const en: StyledMessages = {
   dropzone: 'Drop files here or choose them',
   dropzoneActive: 'Drop the files to upload them',
   browse: 'Choose files',
+  offline: 'You are offline. Uploads go on by themselves when the network is back.',
   remaining: (seconds) =>
     seconds < 60 ? `${Math.ceil(seconds)} s left` : `${Math.ceil(seconds / 60)} min left`,
   status: {
@@ -75,6 +78,7 @@ export const fr: StyledMessages = {
   dropzone: 'Déposez des fichiers ici ou choisissez-les',
   dropzoneActive: 'Déposez les fichiers pour les envoyer',
   browse: 'Choisir des fichiers',
+  offline: 'Vous êtes hors ligne. Les envois reprendront d’eux-mêmes au retour du réseau.',
   remaining: (seconds) =>
     seconds < 60 ? `${Math.ceil(seconds)} s restantes` : `${Math.ceil(seconds / 60)} min restantes`,
   status: {
