@@ -31,8 +31,6 @@ async function hashFile(job: Job): Promise<{ checksum?: string }> {
 /** Presigns (when the cached URL is missing or expiring) and PUTs the whole file. */
 async function putFile<TResult>(ctx: EngineContext<TResult>, job: Job, signal: AbortSignal) {
   const { backend, scheduler, retry, dispatch } = ctx;
-  const wanted = fileChecksum(ctx, job);
-  const checksum = wanted instanceof Promise ? await wanted : wanted;
   return withRetry(
     () =>
       scheduler.run(
@@ -42,6 +40,9 @@ async function putFile<TResult>(ctx: EngineContext<TResult>, job: Job, signal: A
           dispatch(job.id, { type: 'sign' });
           let presigned = job.presigned;
           if (!presigned || isExpiring(presigned, ctx.now())) {
+            // Hashed in the file's own slot, so files still start in the order they were added.
+            const wanted = fileChecksum(ctx, job);
+            const checksum = wanted instanceof Promise ? await wanted : wanted;
             const fresh = await settleOnAbort(
               signal,
               ctx.runControl('presign', () => backend.presign(job.desc, { signal }, checksum)),
