@@ -106,6 +106,7 @@ function Demo() {
     multipartThreshold: number('threshold') ?? 16 * MiB,
     partSize: number('partSize') ?? 5 * MiB,
     ...(number('concurrency') ? { concurrency: number('concurrency') } : {}),
+    ...(number('stallTimeoutMs') ? { stallTimeoutMs: number('stallTimeoutMs') } : {}),
     onSuccess: bucket.refresh,
   });
   const { items, progress, status } = upload;
