@@ -5,6 +5,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startDemo, type RunningDemo } from '../../demo/server';
 import { chromiumArgs, chromiumPath } from '../../scripts/chromium';
+import { waitForDone } from './faults/demoPage';
 import { objectSha256, pattern, sha256 } from './s3';
 
 // The real path: Debian chromium, the demo page and upkit/server, and MinIO checking every
@@ -56,24 +57,6 @@ async function openDemo(query = ''): Promise<Page> {
 
 async function pick(page: Page, files: LocalFile[]): Promise<void> {
   await page.getByLabel('Choose files').setInputFiles(files.map((f) => f.path));
-}
-
-/** Waits until every listed file's row says done, failing fast on an error row. */
-async function waitForDone(page: Page, files: LocalFile[], timeout = 60_000): Promise<Map<string, string>> {
-  await page.waitForFunction(
-    (names) => {
-      const rows = names.map((name) => document.querySelector(`tr[data-name="${CSS.escape(name)}"]`));
-      const failed = rows.find((row) => row?.getAttribute('data-status') === 'error');
-      if (failed) throw new Error(`upload failed: ${failed.textContent}`);
-      return rows.every((row) => row?.getAttribute('data-status') === 'done');
-    },
-    files.map((f) => f.name),
-    { timeout, polling: 50 },
-  );
-  const keys = await page.$$eval('tr[data-name]', (rows) =>
-    rows.map((row) => [row.getAttribute('data-name')!, row.getAttribute('data-key')!] as const),
-  );
-  return new Map(keys);
 }
 
 async function expectStored(keys: Map<string, string>, files: LocalFile[]): Promise<void> {

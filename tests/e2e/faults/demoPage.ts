@@ -41,8 +41,8 @@ export async function pick(page: Page, files: readonly LocalFile[]): Promise<voi
 /** Waits until every file's row says done, failing at once on an error row; returns name -> key. */
 export async function waitForDone(
   page: Page,
-  files: readonly LocalFile[],
-  timeout: number,
+  files: readonly Pick<LocalFile, 'name'>[],
+  timeout = 60_000,
 ): Promise<Map<string, string>> {
   await page.waitForFunction(
     (names) => {
