@@ -449,49 +449,8 @@ describe('pause, resume, cancel', () => {
 });
 
 describe('resume after reload', () => {
-  it('lists the parts storage holds and uploads only the missing ones', async () => {
-    const resumeStorage = memoryResumeStorage();
-    const storage = createMemoryStorage();
-    const file = patternedFile(12 * MiB, 'big.iso');
-    const options = {
-      mode: 'multipart',
-      partSize: 5 * MiB,
-      resumeStorage,
-      transport: storage.transport,
-      backend: storage.backend,
-      retry: fastRetry,
-      concurrency: 2,
-    } as const;
-
-    // First page: part 1 lands, part 2 hangs, then the page goes away.
-    const first = createUploadEngine<StoredResult>(options);
-    storage.intercept((request) =>
-      request.url.includes('partNumber=1&') || request.url.endsWith('partNumber=1')
-        ? undefined
-        : new Promise((_res, rej) =>
-            request.signal.addEventListener('abort', () => rej(new UploadError('aborted', 'x'))),
-          ),
-    );
-    void first.upload([file]);
-    await vi.waitFor(() => expect(first.store.getState().items[0]?.bytesUploaded).toBe(5 * MiB));
-    expect(resumeStorage.data.size).toBe(1);
-    first.pause();
-
-    // Second page, same file picked again.
-    storage.intercept(undefined);
-    storage.puts.length = 0;
-    const second = createUploadEngine<StoredResult>(options);
-    const [item] = await second.upload([file]);
-
-    expect(item?.status).toBe('done');
-    expect(storage.calls.filter((c) => c === 'createMultipart')).toHaveLength(1);
-    expect(storage.calls).toContain('listParts');
-    expect(storage.puts.some((u) => u.endsWith('partNumber=1') || u.includes('partNumber=1&'))).toBe(false);
-    expect(sha256(storage.objects.get(item!.key!))).toBe(await blobSha256(file));
-    expect(resumeStorage.data.size).toBe(0);
-  });
-
-  it('keeps no stored part of another file with the same name, size, type and date', async () => {
+  /** Page one stores part 1 of `before` (the other parts hang) and goes away; page two picks `after`. */
+  async function reloadAfterPartOne(before: File, after: File) {
     const resumeStorage = memoryResumeStorage();
     const storage = createMemoryStorage();
     const options = {
@@ -503,12 +462,6 @@ describe('resume after reload', () => {
       retry: fastRetry,
       concurrency: 2,
     } as const;
-    const first = patternedFile(12 * MiB, 'disk.img');
-    // Edited in place, times restored: the same fingerprint, other bytes in every part.
-    const bytes = new Uint8Array(first.size);
-    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7 + 3) & 0xff;
-    const second = new File([bytes], first.name, { type: first.type, lastModified: first.lastModified });
-
     const page1 = createUploadEngine<StoredResult>(options);
     storage.intercept((request) =>
       request.url.includes('partNumber=1&') || request.url.endsWith('partNumber=1')
@@ -517,20 +470,42 @@ describe('resume after reload', () => {
             request.signal.addEventListener('abort', () => rej(new UploadError('aborted', 'x'))),
           ),
     );
-    void page1.upload([first]);
+    void page1.upload([before]);
     await vi.waitFor(() => expect(page1.store.getState().items[0]?.bytesUploaded).toBe(5 * MiB));
+    const savedBefore = resumeStorage.data.size;
     page1.pause();
 
     storage.intercept(undefined);
     storage.puts.length = 0;
-    const page2 = createUploadEngine<StoredResult>(options);
-    const [item] = await page2.upload([second]);
+    const [item] = await createUploadEngine<StoredResult>(options).upload([after]);
+    const partOneSent = storage.puts.some((u) => u.includes('partNumber=1&') || u.endsWith('partNumber=1'));
+    return { item, storage, resumeStorage, savedBefore, partOneSent };
+  }
 
+  it('lists the parts storage holds and uploads only the missing ones', async () => {
+    const file = patternedFile(12 * MiB, 'big.iso');
+    const { item, storage, resumeStorage, savedBefore, partOneSent } = await reloadAfterPartOne(file, file);
+    expect(savedBefore).toBe(1);
+    expect(item?.status).toBe('done');
+    expect(storage.calls.filter((c) => c === 'createMultipart')).toHaveLength(1);
+    expect(storage.calls).toContain('listParts');
+    expect(partOneSent).toBe(false);
+    expect(sha256(storage.objects.get(item!.key!))).toBe(await blobSha256(file));
+    expect(resumeStorage.data.size).toBe(0);
+  });
+
+  it('keeps no stored part of another file with the same name, size, type and date', async () => {
+    const first = patternedFile(12 * MiB, 'disk.img');
+    // Edited in place, times restored: the same fingerprint, other bytes in every part.
+    const bytes = new Uint8Array(first.size);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7 + 3) & 0xff;
+    const second = new File([bytes], first.name, { type: first.type, lastModified: first.lastModified });
+    const { item, storage, partOneSent } = await reloadAfterPartOne(first, second);
     expect(item?.status).toBe('done');
     expect(storage.calls.filter((c) => c === 'createMultipart')).toHaveLength(1);
     expect(storage.calls).toContain('listParts');
     // Part 1 in storage is the first file's: sent again, and the object is the second file.
-    expect(storage.puts.some((u) => u.includes('partNumber=1&') || u.endsWith('partNumber=1'))).toBe(true);
+    expect(partOneSent).toBe(true);
     expect(sha256(storage.objects.get(item!.key!))).toBe(await blobSha256(second));
   });
 
