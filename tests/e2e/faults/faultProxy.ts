@@ -67,6 +67,11 @@ export interface ProxyRecord {
   /** Who ended a request that got no answer: the client going away, or the proxy. */
   endedBy: 'client' | 'proxy' | undefined;
   bytesIn: number;
+  /**
+   * The whole body was handed on to MinIO. With no status, the client went away while MinIO was
+   * answering: the part may be stored although nobody saw the 200.
+   */
+  bodyForwarded: boolean;
 }
 
 export interface FaultProxy {
@@ -263,6 +268,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       record.endedBy ??= 'client';
       out.destroy();
     });
+    out.once('finish', () => (record.bodyForwarded = true));
     req.pipe(out);
   }
 
@@ -284,6 +290,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       status: undefined,
       endedBy: undefined,
       bytesIn: 0,
+      bodyForwarded: false,
     };
     records.push(record);
     req.on('data', (chunk: Buffer) => (record.bytesIn += chunk.length));
