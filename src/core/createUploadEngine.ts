@@ -7,10 +7,21 @@ import type { EngineContext } from './engineContext';
 import { abortedError, toUploadError, unrequestedAbort, UploadError } from './errors';
 import { bytesOf, createJob, describeFile, sessionRef, type Job } from './job';
 import { runMultipart } from './multipartUpload';
-import { defaultResumeStorage, fileFingerprint, forgetSession, type ResumeStorage } from './resumeStore';
+import { heldLocks, sessionLockName } from './locks';
+import {
+  defaultSessionStore,
+  fileFingerprint,
+  handleOf,
+  isExpired,
+  isSessionRecord,
+  quietly,
+  withHandle,
+  type SessionRecord,
+  type SessionStore,
+} from './resumeStore';
 import { DEFAULT_RETRY, withRetry, type RetryOptions } from './retry';
 import { createScheduler, type Lane } from './scheduler';
-import type { UploaderState } from './selectors';
+import type { ResumableUpload, UploaderState } from './selectors';
 import { runSingle } from './singleUpload';
 import type {
   FileDescriptor,
@@ -101,18 +112,18 @@ export interface UploadEngineOptions<TResult = unknown> extends UploadEngineCall
    */
   autoStart?: boolean;
   /**
-   * Where multipart sessions are remembered so an upload can resume after a page reload;
-   * `false` turns it off.
-   * @default localStorage, when available
+   * Where multipart sessions are remembered so an upload can resume after a reload, a crash or
+   * a browser restart (see `resumable`); `false` turns it off.
+   * @default indexedDBSessionStore(), where IndexedDB exists
    */
-  resumeStorage?: ResumeStorage | false;
+  resumeStorage?: SessionStore | false;
   /**
    * Keeps remembered sessions of different backends or users apart.
    * @default 'default'
    */
   resumeScope?: string;
   /**
-   * Saved sessions older than this are ignored.
+   * Remembered sessions older than this are aborted on the server and forgotten.
    * @default 7 days
    */
   resumeMaxAgeMs?: number;
@@ -160,8 +171,29 @@ export interface UploadEngine<TResult = unknown> {
   retry(id?: string): void;
   /** Cancels (if needed) and removes files from the list. */
   remove(id: string): Promise<void>;
-  /** Cancels everything and empties the list. */
+  /**
+   * Cancels everything and empties the list; remembered sessions are aborted on the server and
+   * forgotten, so nothing is left to resume.
+   */
   reset(): Promise<void>;
+  /**
+   * Reads the uploads a reload, a crash or a closed tab interrupted into `resumable`: aborts
+   * and forgets those past `resumeMaxAgeMs`, and skips those another tab is uploading. The hooks
+   * call it on mount. Never rejects.
+   */
+  loadResumable(): Promise<readonly ResumableUpload[]>;
+  /**
+   * Resumes an interrupted upload from `resumable`, keeping the parts storage holds. With no
+   * `file`, the one its File System Access handle points at is read (asking the user's
+   * permission once; call it from a click). Resolves to the new item's id. Rejects with
+   * `resume-needs-file` when the file must be picked again (no handle, permission refused,
+   * file gone), `resume-file-mismatch` when `file` is not the one that was uploading, and
+   * `resume-gone` when nothing is remembered under `id`. A file changed since (handle only) is
+   * uploaded afresh and its old upload aborted.
+   */
+  restore(id: string, file?: Blob): Promise<string>;
+  /** Aborts an interrupted upload on the server and forgets it. Never rejects. */
+  discard(id: string): Promise<void>;
   /** Pauses running work, remembering what to resume in `wake()` (used on unmount). */
   suspend(): void;
   /** Resumes what `suspend()` paused. */
@@ -236,17 +268,18 @@ export function createUploadEngine<TResult = unknown>(
   const scheduler = createScheduler(options.concurrency ?? 6);
   const congestion = createCongestion(options.concurrency ?? 6, (limit) => scheduler.setConcurrency(limit));
   // Looked up on first use, never at creation: creation must be safe during SSR.
-  let resumeStorageSlot: { value: ResumeStorage | undefined } | undefined;
-  const resumeStore = () =>
-    (resumeStorageSlot ??= {
-      value: options.resumeStorage === false ? undefined : (options.resumeStorage ?? defaultResumeStorage()),
+  let sessionStoreSlot: { value: SessionStore | undefined } | undefined;
+  const sessions = () =>
+    (sessionStoreSlot ??= {
+      value: options.resumeStorage === false ? undefined : (options.resumeStorage ?? defaultSessionStore()),
     }).value;
+  const resumeScope = options.resumeScope ?? 'default';
   const resumeMaxAge = options.resumeMaxAgeMs ?? 7 * 24 * 3600 * 1000;
   const stallTimeoutMs = options.stallTimeoutMs ?? 30_000;
   const signBatchSize = Math.max(1, options.signBatchSize ?? 10);
   const partConcurrency = () => Math.max(1, (options.concurrency ?? 6) - 1);
 
-  const store = createStore<UploaderState<TResult>>()(() => ({ items: [], offline: false }));
+  const store = createStore<UploaderState<TResult>>()(() => ({ items: [], offline: false, resumable: [] }));
   const jobs = new Map<string, Job>();
   const cleanups = new Set<Promise<void>>();
   const dirty = new Set<string>();
@@ -452,8 +485,10 @@ export function createUploadEngine<TResult = unknown>(
     partSize: () => options.partSize ?? DEFAULT_PART_SIZE,
     checksum: () => options.checksum !== false && canChecksum(),
     partConcurrency,
-    resumeStore,
+    sessions,
+    resumeScope,
     resumeMaxAgeMs: resumeMaxAge,
+    expire,
     dispatch,
     markProgress,
     abortOrphan,
@@ -529,8 +564,10 @@ export function createUploadEngine<TResult = unknown>(
     job.session = undefined;
     job.etags.clear();
     job.doneBytes = 0;
-    const resumeStorage = resumeStore();
-    if (resumeStorage && job.resumeKey) forgetSession(resumeStorage, job.resumeKey);
+    const saved = sessions();
+    const id = job.resumeKey;
+    if (saved && id) void quietly(() => saved.delete(id));
+    releaseLock(job);
     return session ? abortOrphan(job, session) : Promise.resolve();
   }
 
@@ -544,14 +581,139 @@ export function createUploadEngine<TResult = unknown>(
   function claimResumeKey(desc: FileDescriptor, mode: UploadMode, id: string): string | undefined {
     // A Blob without a name and modification time has no identity to resume by.
     if (mode !== 'multipart' || desc.lastModified === undefined || desc.name === 'blob') return undefined;
-    const key = fileFingerprint(desc, options.resumeScope ?? 'default');
+    const key = fileFingerprint(desc, resumeScope);
     if (ownedResumeKeys.has(key)) return undefined;
     ownedResumeKeys.set(key, id);
+    // Picked again: it resumes as this item, and leaves the list of interrupted uploads.
+    const { resumable } = store.getState();
+    if (resumable.some((r) => r.id === key)) store.setState({ resumable: resumable.filter((r) => r.id !== key) });
     return key;
   }
 
+  function releaseLock(job: Job): void {
+    job.releaseLock?.();
+    job.releaseLock = undefined;
+  }
+
   function releaseResumeKey(job: Job): void {
+    releaseLock(job);
     if (job.resumeKey && ownedResumeKeys.get(job.resumeKey) === job.id) ownedResumeKeys.delete(job.resumeKey);
+  }
+
+  // ---- interrupted uploads -------------------------------------------------------------------
+
+  /** Aborts a remembered session on the server and forgets it. Never rejects. */
+  async function expire(record: SessionRecord): Promise<void> {
+    const saved = sessions();
+    // Forgotten first: a new session under the same fingerprint may be remembered meanwhile.
+    if (saved) await quietly(() => saved.delete(record.id));
+    if (typeof backend.abortMultipart !== 'function') return;
+    const cleanup = runControl('abortMultipart', () =>
+      withRetry(() => backend.abortMultipart(sessionRef(record), { signal: new AbortController().signal }), {
+        retry,
+        signal: new AbortController().signal,
+        ...(options.random ? { random: options.random } : {}),
+      }),
+    )
+      .then(() => undefined)
+      .catch(() => {
+        // The bucket's AbortIncompleteMultipartUpload lifecycle rule is the backstop.
+      })
+      .finally(() => cleanups.delete(cleanup));
+    cleanups.add(cleanup);
+    await cleanup;
+  }
+
+  function publishResumable(resumable: readonly ResumableUpload[]): void {
+    store.setState({ resumable });
+  }
+
+  async function loadResumable(): Promise<readonly ResumableUpload[]> {
+    const saved = sessions();
+    if (!saved) return store.getState().resumable;
+    const records = (await quietly(() => saved.list(resumeScope))) ?? [];
+    const held = await heldLocks();
+    const resumable: ResumableUpload[] = [];
+    for (const record of records) {
+      if (!isSessionRecord(record)) {
+        void quietly(() => saved.delete((record as { id: string }).id));
+      } else if (isExpired(record, resumeMaxAge, now())) {
+        void expire(record);
+      } else if (!ownedResumeKeys.has(record.id) && !held.has(sessionLockName(record.id))) {
+        const parts = (await quietly(() => saved.parts(record.id))) ?? [];
+        resumable.push({
+          id: record.id,
+          name: record.file.name,
+          size: record.file.size,
+          type: record.file.type,
+          lastModified: record.file.lastModified,
+          bytesUploaded: Math.min(
+            record.file.size,
+            parts.reduce((sum, part) => sum + (part.size ?? 0), 0),
+          ),
+          savedAt: record.savedAt,
+          expiresAt: record.savedAt + resumeMaxAge,
+          canReopen: record.handle !== undefined,
+        });
+      }
+    }
+    // Files picked again while the store was being read are no longer interrupted.
+    const current = resumable.filter((r) => !ownedResumeKeys.has(r.id));
+    publishResumable(current);
+    return current;
+  }
+
+  async function readHandle(record: SessionRecord): Promise<File> {
+    const { handle } = record;
+    const needsFile = (why: string, cause?: unknown) =>
+      new UploadError(
+        'resume-needs-file',
+        `Pick "${record.file.name}" again to resume its upload: ${why}.`,
+        cause === undefined ? {} : { cause },
+      );
+    if (!handle) throw needsFile('this browser could not keep a reference to the file');
+    try {
+      let permission = (await handle.queryPermission?.({ mode: 'read' })) ?? 'granted';
+      if (permission !== 'granted') permission = (await handle.requestPermission?.({ mode: 'read' })) ?? 'denied';
+      if (permission !== 'granted') throw needsFile('permission to read it was not given');
+      return withHandle(await handle.getFile(), handle);
+    } catch (error) {
+      if (error instanceof UploadError) throw error;
+      throw needsFile('it was moved, renamed or deleted', error);
+    }
+  }
+
+  async function restore(id: string, picked?: Blob): Promise<string> {
+    const saved = sessions();
+    const record = saved ? await quietly(() => saved.get(id)) : undefined;
+    if (!isSessionRecord(record) || record.scope !== resumeScope) {
+      publishResumable(store.getState().resumable.filter((r) => r.id !== id));
+      throw new UploadError('resume-gone', 'This upload is no longer remembered: upload the file again.');
+    }
+    // Already resuming here (a second click): the same item, never a rival upload.
+    const owner = ownedResumeKeys.get(id);
+    if (owner !== undefined) return owner;
+    const file = picked ?? (await readHandle(record));
+    const handle = picked ? undefined : record.handle;
+    const same = fileFingerprint(describeFile(file, undefined), resumeScope) === id;
+    if (!same && picked) {
+      const size = record.file.size.toLocaleString('en-US');
+      throw new UploadError(
+        'resume-file-mismatch',
+        `That is not the file that was uploading: pick "${record.file.name}" (${size} bytes) to resume it.`,
+      );
+    }
+    // Changed on disk since (the handle reads it as it is now): its parts cannot be trusted.
+    if (!same) await expire(record);
+    publishResumable(store.getState().resumable.filter((r) => r.id !== id));
+    return add([handle && !handleOf(file) ? withHandle(file, handle) : file]).join('');
+  }
+
+  async function discard(id: string): Promise<void> {
+    publishResumable(store.getState().resumable.filter((r) => r.id !== id));
+    const saved = sessions();
+    const record = saved ? await quietly(() => saved.get(id)) : undefined;
+    if (isSessionRecord(record)) await expire(record);
   }
 
   function pickMode(size: number): UploadMode {
@@ -692,12 +854,15 @@ export function createUploadEngine<TResult = unknown>(
     async reset() {
       const all = cancel();
       // Files in `completing` are left to finish (see remove); the rest is already aborted.
+      for (const job of jobs.values()) releaseLock(job);
       ownedResumeKeys.clear();
       jobs.clear();
       flushProgress();
       setItems([]);
       for (const id of [...settleWaiters.keys()]) notifySettled(id, undefined);
-      await all;
+      const interrupted = store.getState().resumable;
+      publishResumable([]);
+      await Promise.all([all, ...interrupted.map((r) => discard(r.id))]);
       await Promise.all([...cleanups]);
     },
     suspend() {
@@ -712,6 +877,9 @@ export function createUploadEngine<TResult = unknown>(
     wake() {
       for (const job of jobs.values()) if (job.suspended) resume(job.id);
     },
+    loadResumable,
+    restore,
+    discard,
     setOptions(next) {
       options = { ...options, ...next };
       if (next.concurrency !== undefined) {

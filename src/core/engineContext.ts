@@ -1,7 +1,7 @@
 import type { ControlCallName } from './createUploadEngine';
 import type { Job } from './job';
 import type { ResolvedRetryOptions } from './retry';
-import type { ResumeStorage } from './resumeStore';
+import type { SessionRecord, SessionStore } from './resumeStore';
 import type { Scheduler } from './scheduler';
 import type {
   MultipartSession,
@@ -26,8 +26,13 @@ export interface EngineContext<TResult> {
   /** Whether parts are hashed and their checksums signed. */
   checksum(): boolean;
   partConcurrency(): number;
-  resumeStore(): ResumeStorage | undefined;
+  /** Where multipart sessions are remembered; `undefined` when resuming is off. */
+  sessions(): SessionStore | undefined;
+  /** Scope of remembered sessions. */
+  readonly resumeScope: string;
   readonly resumeMaxAgeMs: number;
+  /** Aborts a remembered session on the server and forgets it (expired, or discarded). */
+  expire(record: SessionRecord): Promise<void>;
   dispatch(id: string, action: UploadAction<TResult>): boolean;
   markProgress(job: Job): void;
   /** Aborts a multipart upload that no run will use. */

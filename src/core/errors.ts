@@ -18,6 +18,11 @@ export type UploadErrorCode =
   // Control plane: the app's backend said no, or said something we cannot read.
   | 'backend-error'
   | 'invalid-response'
+  // Resuming an interrupted upload (`restore`): the file must be picked again, the picked file is
+  // not the one that was uploading, or nothing is remembered any more.
+  | 'resume-needs-file'
+  | 'resume-file-mismatch'
+  | 'resume-gone'
   // Internal plumbing: a request was aborted by pause, cancel or unmount. Never shown on an item.
   | 'aborted';
 

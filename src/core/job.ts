@@ -23,7 +23,10 @@ export interface Job {
   stored: { etag: string | undefined } | undefined;
   /** The open multipart upload and the part size it was planned with. */
   session: (MultipartSession & { partSize: number }) | undefined;
+  /** The fingerprint its multipart session is remembered under; cleared when another tab has it. */
   resumeKey: string | undefined;
+  /** Releases this tab's Web Lock on the remembered session. */
+  releaseLock: (() => void) | undefined;
   urls: Map<number, SignedPart & { signedAt: number }>;
   signing: Map<number, Promise<void>>;
   etags: Map<number, UploadedPart>;
@@ -82,6 +85,7 @@ export function createJob(
     stored: undefined,
     session: undefined,
     resumeKey,
+    releaseLock: undefined,
     urls: new Map(),
     signing: new Map(),
     etags: new Map(),

@@ -5,13 +5,25 @@ import type { EngineContext } from './engineContext';
 import { isExpiring } from './engineContext';
 import { abortedError, toUploadError, UploadError } from './errors';
 import { sessionRef, type Job, type OpenSession } from './job';
-import { forgetSession, loadSession, saveSession } from './resumeStore';
+import { sessionLockName, tryLock } from './locks';
+import { handleOf, isExpired, isSessionRecord, quietly, type SessionRecord } from './resumeStore';
 import { withRetry } from './retry';
 import { missingEtagError } from './storageError';
-import type { MultipartSession } from './types';
+import type { MultipartSession, UploadedPart } from './types';
 
 // S3 multipart: create (or reopen after a reload), parts PUT in parallel through URLs signed in
 // batches just ahead of need, complete with the parts' ETags in order.
+
+/**
+ * Takes this tab's lock on the file's remembered session. Another tab holding it is uploading
+ * the same file: this job then uploads afresh and remembers nothing, leaving that session alone.
+ */
+async function lockSession<TResult>(ctx: EngineContext<TResult>, job: Job): Promise<void> {
+  if (!job.resumeKey || job.releaseLock || !ctx.sessions()) return;
+  const lock = await tryLock(sessionLockName(job.resumeKey));
+  if (lock === 'held') job.resumeKey = undefined;
+  else job.releaseLock = lock;
+}
 
 /** Reopens the upload remembered for this file, with the parts storage already holds. */
 async function reopenSession<TResult>(
@@ -19,11 +31,15 @@ async function reopenSession<TResult>(
   job: Job,
   signal: AbortSignal,
 ): Promise<OpenSession | undefined> {
-  const resumeStorage = ctx.resumeStore();
-  const resumeKey = job.resumeKey;
-  if (!resumeStorage || !resumeKey) return undefined;
-  const saved = loadSession(resumeStorage, resumeKey, ctx.resumeMaxAgeMs, ctx.now());
-  if (!saved) return undefined;
+  const store = ctx.sessions();
+  const id = job.resumeKey;
+  if (!store || !id) return undefined;
+  const saved = await quietly(() => store.get(id));
+  if (!isSessionRecord(saved)) return undefined;
+  if (isExpired(saved, ctx.resumeMaxAgeMs, ctx.now())) {
+    void ctx.expire(saved);
+    return undefined;
+  }
   try {
     const listed = await ctx.control(
       job,
@@ -42,6 +58,9 @@ async function reopenSession<TResult>(
       if (saved.checksumAlgorithm && part.checksum !== (await partChecksum(job, spec))) continue;
       job.etags.set(part.partNumber, part);
     }
+    // Picked again through the File System Access API: keep the handle for the next restart.
+    const handle = handleOf(job.file);
+    if (handle && !saved.handle) void quietly(() => store.put({ ...saved, handle }));
     return {
       ...sessionRef(saved),
       partSize: saved.partSize,
@@ -49,11 +68,13 @@ async function reopenSession<TResult>(
     };
   } catch (error) {
     const { code, status } = toUploadError(error);
-    // 404: the upload is gone (completed, aborted, removed by a lifecycle rule). 403: the server
-    // no longer honours its token. Either way, start afresh. Anything else (offline, 5xx, 401)
-    // fails the file and keeps the session, so a retry can still resume.
+    // 404: the upload is gone (completed, aborted, removed by a lifecycle rule). 403/410: the
+    // server no longer honours its token; an expired but authentic token may still abort it.
+    // Either way, start afresh. Anything else (offline, 5xx, 401) fails the file and keeps the
+    // session, so a retry can still resume.
     if (code === 'backend-error' && (status === 404 || status === 403 || status === 410)) {
-      forgetSession(resumeStorage, resumeKey);
+      if (status === 404) void quietly(() => store.delete(id));
+      else void ctx.expire(saved);
       return undefined;
     }
     throw error;
@@ -65,6 +86,7 @@ async function openSession<TResult>(
   job: Job,
   signal: AbortSignal,
 ): Promise<OpenSession> {
+  await lockSession(ctx, job);
   let session = await reopenSession(ctx, job, signal);
   if (!session) {
     const planned = choosePartSize(job.desc.size, ctx.partSize());
@@ -97,13 +119,31 @@ async function openSession<TResult>(
       ...(checksum && created.checksumAlgorithm === 'SHA256' ? { checksumAlgorithm: 'SHA256' as const } : {}),
     };
     job.checksums.clear();
-    const resumeStorage = ctx.resumeStore();
-    if (resumeStorage && job.resumeKey)
-      saveSession(resumeStorage, job.resumeKey, { ...session, savedAt: ctx.now() });
+    await remember(ctx, job, session);
   }
   job.session = session;
   ctx.dispatch(job.id, { type: 'key', key: session.key });
   return session;
+}
+
+/** Remembers a new session before any part is sent, so a reload from here on can resume it. */
+async function remember<TResult>(ctx: EngineContext<TResult>, job: Job, session: OpenSession): Promise<void> {
+  const store = ctx.sessions();
+  const id = job.resumeKey;
+  if (!store || !id) return;
+  const { name, size, type, lastModified } = job.desc;
+  const handle = handleOf(job.file);
+  const record: SessionRecord = {
+    ...session,
+    id,
+    scope: ctx.resumeScope,
+    file: { name, size, type, ...(lastModified === undefined ? {} : { lastModified }) },
+    savedAt: ctx.now(),
+    ...(handle ? { handle } : {}),
+  };
+  // A previous session under this fingerprint (and its parts) goes first.
+  await quietly(() => store.delete(id));
+  await quietly(() => store.put(record));
 }
 
 /**
@@ -138,8 +178,9 @@ function dropSession<TResult>(ctx: EngineContext<TResult>, job: Job): void {
   job.checksums.clear();
   job.urls.clear();
   job.doneBytes = 0;
-  const resumeStorage = ctx.resumeStore();
-  if (resumeStorage && job.resumeKey) forgetSession(resumeStorage, job.resumeKey);
+  const store = ctx.sessions();
+  const id = job.resumeKey;
+  if (store && id) void quietly(() => store.delete(id));
 }
 
 /** The base64 SHA-256 of one part of the job's file, hashed once. */
@@ -263,12 +304,16 @@ async function uploadPart<TResult>(
   );
   job.urls.delete(part.partNumber);
   const checksum = job.checksums.get(part.partNumber);
-  job.etags.set(part.partNumber, {
+  const stored: UploadedPart = {
     partNumber: part.partNumber,
     etag,
     size: body.size,
     ...(checksum === undefined ? {} : { checksum }),
-  });
+  };
+  job.etags.set(part.partNumber, stored);
+  const store = ctx.sessions();
+  const id = job.resumeKey;
+  if (store && id) void quietly(() => store.putPart({ ...stored, id }));
   job.doneBytes += body.size;
   ctx.markProgress(job);
 }
@@ -393,7 +438,8 @@ async function runSession<TResult>(
       forgetIfGone(ctx, job, error);
       throw error;
     });
-  const resumeStorage = ctx.resumeStore();
-  if (resumeStorage && job.resumeKey) forgetSession(resumeStorage, job.resumeKey);
+  const store = ctx.sessions();
+  const id = job.resumeKey;
+  if (store && id) void quietly(() => store.delete(id));
   return result;
 }

@@ -1,79 +1,193 @@
-import type { FileDescriptor, MultipartSession } from './types';
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { FileDescriptor, MultipartSession, UploadedPart } from './types';
 
-/** Where multipart sessions are remembered across page reloads. `localStorage` fits. */
-export interface ResumeStorage {
-  getItem(key: string): string | null;
-  setItem(key: string, value: string): void;
-  removeItem(key: string): void;
+// Unfinished multipart uploads, remembered so that a reload, a crash or a browser restart costs
+// at most the parts that were in flight. IndexedDB by default: it outlives the tab, holds File
+// System Access handles (so the file can be reopened without the user finding it again), and
+// takes one small write per finished part.
+
+/**
+ * A file handle from the File System Access API (`showOpenFilePicker`, a drop's
+ * `getAsFileSystemHandle()`, or the origin private file system). Kept with a session, it lets
+ * the upload resume after a restart without the user picking the file again.
+ */
+export interface ResumableFileHandle {
+  readonly kind: 'file';
+  readonly name: string;
+  getFile(): Promise<File>;
+  queryPermission?(descriptor: { mode: 'read' }): Promise<PermissionState>;
+  requestPermission?(descriptor: { mode: 'read' }): Promise<PermissionState>;
 }
 
-/** What is remembered about an unfinished multipart upload. */
-export interface SavedSession extends MultipartSession {
+/** What is remembered about an unfinished multipart upload. Nothing in it is a credential. */
+export interface SessionRecord extends MultipartSession {
+  /** The file's fingerprint within its scope (see `fileFingerprint`). */
+  id: string;
+  scope: string;
+  file: Pick<FileDescriptor, 'name' | 'size' | 'type' | 'lastModified'>;
   partSize: number;
+  /** When the upload was opened; the record expires `resumeMaxAgeMs` after it. */
   savedAt: number;
+  handle?: ResumableFileHandle;
+}
+
+/** A part storage accepted, as remembered with its session. */
+export interface StoredPart extends UploadedPart {
+  id: string;
+}
+
+/**
+ * Where sessions are remembered. Every method may reject (storage blocked, quota, a private
+ * window); upkit then carries on without resuming, and loses nothing else.
+ */
+export interface SessionStore {
+  get(id: string): Promise<SessionRecord | undefined>;
+  /** Sessions of one scope, oldest first. */
+  list(scope: string): Promise<SessionRecord[]>;
+  put(record: SessionRecord): Promise<void>;
+  /** Forgets a session and its parts. */
+  delete(id: string): Promise<void>;
+  putPart(part: StoredPart): Promise<void>;
+  parts(id: string): Promise<StoredPart[]>;
 }
 
 const PREFIX = 'upkit:mpu:';
 
 /**
  * Identifies "the same file" across reloads without reading it: name, size, type and
- * modification time, within a scope (the endpoint, or the app's user id).
+ * modification time, within a scope (the endpoint, or the app's user id). Content is checked
+ * later, part by part, by checksum.
  */
 export function fileFingerprint(file: FileDescriptor, scope: string): string {
   return `${PREFIX}${scope}:${file.name}:${file.size}:${file.type}:${file.lastModified ?? ''}`;
 }
 
-/** `localStorage` where it exists and works (not during SSR, not when storage is blocked). */
-export function defaultResumeStorage(): ResumeStorage | undefined {
+/** The handle a file carries as `file.handle` (the convention of browser-fs-access), if any. */
+export function handleOf(file: Blob): ResumableFileHandle | undefined {
+  const handle = (file as { handle?: Partial<ResumableFileHandle> }).handle;
+  return handle && handle.kind === 'file' && typeof handle.getFile === 'function'
+    ? (handle as ResumableFileHandle)
+    : undefined;
+}
+
+/** Attaches a file handle to a file, as `file.handle`, so that its upload can be reopened. */
+export function withHandle<T extends Blob>(file: T, handle: ResumableFileHandle): T {
+  Object.defineProperty(file, 'handle', { value: handle, configurable: true });
+  return file;
+}
+
+interface Schema extends DBSchema {
+  sessions: { key: string; value: SessionRecord; indexes: { scope: string } };
+  parts: { key: [string, number]; value: StoredPart; indexes: { session: string } };
+}
+
+/**
+ * Sessions in IndexedDB (database `upkit`, or `name`). Opened on first use; where IndexedDB is
+ * missing or refused (some private windows, blocked storage), every call rejects and upkit runs
+ * without resuming.
+ */
+export function indexedDBSessionStore(name = 'upkit'): SessionStore {
+  let opening: Promise<IDBPDatabase<Schema>> | undefined;
+  const db = () =>
+    (opening ??= openDB<Schema>(name, 1, {
+      upgrade(database) {
+        database.createObjectStore('sessions', { keyPath: 'id' }).createIndex('scope', 'scope');
+        database.createObjectStore('parts', { keyPath: ['id', 'partNumber'] }).createIndex('session', 'id');
+      },
+      // Another tab holds an older version open: close ours so its upgrade is not blocked.
+      blocking() {
+        void opening?.then((open) => open.close());
+        opening = undefined;
+      },
+    }));
+  return {
+    async get(id) {
+      return (await db()).get('sessions', id);
+    },
+    async list(scope) {
+      const records = await (await db()).getAllFromIndex('sessions', 'scope', scope);
+      return records.sort((a, b) => a.savedAt - b.savedAt);
+    },
+    async put(record) {
+      await (await db()).put('sessions', record);
+    },
+    async delete(id) {
+      const tx = (await db()).transaction(['sessions', 'parts'], 'readwrite');
+      const parts = tx.objectStore('parts');
+      await Promise.all([
+        tx.objectStore('sessions').delete(id),
+        parts.delete(IDBKeyRange.bound([id, 0], [id, Infinity])),
+        tx.done,
+      ]);
+    },
+    async putPart(part) {
+      await (await db()).put('parts', part);
+    },
+    async parts(id) {
+      return (await db()).getAllFromIndex('parts', 'session', id);
+    },
+  };
+}
+
+/** Sessions in memory: lost on reload. For tests, and for runtimes without IndexedDB. */
+export function memorySessionStore(): SessionStore & { readonly records: ReadonlyMap<string, SessionRecord> } {
+  const records = new Map<string, SessionRecord>();
+  const parts = new Map<string, Map<number, StoredPart>>();
+  return {
+    records,
+    get: async (id) => records.get(id),
+    list: async (scope) =>
+      [...records.values()].filter((record) => record.scope === scope).sort((a, b) => a.savedAt - b.savedAt),
+    put: async (record) => void records.set(record.id, record),
+    delete: async (id) => {
+      records.delete(id);
+      parts.delete(id);
+    },
+    putPart: async (part) => {
+      const held = parts.get(part.id) ?? new Map<number, StoredPart>();
+      parts.set(part.id, held.set(part.partNumber, part));
+    },
+    parts: async (id) => [...(parts.get(id)?.values() ?? [])],
+  };
+}
+
+/** IndexedDB where the runtime has it (not during SSR, not in old test DOMs), else nothing. */
+export function defaultSessionStore(): SessionStore | undefined {
   try {
-    const storage = globalThis.localStorage;
-    return storage ?? undefined;
+    return typeof indexedDB === 'undefined' ? undefined : indexedDBSessionStore();
   } catch {
-    // Accessing localStorage throws when cookies are blocked.
+    // Touching indexedDB throws where storage is blocked outright.
     return undefined;
   }
 }
 
-/** Reads a saved session, or `undefined` when absent, unreadable or older than `maxAgeMs`. */
-export function loadSession(
-  storage: ResumeStorage,
-  key: string,
-  maxAgeMs: number,
-  now: number,
-): SavedSession | undefined {
-  try {
-    const raw = storage.getItem(key);
-    if (!raw) return undefined;
-    const saved = JSON.parse(raw) as Partial<SavedSession>;
-    if (
-      typeof saved.uploadId !== 'string' ||
-      typeof saved.key !== 'string' ||
-      typeof saved.partSize !== 'number' ||
-      typeof saved.savedAt !== 'number' ||
-      now - saved.savedAt > maxAgeMs
-    ) {
-      storage.removeItem(key);
-      return undefined;
-    }
-    return saved as SavedSession;
-  } catch {
-    return undefined;
-  }
+/** Whether a record is past its age and should be aborted and forgotten. */
+export function isExpired(record: SessionRecord, maxAgeMs: number, now: number): boolean {
+  return !(now - record.savedAt <= maxAgeMs);
 }
 
-/** Saves a session; storage that is full or blocked only costs the ability to resume. */
-export function saveSession(storage: ResumeStorage, key: string, session: SavedSession): void {
-  try {
-    storage.setItem(key, JSON.stringify(session));
-  } catch {
-    // Quota exceeded or storage disabled: resuming after reload is best effort.
-  }
+/** Reads a record, checking its shape: a store written by another version may hold anything. */
+export function isSessionRecord(value: unknown): value is SessionRecord {
+  const record = value as Partial<SessionRecord> | undefined;
+  return (
+    typeof record === 'object' &&
+    record !== null &&
+    typeof record.id === 'string' &&
+    typeof record.uploadId === 'string' &&
+    typeof record.key === 'string' &&
+    typeof record.partSize === 'number' &&
+    typeof record.savedAt === 'number' &&
+    typeof record.file === 'object' &&
+    record.file !== null &&
+    typeof record.file.size === 'number'
+  );
 }
 
-export function forgetSession(storage: ResumeStorage, key: string): void {
+/** Runs a session store call whose failure only costs resuming: it resolves `undefined` instead. */
+export function quietly<T>(call: () => Promise<T>): Promise<T | undefined> {
   try {
-    storage.removeItem(key);
+    return call().catch(() => undefined);
   } catch {
-    // See saveSession.
+    return Promise.resolve(undefined);
   }
 }

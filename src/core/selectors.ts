@@ -9,6 +9,32 @@ export interface UploaderState<TResult = unknown> {
    * their requests pause without spending retries, and go on by themselves once it is back.
    */
   readonly offline: boolean;
+  /**
+   * Uploads a reload, a crash or a closed tab interrupted, read by `loadResumable()` (the hooks
+   * call it on mount). `restore(id)` resumes one; `discard(id)` aborts it.
+   */
+  readonly resumable: readonly ResumableUpload[];
+}
+
+/** An interrupted multipart upload that can be resumed, keeping the parts storage holds. */
+export interface ResumableUpload {
+  /** Pass to `restore` or `discard`. */
+  readonly id: string;
+  readonly name: string;
+  readonly size: number;
+  readonly type: string;
+  readonly lastModified: number | undefined;
+  /** Bytes of the parts storage accepted before the interruption. */
+  readonly bytesUploaded: number;
+  /** When the upload was opened (ms since the epoch). */
+  readonly savedAt: number;
+  /** When it will be aborted and forgotten if not resumed (ms since the epoch). */
+  readonly expiresAt: number;
+  /**
+   * True when the file can be read again without the user picking it (a File System Access
+   * handle was kept); they may be asked for permission once. False: ask them to pick it.
+   */
+  readonly canReopen: boolean;
 }
 
 /** Aggregate progress over every file that is or will be uploaded. */

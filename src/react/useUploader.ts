@@ -7,6 +7,7 @@ import {
   selectStatus,
   type AggregateProgress,
   type AggregateStatus,
+  type ResumableUpload,
   type UploaderState,
 } from '../core/selectors';
 import type { UploadItem } from '../core/types';
@@ -34,6 +35,11 @@ export interface UploadHookResult<TResult = unknown> {
   status: AggregateStatus;
   /** `status === 'uploading'`. */
   isUploading: boolean;
+  /**
+   * Uploads a reload, a crash or a closed tab interrupted, read once on mount. Offer to
+   * `restore(id)` (or, when `canReopen` is false, to pick the file again) or `discard(id)`.
+   */
+  resumable: readonly ResumableUpload[];
   /** The engine behind the hook, for `useUploaderState` / `useUploadItem`. */
   uploader: UploadEngine<TResult>;
   upload: UploadEngine<TResult>['upload'];
@@ -45,15 +51,18 @@ export interface UploadHookResult<TResult = unknown> {
   retry: UploadEngine<TResult>['retry'];
   remove: UploadEngine<TResult>['remove'];
   reset: UploadEngine<TResult>['reset'];
+  restore: UploadEngine<TResult>['restore'];
+  discard: UploadEngine<TResult>['discard'];
 }
 
-type TrackedKey = 'items' | 'progress' | 'status' | 'isUploading';
+type TrackedKey = 'items' | 'progress' | 'status' | 'isUploading' | 'resumable';
 
 interface View<TResult> {
   items: readonly UploadItem<TResult>[];
   progress: AggregateProgress;
   status: AggregateStatus;
   isUploading: boolean;
+  resumable: readonly ResumableUpload[];
 }
 
 const sameProgress = (a: AggregateProgress, b: AggregateProgress) =>
@@ -70,6 +79,7 @@ function toView<TResult>(state: UploaderState<TResult>, previous: View<TResult> 
     progress: previous && sameProgress(previous.progress, progress) ? previous.progress : progress,
     status,
     isUploading: status === 'uploading',
+    resumable: state.resumable,
   };
 }
 
@@ -116,6 +126,10 @@ export function useUploader<TResult = unknown>(
     return () => uploader.suspend();
   }, [uploader]);
 
+  useEffect(() => {
+    void uploader.loadResumable();
+  }, [uploader]);
+
   const tracked = useRef(new Set<TrackedKey>()).current;
   const cache = useRef<{ state: UploaderState<TResult>; view: View<TResult> } | undefined>(undefined);
   const [subscribe] = useState(() => (onChange: () => void) => {
@@ -145,8 +159,10 @@ export function useUploader<TResult = unknown>(
     retry: uploader.retry,
     remove: uploader.remove,
     reset: uploader.reset,
+    restore: uploader.restore,
+    discard: uploader.discard,
   } as UploadHookResult<TResult>;
-  for (const key of ['items', 'progress', 'status', 'isUploading'] as const) {
+  for (const key of ['items', 'progress', 'status', 'isUploading', 'resumable'] as const) {
     Object.defineProperty(result, key, {
       enumerable: true,
       get: () => {

@@ -107,5 +107,8 @@ const frTransport: Record<
   'storage-rejected': 'Le stockage a refusé le fichier. Réessayez ou contactez l’administrateur.',
   'backend-error': 'Le serveur a refusé l’envoi. Réessayez plus tard.',
   'invalid-response': 'Le serveur a envoyé une réponse illisible. Contactez l’administrateur.',
+  'resume-needs-file': 'Choisissez à nouveau le fichier pour reprendre son envoi.',
+  'resume-file-mismatch': 'Ce n’est pas le fichier qui était en cours d’envoi : choisissez le même fichier.',
+  'resume-gone': 'Cet envoi n’est plus mémorisé : envoyez à nouveau le fichier.',
   aborted: 'Envoi interrompu.',
 };

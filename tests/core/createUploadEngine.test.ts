@@ -1,7 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createUploadEngine, type UploadEngineOptions } from '../../src/core/createUploadEngine';
 import { toUploadError, UploadError } from '../../src/core/errors';
-import type { ResumeStorage } from '../../src/core/resumeStore';
+import {
+  fileFingerprint,
+  memorySessionStore,
+  type SessionRecord,
+  type SessionStore,
+} from '../../src/core/resumeStore';
 import { storageError } from '../../src/core/storageError';
 import type { UploadItem } from '../../src/core/types';
 import {
@@ -48,14 +53,17 @@ function waitForStatus(
   );
 }
 
-/** A store-backed Map that acts like localStorage across two engines ("a reload"). */
-function memoryResumeStorage(): ResumeStorage & { data: Map<string, string> } {
-  const data = new Map<string, string>();
+/** A session remembered by an earlier page for a 6 MiB file named `name`. */
+function rememberedSession(name: string, uploadId: string): SessionRecord {
+  const file = { name, size: 6 * MiB, type: 'application/octet-stream', lastModified: 1_700_000_000_000 };
   return {
-    data,
-    getItem: (key) => data.get(key) ?? null,
-    setItem: (key, value) => void data.set(key, value),
-    removeItem: (key) => void data.delete(key),
+    id: fileFingerprint(file, 'default'),
+    scope: 'default',
+    file,
+    uploadId,
+    key: 'uploads/x',
+    partSize: 5 * MiB,
+    savedAt: Date.now(),
   };
 }
 
@@ -451,7 +459,7 @@ describe('pause, resume, cancel', () => {
 describe('resume after reload', () => {
   /** Page one stores part 1 of `before` (the other parts hang) and goes away; page two picks `after`. */
   async function reloadAfterPartOne(before: File, after: File) {
-    const resumeStorage = memoryResumeStorage();
+    const resumeStorage = memorySessionStore();
     const storage = createMemoryStorage();
     const options = {
       mode: 'multipart',
@@ -472,7 +480,7 @@ describe('resume after reload', () => {
     );
     void page1.upload([before]);
     await vi.waitFor(() => expect(page1.store.getState().items[0]?.bytesUploaded).toBe(5 * MiB));
-    const savedBefore = resumeStorage.data.size;
+    const savedBefore = resumeStorage.records.size;
     page1.pause();
 
     storage.intercept(undefined);
@@ -491,7 +499,7 @@ describe('resume after reload', () => {
     expect(storage.calls).toContain('listParts');
     expect(partOneSent).toBe(false);
     expect(sha256(storage.objects.get(item!.key!))).toBe(await blobSha256(file));
-    expect(resumeStorage.data.size).toBe(0);
+    await vi.waitFor(() => expect(resumeStorage.records.size).toBe(0));
   });
 
   it('keeps no stored part of another file with the same name, size, type and date', async () => {
@@ -510,15 +518,10 @@ describe('resume after reload', () => {
   });
 
   it('starts afresh when the remembered upload no longer exists', async () => {
-    const resumeStorage = memoryResumeStorage();
+    const resumeStorage = memorySessionStore();
     const { storage, engine } = setup({ mode: 'multipart', partSize: 5 * MiB, resumeStorage });
     const file = patternedFile(6 * MiB, 'gone.bin');
-    const key = [...resumeStorage.data.keys()][0];
-    expect(key).toBeUndefined();
-    resumeStorage.setItem(
-      `upkit:mpu:default:gone.bin:${6 * MiB}:application/octet-stream:1700000000000`,
-      JSON.stringify({ uploadId: 'mpu-vanished', key: 'uploads/x', partSize: 5 * MiB, savedAt: Date.now() }),
-    );
+    await resumeStorage.put(rememberedSession('gone.bin', 'mpu-vanished'));
     const [item] = await engine.upload([file]);
     expect(item?.status).toBe('done');
     expect(storage.calls.slice(0, 2)).toEqual(['listParts', 'createMultipart']);
@@ -561,15 +564,11 @@ describe('a server that stops honouring the upload', () => {
 });
 
 describe('resume failures', () => {
-  const saved = (resumeStorage: ResumeStorage) =>
-    resumeStorage.setItem(
-      `upkit:mpu:default:r.bin:${6 * MiB}:application/octet-stream:1700000000000`,
-      JSON.stringify({ uploadId: 'mpu-x', key: 'uploads/x', partSize: 5 * MiB, savedAt: Date.now() }),
-    );
+  const saved = (resumeStorage: SessionStore) => resumeStorage.put(rememberedSession('r.bin', 'mpu-x'));
 
   it('keeps the remembered session when listParts fails for a passing reason', async () => {
-    const resumeStorage = memoryResumeStorage();
-    saved(resumeStorage);
+    const resumeStorage = memorySessionStore();
+    await saved(resumeStorage);
     const { storage, engine } = setup({ mode: 'multipart', partSize: 5 * MiB, resumeStorage });
     storage.backend.listParts = async () => {
       throw new UploadError('backend-error', 'down', { status: 503 });
@@ -578,7 +577,7 @@ describe('resume failures', () => {
     expect(item?.status).toBe('error');
     expect(item?.error?.status).toBe(503);
     expect(storage.calls).not.toContain('createMultipart');
-    expect(resumeStorage.data.size).toBe(1);
+    expect(resumeStorage.records.size).toBe(1);
   });
 });
 

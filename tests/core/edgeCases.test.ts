@@ -1,7 +1,7 @@
 // Things checked and found correct (these pass today).
 import { describe, expect, it } from 'vitest';
 import { createUploadEngine, type UploadEngineOptions } from '../../src/core/createUploadEngine';
-import type { ResumeStorage } from '../../src/core/resumeStore';
+import { memorySessionStore } from '../../src/core/resumeStore';
 import { storageError } from '../../src/core/storageError';
 import type { UploadItem } from '../../src/core/types';
 import {
@@ -59,12 +59,7 @@ describe('multipart edges', () => {
   }
 
   it('resumes after reload with a different partSize option, using the saved part size', async () => {
-    const data = new Map<string, string>();
-    const resumeStorage: ResumeStorage = {
-      getItem: (k) => data.get(k) ?? null,
-      setItem: (k, v) => void data.set(k, v),
-      removeItem: (k) => void data.delete(k),
-    };
+    const resumeStorage = memorySessionStore();
     const storage = createMemoryStorage();
     const file = patternedFile(16 * MiB, 'big.bin');
     storage.intercept((r) => {

@@ -1,7 +1,7 @@
 // Regression test from the engine review of 2026-11-29; the comments describe the bug as it was.
 import { expect, it, vi } from 'vitest';
 import { createUploadEngine } from '../../../src/core/createUploadEngine';
-import type { ResumeStorage } from '../../../src/core/resumeStore';
+import { memorySessionStore } from '../../../src/core/resumeStore';
 import {
   blobSha256,
   createMemoryStorage,
@@ -11,17 +11,6 @@ import {
 } from '../../helpers/memoryStorage';
 
 const MiB = 1024 * 1024;
-
-/** A localStorage stand-in whose entries the test can read. */
-function memoryResumeStorage(): ResumeStorage & { data: Map<string, string> } {
-  const data = new Map<string, string>();
-  return {
-    data,
-    getItem: (k) => data.get(k) ?? null,
-    setItem: (k, v) => void data.set(k, v),
-    removeItem: (k) => void data.delete(k),
-  };
-}
 
 /** A file named like, as large as, typed like and dated like every other one: only its bytes differ. */
 const twin = (fill: number) =>
@@ -37,7 +26,7 @@ const twin = (fill: number) =>
 // parts into the first one's upload, completed it, and forgot the first one's saved session.
 it("a second file with the same fingerprint never adopts a live job's upload", async () => {
   const storage = createMemoryStorage();
-  const resume = memoryResumeStorage();
+  const resume = memorySessionStore();
   const engine = createUploadEngine<StoredResult>({
     backend: storage.backend,
     transport: storage.transport,
@@ -63,7 +52,7 @@ it("a second file with the same fingerprint never adopts a live job's upload", a
   const a = twin(0xaa);
   const b = twin(0xbb);
   const savedUploads = () =>
-    [...resume.data.values()].map((v) => (JSON.parse(v) as { uploadId: string }).uploadId);
+    [...resume.records.values()].map((record) => record.uploadId);
 
   const doneA = engine.upload([a]);
   const idA = engine.store.getState().items[0]!.id;
