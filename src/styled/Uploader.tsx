@@ -3,6 +3,7 @@ import { useUpload, type UseUploadOptions } from '../react/useUpload';
 import { useUploaderState } from '../react/useUploaderState';
 import { en, type StyledMessages } from './messages';
 import { UploadDropzone } from './UploadDropzone';
+import { ResumableList } from './ResumableList';
 import { UploadList } from './UploadList';
 
 /** Props of {@link Uploader}: the hook's options, plus presentation. */
@@ -16,7 +17,10 @@ export type UploaderProps = UseUploadOptions & {
   className?: string;
 };
 
-/** Everything in one: drop zone, list and live announcements, on `useUpload`. */
+/**
+ * Everything in one: drop zone, the uploads a reload interrupted (to resume or discard), list
+ * and live announcements, on `useUpload`.
+ */
 export function Uploader({ messages = en, locale, theme = 'system', className, ...options }: UploaderProps) {
   const upload = useUpload(options as UseUploadOptions);
   const { accept, maxFiles } = options as { accept?: string | readonly string[]; maxFiles?: number };
@@ -38,6 +42,7 @@ export function Uploader({ messages = en, locale, theme = 'system', className, .
           {messages.offline}
         </p>
       )}
+      <ResumableList upload={upload} messages={messages} {...(locale === undefined ? {} : { locale })} />
       <UploadList upload={upload} messages={messages} {...(locale === undefined ? {} : { locale })} />
       <UploadAnnouncer uploader={upload.uploader} messages={messages} />
     </div>

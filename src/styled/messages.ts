@@ -1,5 +1,5 @@
 import { defaultMessages, type UploadMessages } from '../headless/itemProps';
-import type { UploadErrorCode } from '../core/errors';
+import type { UploadError, UploadErrorCode } from '../core/errors';
 import { formatBytePair } from './format';
 import { defaultAnnouncerMessages, type AnnouncerMessages } from '../headless/useUploadAnnouncer';
 
@@ -13,6 +13,15 @@ export interface StyledMessages extends UploadMessages, AnnouncerMessages {
   /** Shown (and announced) while uploads wait for the network to come back. */
   offline: string;
   remaining: (seconds: number) => string;
+  /** Heading of the uploads a reload or a closed tab interrupted. */
+  resumableLabel: string;
+  /** An interrupted upload's state, e.g. "Interrupted at 5.2 MB of 12 MB". */
+  interrupted: (uploaded: string, total: string) => string;
+  /** Resume an interrupted upload whose file the browser cannot reopen by itself. */
+  resumePick: string;
+  discard: string;
+  /** Why an interrupted upload could not be resumed. */
+  resumeFailed: (error: UploadError) => string;
   status: Record<
     'queued' | 'signing' | 'uploading' | 'completing' | 'done' | 'paused' | 'error' | 'canceled',
     string
@@ -28,6 +37,11 @@ export const en: StyledMessages = {
   dropzoneActive: 'Drop the files to upload them',
   browse: 'Choose files',
   offline: 'You are offline. Uploads go on by themselves when the network is back.',
+  resumableLabel: 'Interrupted uploads',
+  interrupted: (uploaded, total) => `Interrupted at ${uploaded} of ${total}`,
+  resumePick: 'Choose file to resume',
+  discard: 'Discard',
+  resumeFailed: (error) => error.message,
   remaining: (seconds) =>
     seconds < 60 ? `${Math.ceil(seconds)} s left` : `${Math.ceil(seconds / 60)} min left`,
   status: {
@@ -79,6 +93,11 @@ export const fr: StyledMessages = {
   dropzoneActive: 'Déposez les fichiers pour les envoyer',
   browse: 'Choisir des fichiers',
   offline: 'Vous êtes hors ligne. Les envois reprendront d’eux-mêmes au retour du réseau.',
+  resumableLabel: 'Envois interrompus',
+  interrupted: (uploaded, total) => `Interrompu à ${uploaded} sur ${total}`,
+  resumePick: 'Choisir le fichier pour reprendre',
+  discard: 'Abandonner',
+  resumeFailed: (error) => frTransport[error.code as keyof typeof frTransport] ?? error.message,
   remaining: (seconds) =>
     seconds < 60 ? `${Math.ceil(seconds)} s restantes` : `${Math.ceil(seconds / 60)} min restantes`,
   status: {

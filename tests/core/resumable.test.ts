@@ -1,64 +1,24 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createUploadEngine, type UploadEngineOptions } from '../../src/core/createUploadEngine';
 import { UploadError } from '../../src/core/errors';
 import {
   indexedDBSessionStore,
   memorySessionStore,
   withHandle,
   type ResumableFileHandle,
-  type SessionStore,
 } from '../../src/core/resumeStore';
 import {
   blobSha256,
   createMemoryStorage,
   patternedFile,
   sha256,
-  type StoredResult,
 } from '../helpers/memoryStorage';
+import { interruptAfterPartOne, isPartOne, resumingEngine } from '../helpers/resume';
 
 // Resuming what a reload, a crash or a closed tab interrupted, without the user finding the file
 // again: sessions remembered in a SessionStore, listed in `resumable`, reopened by `restore`.
 
 const MiB = 1024 * 1024;
-const partOne = (url: string) => new URL(url).searchParams.get('partNumber') === '1';
-
-type Storage = ReturnType<typeof createMemoryStorage>;
-
-function engineOn(storage: Storage, sessions: SessionStore, overrides: Partial<UploadEngineOptions<StoredResult>> = {}) {
-  return createUploadEngine<StoredResult>({
-    backend: storage.backend,
-    transport: storage.transport,
-    mode: 'multipart',
-    partSize: 5 * MiB,
-    concurrency: 2,
-    retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 2 },
-    resumeStorage: sessions,
-    scheduleFrame: (flush) => {
-      const timer = setTimeout(flush, 0);
-      return () => clearTimeout(timer);
-    },
-    ...overrides,
-  });
-}
-
-/** Page one stores part 1 of `file` and is closed while its other parts hang. */
-async function interrupt(storage: Storage, sessions: SessionStore, file: File) {
-  const page = engineOn(storage, sessions);
-  storage.intercept((request) =>
-    partOne(request.url)
-      ? undefined
-      : new Promise((_resolve, reject) =>
-          request.signal.addEventListener('abort', () => reject(new UploadError('aborted', 'closed'))),
-        ),
-  );
-  void page.upload([file]);
-  await vi.waitFor(() => expect(page.store.getState().items[0]?.bytesUploaded).toBe(5 * MiB));
-  page.suspend();
-  storage.intercept(undefined);
-  storage.puts.length = 0;
-  storage.calls.length = 0;
-}
 
 /** A File System Access handle that reads `file`, with the permission answers given. */
 function handleFor(
@@ -81,9 +41,9 @@ describe('interrupted uploads', () => {
     const storage = createMemoryStorage();
     const sessions = memorySessionStore();
     const file = patternedFile(12 * MiB, 'film.mov', 'video/quicktime');
-    await interrupt(storage, sessions, file);
+    await interruptAfterPartOne(storage, sessions, file);
 
-    const page2 = engineOn(storage, sessions);
+    const page2 = resumingEngine(storage, sessions);
     const [listed] = await page2.loadResumable();
     expect(page2.store.getState().resumable).toEqual([listed]);
     expect(listed).toMatchObject({
@@ -104,7 +64,7 @@ describe('interrupted uploads', () => {
     expect(page2.store.getState().items.map((item) => item.id)).toEqual([id]);
     await vi.waitFor(() => expect(page2.getItem(id)?.status).toBe('done'));
     expect(storage.calls.filter((c) => c === 'createMultipart')).toEqual([]);
-    expect(storage.puts.some(partOne)).toBe(false);
+    expect(storage.puts.some(isPartOne)).toBe(false);
     expect(sha256(storage.objects.get(page2.getItem(id)!.key!))).toBe(await blobSha256(file));
     await vi.waitFor(() => expect(sessions.records.size).toBe(0));
   });
@@ -114,15 +74,15 @@ describe('interrupted uploads', () => {
     const sessions = memorySessionStore();
     const file = patternedFile(12 * MiB, 'scan.tiff', 'image/tiff');
     const { handle, requested } = handleFor(() => file, { query: 'prompt', request: 'granted' });
-    await interrupt(storage, sessions, withHandle(file, handle));
+    await interruptAfterPartOne(storage, sessions, withHandle(file, handle));
 
-    const page2 = engineOn(storage, sessions);
+    const page2 = resumingEngine(storage, sessions);
     const [listed] = await page2.loadResumable();
     expect(listed?.canReopen).toBe(true);
     const id = await page2.restore(listed!.id);
     expect(requested).toHaveBeenCalledTimes(1);
     await vi.waitFor(() => expect(page2.getItem(id)?.status).toBe('done'));
-    expect(storage.puts.some(partOne)).toBe(false);
+    expect(storage.puts.some(isPartOne)).toBe(false);
     expect(sha256(storage.objects.get(page2.getItem(id)!.key!))).toBe(await blobSha256(file));
   });
 
@@ -131,9 +91,9 @@ describe('interrupted uploads', () => {
     const sessions = memorySessionStore();
     const file = patternedFile(12 * MiB, 'refused.bin');
     const { handle } = handleFor(() => file, { query: 'prompt', request: 'denied' });
-    await interrupt(storage, sessions, withHandle(file, handle));
+    await interruptAfterPartOne(storage, sessions, withHandle(file, handle));
 
-    const page2 = engineOn(storage, sessions);
+    const page2 = resumingEngine(storage, sessions);
     const [listed] = await page2.loadResumable();
     const refused = await page2.restore(listed!.id).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(UploadError);
@@ -146,8 +106,8 @@ describe('interrupted uploads', () => {
   it('refuse a picked file that is not the one that was uploading', async () => {
     const storage = createMemoryStorage();
     const sessions = memorySessionStore();
-    await interrupt(storage, sessions, patternedFile(12 * MiB, 'a.bin'));
-    const page2 = engineOn(storage, sessions);
+    await interruptAfterPartOne(storage, sessions, patternedFile(12 * MiB, 'a.bin'));
+    const page2 = resumingEngine(storage, sessions);
     const [listed] = await page2.loadResumable();
     await expect(page2.restore(listed!.id, patternedFile(11 * MiB, 'a.bin'))).rejects.toMatchObject({
       code: 'resume-file-mismatch',
@@ -163,14 +123,14 @@ describe('interrupted uploads', () => {
     const before = patternedFile(12 * MiB, 'notes.db');
     let current = before;
     const { handle } = handleFor(() => current);
-    await interrupt(storage, sessions, withHandle(before, handle));
+    await interruptAfterPartOne(storage, sessions, withHandle(before, handle));
     const [oldUpload] = [...storage.uploads.keys()];
 
     current = new File([new Uint8Array(12 * MiB).fill(7)], 'notes.db', {
       type: before.type,
       lastModified: before.lastModified + 60_000,
     });
-    const page2 = engineOn(storage, sessions);
+    const page2 = resumingEngine(storage, sessions);
     const [listed] = await page2.loadResumable();
     const id = await page2.restore(listed!.id);
     await vi.waitFor(() => expect(page2.getItem(id)?.status).toBe('done'));
@@ -182,10 +142,10 @@ describe('interrupted uploads', () => {
   it('past their age are aborted on the server and forgotten, not listed', async () => {
     const storage = createMemoryStorage();
     const sessions = memorySessionStore();
-    await interrupt(storage, sessions, patternedFile(12 * MiB, 'old.bin'));
+    await interruptAfterPartOne(storage, sessions, patternedFile(12 * MiB, 'old.bin'));
     expect(storage.uploads.size).toBe(1);
     const eightDaysOn = Date.now() + 8 * 24 * 3600 * 1000;
-    const page2 = engineOn(storage, sessions, { now: () => eightDaysOn });
+    const page2 = resumingEngine(storage, sessions, { now: () => eightDaysOn });
     expect(await page2.loadResumable()).toEqual([]);
     await vi.waitFor(() => expect(storage.uploads.size).toBe(0));
     expect(sessions.records.size).toBe(0);
@@ -194,10 +154,10 @@ describe('interrupted uploads', () => {
   it('discard aborts on the server and forgets; reset does so for every one', async () => {
     const storage = createMemoryStorage();
     const sessions = memorySessionStore();
-    await interrupt(storage, sessions, patternedFile(12 * MiB, 'one.bin'));
-    await interrupt(storage, sessions, patternedFile(12 * MiB, 'two.bin'));
-    await interrupt(storage, sessions, patternedFile(12 * MiB, 'three.bin'));
-    const page2 = engineOn(storage, sessions);
+    await interruptAfterPartOne(storage, sessions, patternedFile(12 * MiB, 'one.bin'));
+    await interruptAfterPartOne(storage, sessions, patternedFile(12 * MiB, 'two.bin'));
+    await interruptAfterPartOne(storage, sessions, patternedFile(12 * MiB, 'three.bin'));
+    const page2 = resumingEngine(storage, sessions);
     const listed = await page2.loadResumable();
     expect(listed.map((r) => r.name).sort()).toEqual(['one.bin', 'three.bin', 'two.bin']);
 
@@ -215,8 +175,8 @@ describe('interrupted uploads', () => {
     const storage = createMemoryStorage();
     const sessions = memorySessionStore();
     const file = patternedFile(12 * MiB, 'again.bin');
-    await interrupt(storage, sessions, file);
-    const page2 = engineOn(storage, sessions, { autoStart: false });
+    await interruptAfterPartOne(storage, sessions, file);
+    const page2 = resumingEngine(storage, sessions, { autoStart: false });
     const [listed] = await page2.loadResumable();
     const [picked] = page2.add([file]);
     expect(page2.store.getState().resumable).toEqual([]);
@@ -249,13 +209,13 @@ describe('session stores', () => {
     const storage = createMemoryStorage();
     const name = `upkit-test-${Math.random()}`;
     const file = patternedFile(12 * MiB, 'idb.bin');
-    await interrupt(storage, indexedDBSessionStore(name), file);
-    const page2 = engineOn(storage, indexedDBSessionStore(name));
+    await interruptAfterPartOne(storage, indexedDBSessionStore(name), file);
+    const page2 = resumingEngine(storage, indexedDBSessionStore(name));
     const [listed] = await page2.loadResumable();
     expect(listed?.bytesUploaded).toBe(5 * MiB);
     const [item] = await page2.upload([file]);
     expect(item?.status).toBe('done');
-    expect(storage.puts.some(partOne)).toBe(false);
+    expect(storage.puts.some(isPartOne)).toBe(false);
     expect(sha256(storage.objects.get(item!.key!))).toBe(await blobSha256(file));
   });
 
@@ -266,7 +226,7 @@ describe('session stores', () => {
       },
     });
     const storage = createMemoryStorage();
-    const engine = engineOn(storage, indexedDBSessionStore('refused'));
+    const engine = resumingEngine(storage, indexedDBSessionStore('refused'));
     expect(await engine.loadResumable()).toEqual([]);
     const file = patternedFile(6 * MiB, 'private.bin');
     const [item] = await engine.upload([file]);
@@ -287,11 +247,11 @@ describe('session stores', () => {
     const storage = createMemoryStorage();
     const sessions = memorySessionStore();
     const file = patternedFile(12 * MiB, 'shared.bin');
-    await interrupt(storage, sessions, file);
+    await interruptAfterPartOne(storage, sessions, file);
     const [record] = sessions.records.values();
     held.add(`upkit:session:${record!.id}`);
 
-    const tab2 = engineOn(storage, sessions);
+    const tab2 = resumingEngine(storage, sessions);
     expect(await tab2.loadResumable()).toEqual([]);
     const [item] = await tab2.upload([file]);
     expect(item?.status).toBe('done');

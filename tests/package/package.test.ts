@@ -7,10 +7,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { measure } from '../../scripts/measure-size.mjs';
 
 // Budgets in gzipped bytes of the minified entry, peers external, dependencies included
-// (zustand for the client; virtua for the styled list; file-type, loaded lazily on the first
-// completion, for the server). `upkit/styled` carries the engine, hooks and headless parts too.
+// (zustand and idb for the client; virtua for the styled list; file-type, loaded lazily on the
+// first completion, for the server). idb and the resume machinery (sessions in IndexedDB, file
+// handles, Web Locks, restore/discard) cost 3.5 kB on the client entries, 1.5 kB of it idb. `upkit/styled` carries the engine, hooks and headless parts too.
 // Raise them only on purpose, with the reason in the commit message.
-const BUDGET = { upkit: 13_500, 'upkit/react': 17_000, 'upkit/styled': 24_500, 'upkit/server': 38_000 };
+const BUDGET = { upkit: 17_000, 'upkit/react': 20_500, 'upkit/styled': 28_500, 'upkit/server': 38_000 };
 
 const root = join(import.meta.dirname, '../..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
@@ -73,8 +74,8 @@ describe('the built package', () => {
     }
   });
 
-  it('depends at runtime on zustand (client), virtua (styled list), file-type and mime (server) only', () => {
-    expect(Object.keys(pkg.dependencies).sort()).toEqual(['file-type', 'mime', 'virtua', 'zustand']);
+  it('depends at runtime on zustand and idb (client), virtua (styled list), file-type and mime (server) only', () => {
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(['file-type', 'idb', 'mime', 'virtua', 'zustand']);
     expect(Object.keys(pkg.peerDependencies).sort()).toEqual([
       '@aws-sdk/client-s3',
       '@aws-sdk/s3-request-presigner',
