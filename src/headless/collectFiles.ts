@@ -1,9 +1,18 @@
+import { withHandle, type ResumableFileHandle } from '../core/resumeStore';
+
 /** What a drop carried, read while the drop event is dispatched (afterwards the browser empties it). */
 export interface DropSnapshot {
   files: File[];
   /** Directory-capable entries, or `undefined` when the browser gives none for some item. */
   entries: FileSystemEntry[] | undefined;
+  /**
+   * File System Access handles of the dropped items, where the browser gives them (Chromium):
+   * a file dropped with its handle can resume after a restart without being picked again.
+   */
+  handles?: Array<Promise<unknown> | undefined>;
 }
+
+type ItemWithHandle = DataTransferItem & { getAsFileSystemHandle?: () => Promise<unknown> };
 
 /** Reads a DataTransfer synchronously, inside its event handler. */
 export function snapshotDrop(dataTransfer: DataTransfer | null): DropSnapshot {
@@ -14,7 +23,14 @@ export function snapshotDrop(dataTransfer: DataTransfer | null): DropSnapshot {
     typeof item.webkitGetAsEntry === 'function' ? item.webkitGetAsEntry() : null,
   );
   const complete = entries.length > 0 && entries.every((entry): entry is FileSystemEntry => entry !== null);
-  return { files, entries: complete ? entries : undefined };
+  const handles = items.map((item: ItemWithHandle) => {
+    try {
+      return item.getAsFileSystemHandle?.() ?? undefined;
+    } catch {
+      return undefined;
+    }
+  });
+  return { files, entries: complete ? entries : undefined, handles };
 }
 
 /**
@@ -43,7 +59,7 @@ export async function collectDroppedFiles(
     }
     // The plain list holds the same file when the entry API fails for it.
     const file = await fileOf(entry as FileSystemFileEntry).catch(() => drop.files[index]);
-    if (file) files.push(file);
+    if (file) files.push(await attachHandle(file, drop.handles?.[index], timeoutMs));
   }
   const queue: FileSystemEntry[] = [...folders];
   // Files queued but not read yet: a folder's read stops once they would reach the limit.
@@ -69,6 +85,17 @@ export async function collectDroppedFiles(
     }
   }
   return files;
+}
+
+/** The file, carrying its File System Access handle when the drop gave one for it. */
+async function attachHandle(file: File, handle: Promise<unknown> | undefined, timeoutMs: number): Promise<File> {
+  if (!handle) return file;
+  const given = (await answer<unknown>((resolve, reject) => void handle.then(resolve, reject), timeoutMs).catch(
+    () => undefined,
+  )) as Partial<ResumableFileHandle> | null | undefined;
+  return given?.kind === 'file' && typeof given.getFile === 'function' && given.name === file.name
+    ? withHandle(file, given as ResumableFileHandle)
+    : file;
 }
 
 /** A callback-style entry call as a promise that fails if no answer comes in time. */
