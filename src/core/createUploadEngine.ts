@@ -586,7 +586,8 @@ export function createUploadEngine<TResult = unknown>(
     ownedResumeKeys.set(key, id);
     // Picked again: it resumes as this item, and leaves the list of interrupted uploads.
     const { resumable } = store.getState();
-    if (resumable.some((r) => r.id === key)) store.setState({ resumable: resumable.filter((r) => r.id !== key) });
+    if (resumable.some((r) => r.id === key))
+      store.setState({ resumable: resumable.filter((r) => r.id !== key) });
     return key;
   }
 
@@ -674,7 +675,8 @@ export function createUploadEngine<TResult = unknown>(
     if (!handle) throw needsFile('this browser could not keep a reference to the file');
     try {
       let permission = (await handle.queryPermission?.({ mode: 'read' })) ?? 'granted';
-      if (permission !== 'granted') permission = (await handle.requestPermission?.({ mode: 'read' })) ?? 'denied';
+      if (permission !== 'granted')
+        permission = (await handle.requestPermission?.({ mode: 'read' })) ?? 'denied';
       if (permission !== 'granted') throw needsFile('permission to read it was not given');
       return withHandle(await handle.getFile(), handle);
     } catch (error) {

@@ -130,7 +130,9 @@ export function indexedDBSessionStore(name = 'upkit'): SessionStore {
 }
 
 /** Sessions in memory: lost on reload. For tests, and for runtimes without IndexedDB. */
-export function memorySessionStore(): SessionStore & { readonly records: ReadonlyMap<string, SessionRecord> } {
+export function memorySessionStore(): SessionStore & {
+  readonly records: ReadonlyMap<string, SessionRecord>;
+} {
   const records = new Map<string, SessionRecord>();
   const parts = new Map<string, Map<number, StoredPart>>();
   return {

@@ -88,11 +88,16 @@ export async function collectDroppedFiles(
 }
 
 /** The file, carrying its File System Access handle when the drop gave one for it. */
-async function attachHandle(file: File, handle: Promise<unknown> | undefined, timeoutMs: number): Promise<File> {
+async function attachHandle(
+  file: File,
+  handle: Promise<unknown> | undefined,
+  timeoutMs: number,
+): Promise<File> {
   if (!handle) return file;
-  const given = (await answer<unknown>((resolve, reject) => void handle.then(resolve, reject), timeoutMs).catch(
-    () => undefined,
-  )) as Partial<ResumableFileHandle> | null | undefined;
+  const given = (await answer<unknown>(
+    (resolve, reject) => void handle.then(resolve, reject),
+    timeoutMs,
+  ).catch(() => undefined)) as Partial<ResumableFileHandle> | null | undefined;
   return given?.kind === 'file' && typeof given.getFile === 'function' && given.name === file.name
     ? withHandle(file, given as ResumableFileHandle)
     : file;

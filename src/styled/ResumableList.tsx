@@ -85,7 +85,10 @@ function ResumableRow({
                 type="button"
                 className="upkit-action"
                 disabled={busy}
-                aria-label={messages.actionLabel(needsFile ? messages.resumePick : messages.resume, entry.name)}
+                aria-label={messages.actionLabel(
+                  needsFile ? messages.resumePick : messages.resume,
+                  entry.name,
+                )}
                 onClick={() => (needsFile ? picker.current?.click() : restore())}
               >
                 {needsFile ? messages.resumePick : messages.resume}

@@ -7,12 +7,7 @@ import {
   withHandle,
   type ResumableFileHandle,
 } from '../../src/core/resumeStore';
-import {
-  blobSha256,
-  createMemoryStorage,
-  patternedFile,
-  sha256,
-} from '../helpers/memoryStorage';
+import { blobSha256, createMemoryStorage, patternedFile, sha256 } from '../helpers/memoryStorage';
 import { interruptAfterPartOne, isPartOne, resumingEngine } from '../helpers/resume';
 
 // Resuming what a reload, a crash or a closed tab interrupted, without the user finding the file
@@ -162,7 +157,12 @@ describe('interrupted uploads', () => {
     expect(listed.map((r) => r.name).sort()).toEqual(['one.bin', 'three.bin', 'two.bin']);
 
     await page2.discard(listed.find((r) => r.name === 'one.bin')!.id);
-    expect(page2.store.getState().resumable.map((r) => r.name).sort()).toEqual(['three.bin', 'two.bin']);
+    expect(
+      page2.store
+        .getState()
+        .resumable.map((r) => r.name)
+        .sort(),
+    ).toEqual(['three.bin', 'two.bin']);
     expect(storage.uploads.size).toBe(2);
 
     await page2.reset();

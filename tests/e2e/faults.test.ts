@@ -203,7 +203,9 @@ describe('uploads through a fault-injecting proxy in front of MinIO', () => {
     // checksum, so the last request for a part can be stored without an answer.
     const lastFor = (r: ProxyRecord) => !puts.some((o) => o.partNumber === r.partNumber && o.id > r.id);
     const stored = puts.filter(
-      (r) => r.status === 200 || (r.status === undefined && r.bodyForwarded && r.endedBy === 'client' && lastFor(r)),
+      (r) =>
+        r.status === 200 ||
+        (r.status === undefined && r.bodyForwarded && r.endedBy === 'client' && lastFor(r)),
     );
     expect(
       countBy(stored, (r) => String(r.partNumber)),

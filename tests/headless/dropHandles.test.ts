@@ -11,7 +11,12 @@ function dataTransfer(dropped: Array<{ file: File; handle: () => Promise<unknown
   const items = dropped.map(({ file: f, handle }) => ({
     kind: 'file',
     getAsFile: () => f,
-    webkitGetAsEntry: () => ({ isFile: true, isDirectory: false, name: f.name, file: (ok: (x: File) => void) => ok(f) }),
+    webkitGetAsEntry: () => ({
+      isFile: true,
+      isDirectory: false,
+      name: f.name,
+      file: (ok: (x: File) => void) => ok(f),
+    }),
     getAsFileSystemHandle: handle,
   }));
   return { files: dropped.map((d) => d.file), items } as unknown as DataTransfer;

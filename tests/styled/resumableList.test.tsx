@@ -67,10 +67,15 @@ it('says why a picked file cannot resume, and Discard aborts the upload on stora
   const { storage } = await setup(patternedFile(12 * MiB, 'a.bin'), { messages: fr });
   const section = await screen.findByRole('region', { name: 'Envois interrompus' });
   const user = userEvent.setup();
-  await user.upload(section.querySelector('input[type="file"]') as HTMLInputElement, patternedFile(6 * MiB, 'b.bin'));
+  await user.upload(
+    section.querySelector('input[type="file"]') as HTMLInputElement,
+    patternedFile(6 * MiB, 'b.bin'),
+  );
   const alert = await within(section).findByRole('alert');
   expect(alert.getAttribute('data-code')).toBe('resume-file-mismatch');
-  expect(alert.textContent).toBe('Ce n’est pas le fichier qui était en cours d’envoi : choisissez le même fichier.');
+  expect(alert.textContent).toBe(
+    'Ce n’est pas le fichier qui était en cours d’envoi : choisissez le même fichier.',
+  );
   expect(storage.uploads.size).toBe(1);
 
   await user.click(within(section).getByRole('button', { name: 'Abandonner a.bin' }));

@@ -51,8 +51,7 @@ it("a second file with the same fingerprint never adopts a live job's upload", a
   });
   const a = twin(0xaa);
   const b = twin(0xbb);
-  const savedUploads = () =>
-    [...resume.records.values()].map((record) => record.uploadId);
+  const savedUploads = () => [...resume.records.values()].map((record) => record.uploadId);
 
   const doneA = engine.upload([a]);
   const idA = engine.store.getState().items[0]!.id;
