@@ -1,8 +1,14 @@
 import { memo, StrictMode, useCallback, useEffect, useRef, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { itemFraction, type UploadEngine, type UploadItem } from 'upkit';
+import {
+  itemFraction,
+  withHandle,
+  type ResumableFileHandle,
+  type UploadEngine,
+  type UploadItem,
+} from 'upkit';
 import { useUpload } from 'upkit/react';
-import { Uploader } from 'upkit/styled';
+import { ResumableList, Uploader } from 'upkit/styled';
 import 'upkit/styles.css';
 
 const params = new URLSearchParams(location.search);
@@ -98,6 +104,31 @@ const Row = memo(function Row({ item, actions }: { item: UploadItem; actions: Up
   );
 });
 
+type OpenFilePicker = (options: { multiple: boolean }) => Promise<ResumableFileHandle[]>;
+
+/**
+ * Files picked through the File System Access API carry their handle, so an interrupted upload
+ * resumes after a restart with one click and no picking (Chromium; elsewhere the plain input).
+ */
+function FileAccessButton({ onFiles }: { onFiles: (files: File[]) => void }) {
+  const picker = (window as { showOpenFilePicker?: OpenFilePicker }).showOpenFilePicker;
+  if (!picker) return null;
+  return (
+    <button
+      type="button"
+      onClick={() => {
+        void picker({ multiple: true })
+          .then((handles) =>
+            Promise.all(handles.map(async (handle) => withHandle(await handle.getFile(), handle))),
+          )
+          .then(onFiles, () => undefined); // Dismissed: nothing picked.
+      }}
+    >
+      Choose with file access
+    </button>
+  );
+}
+
 function Demo() {
   const bucket = useBucket();
   const [over, setOver] = useState(false);
@@ -144,8 +175,10 @@ function Demo() {
               event.target.value = '';
             }}
           />
-        </label>
+        </label>{' '}
+        <FileAccessButton onFiles={(files) => void upload.upload(files)} />
       </div>
+      <ResumableList upload={upload} />
       <p data-testid="summary" data-status={status}>
         {status}: {formatBytes(progress.bytesUploaded)} of {formatBytes(progress.bytesTotal)}
         {progress.speed > 0 && ` at ${formatBytes(progress.speed)}/s`}{' '}
