@@ -198,8 +198,12 @@ export function httpBackend<TResult = unknown>(options: HttpBackendOptions): Upl
 
   return {
     async presign(file: FileDescriptor, ctx, options): Promise<PresignResult> {
-      const checksum = options?.checksum;
-      const { json, skewMs } = await call('presign', { file, ...(checksum ? { checksum } : {}) }, ctx);
+      const { checksum, resign } = options ?? {};
+      const { json, skewMs } = await call(
+        'presign',
+        { file, ...(checksum ? { checksum } : {}), ...(resign ? { resign } : {}) },
+        ctx,
+      );
       const request = parseRequest(json, 'presign', skewMs);
       const { key, token } = json as Record<string, unknown>;
       if (typeof key !== 'string') throw invalid('presign', 'lacks a "key" string');

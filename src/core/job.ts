@@ -19,6 +19,8 @@ export interface Job {
   running: Promise<void>;
   suspended: boolean;
   presigned: (PresignResult & { signedAt: number }) | undefined;
+  /** The key (and token) of a single PUT's last URL, so signing it again keeps the key. */
+  signedKey: { key: string; token?: string } | undefined;
   /** The single PUT storage accepted, so a retried `complete` sends no byte again. */
   stored: { etag: string | undefined } | undefined;
   /** The open multipart upload and the part size it was planned with. */
@@ -82,6 +84,7 @@ export function createJob(
     running: Promise.resolve(),
     suspended: false,
     presigned: undefined,
+    signedKey: undefined,
     stored: undefined,
     session: undefined,
     resumeKey,

@@ -43,11 +43,16 @@ async function putFile<TResult>(ctx: EngineContext<TResult>, job: Job, signal: A
             // Hashed in the file's own slot, so files still start in the order they were added.
             const wanted = fileChecksum(ctx, job);
             const checksum = wanted instanceof Promise ? await wanted : wanted;
+            // Signed before (the URL expired): ask for the same key, so nothing is left under another.
+            const resign = job.signedKey;
             const fresh = await settleOnAbort(
               signal,
-              ctx.runControl('presign', () => backend.presign(job.desc, { signal }, checksum)),
+              ctx.runControl('presign', () =>
+                backend.presign(job.desc, { signal }, { ...checksum, ...(resign ? { resign } : {}) }),
+              ),
             );
             presigned = job.presigned = { ...fresh, signedAt: ctx.now() };
+            job.signedKey = { key: fresh.key, ...(fresh.token === undefined ? {} : { token: fresh.token }) };
             dispatch(job.id, { type: 'key', key: fresh.key });
           }
           dispatch(job.id, { type: 'start' });
@@ -116,6 +121,8 @@ export async function runSingle<TResult>(
       // honours (it expired, or its secret rotated): a retry signs and sends the file again.
       const { status } = toUploadError(error);
       if (status === 404 || status === 403 || status === 410) job.stored = job.presigned = undefined;
+      // A refused token cannot vouch for its key any more.
+      if (status === 403 || status === 410) job.signedKey = undefined;
       throw error;
     });
 }

@@ -129,8 +129,16 @@ export interface SignedPart extends PresignedRequest {
  * bytes landed. `httpBackend()` implements this over the JSON protocol in `docs/protocol.md`.
  */
 export interface SingleUploadBackend<TResult = unknown> {
-  /** `checksum`: the file's base64 SHA-256, when the client hashed it, to sign into the URL. */
-  presign(file: FileDescriptor, ctx: RequestContext, options?: { checksum?: string }): Promise<PresignResult>;
+  /**
+   * `checksum`: the file's base64 SHA-256, when the client hashed it, to sign into the URL.
+   * `resign`: the key and token of this file's earlier URL, when that one expired: a backend
+   * that can should sign the same key again, so no object is left behind under another.
+   */
+  presign(
+    file: FileDescriptor,
+    ctx: RequestContext,
+    options?: { checksum?: string; resign?: { key: string; token?: string } },
+  ): Promise<PresignResult>;
   complete(input: CompleteSingleInput, ctx: RequestContext): Promise<TResult>;
 }
 

@@ -182,9 +182,14 @@ export function createUploadMocks(options: UploadMocksOptions = {}): UploadMocks
             `"${file.name}" is over the ${options.maxFileSize}-byte limit.`,
           );
         }
-        const key = keyFor(file.name);
         const type = file.type || 'application/octet-stream';
         if (path === 'presign') {
+          // A URL signed again (the first expired) keeps its key, as upkit/server does.
+          const resign = body.resign as { key?: unknown; token?: unknown } | undefined;
+          const key =
+            typeof resign?.key === 'string' && resign.token === `mock:${resign.key}`
+              ? resign.key
+              : keyFor(file.name);
           const { url, expiresAt } = signedUrl(key);
           return HttpResponse.json({
             url,
@@ -195,6 +200,7 @@ export function createUploadMocks(options: UploadMocksOptions = {}): UploadMocks
             token: `mock:${key}`,
           });
         }
+        const key = keyFor(file.name);
         const uploadId = `mock-upload-${counter}`;
         const checksummed = body.checksumAlgorithm === 'SHA256';
         uploads.set(uploadId, { key, type, checksummed, parts: new Map() });

@@ -17,7 +17,9 @@ export async function presign<TUser>(ctx: HandlerContext<TUser>, call: Operation
   const file = readFile(call.body);
   const stored = checkFile(ctx, file, false);
   await signingReady(ctx);
-  const key = ctx.finalKey({ user: call.user, userId: call.userId, fileName: file.name, ...stored });
+  const key =
+    (await resignedKey(ctx, call, file.size, stored.contentType)) ??
+    ctx.finalKey({ user: call.user, userId: call.userId, fileName: file.name, ...stored });
   // The client's SHA-256 of the file, when it sent one: storage then refuses other bytes.
   const checksum = readChecksum(call.body.checksum);
   const headers: Record<string, string> = {
@@ -61,6 +63,37 @@ export async function presign<TUser>(ctx: HandlerContext<TUser>, call: Operation
   });
   ctx.emit({ type: 'signed', operation: 'presign', userId: call.userId, key, ms: ctx.now() - call.started });
   return { url, method: 'PUT', headers, key, expiresAt: expiresAt(ctx), token };
+}
+
+/**
+ * The key of an earlier URL for the same file, when the client asks to sign it again (its URL
+ * expired) with that URL's token: same user, size and type. Reusing it leaves no stray pending
+ * object behind. Any other `resign` (forged, another user's, another file's) earns a new key,
+ * exactly what a plain presign would: it gains nothing, and a rotated secret fails no upload.
+ */
+async function resignedKey<TUser>(
+  ctx: HandlerContext<TUser>,
+  call: OperationCall<TUser>,
+  size: number,
+  type: string,
+): Promise<string | undefined> {
+  const { resign } = call.body;
+  if (resign === undefined) return undefined;
+  if (!isRecord(resign) || typeof resign.key !== 'string') {
+    throw badRequest('"resign" must be { "key": string, "token": string } from an earlier presign answer.');
+  }
+  try {
+    const claims = await ctx.tokens.verify(
+      resign.token,
+      { userId: call.userId, key: resign.key, uploadId: '' },
+      ctx.nowSeconds(),
+      // The token outlives its URL, but a long pause can outlive both; the claims still hold.
+      { allowExpired: true },
+    );
+    return claims.size === size && claims.type === type ? claims.key : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** `complete`: verify, promote to the final key, run `onComplete` once. */

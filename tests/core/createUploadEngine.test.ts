@@ -252,6 +252,10 @@ describe('expired URLs', () => {
     expect(item?.status).toBe('done');
     expect(storage.calls).toEqual(['presign', 'presign', 'complete']);
     expect(storage.puts).toHaveLength(2);
+    // Signed again for the same key: one object, nothing left behind under another.
+    const [first, second] = storage.puts.map((url) => new URL(url).pathname);
+    expect(second).toBe(first);
+    expect([...storage.objects.keys()]).toEqual([item!.key]);
   });
 
   it('re-signs only the expired part of a multipart upload', async () => {

@@ -99,9 +99,10 @@ export function createMemoryStorage(options: { urlTtlMs?: number; now?: () => nu
   };
 
   const backend: SingleUploadBackend<StoredResult> & MultipartUploadBackend<StoredResult> = {
-    async presign(file) {
+    async presign(file, _ctx, options) {
       calls.push('presign');
-      const key = `uploads/${nextKey++}-${file.name}`;
+      // A URL signed again keeps its key, as upkit/server does.
+      const key = options?.resign?.key ?? `uploads/${nextKey++}-${file.name}`;
       return { ...urlFor(key), key, headers: { 'Content-Type': file.type || 'application/octet-stream' } };
     },
     async complete({ key }) {

@@ -222,3 +222,68 @@ describe('configuration', () => {
     expect(() => createUploadHandler({ ...base, copyPartSize: 5 * 1024 * 1024 })).not.toThrow();
   });
 });
+
+describe('presign again after a URL expired', () => {
+  const s3 = new S3Client({
+    region: 'us-east-1',
+    endpoint: 'http://127.0.0.1:9',
+    forcePathStyle: true,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test-secret' },
+  });
+  let clock = 1_700_000_000_000;
+  const handler = createUploadHandler({
+    s3,
+    bucket: 'b',
+    secret: SECRET,
+    now: () => clock,
+    authorize: (request) => request.headers.get('x-user') ?? undefined,
+  });
+  const file = { name: 'photo.png', size: 1234, type: 'image/png' };
+  const presign = async (body: Record<string, unknown>, user = 'u1') => {
+    const response = await handler(
+      new Request('http://x/api/upload/presign', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-user': user },
+        body: JSON.stringify({ file, ...body }),
+      }),
+    );
+    return { status: response.status, json: (await response.json()) as { key: string; token: string } };
+  };
+
+  it('signs the same key for the same user and file, even once its token expired', async () => {
+    const first = await presign({});
+    clock += 7 * 24 * 3600 * 1000;
+    const again = await presign({ resign: { key: first.json.key, token: first.json.token } });
+    expect(again.status).toBe(200);
+    expect(again.json.key).toBe(first.json.key);
+    expect(again.json.token).not.toBe(first.json.token);
+  });
+
+  it('gives a new key, as a plain presign would, to a forged, foreign or other-file resign', async () => {
+    const first = await presign({});
+    const forged = await presign({ resign: { key: 'uploads/someone-else.png', token: first.json.token } });
+    const foreign = await presign({ resign: { key: first.json.key, token: first.json.token } }, 'u2');
+    const bigger = await handler(
+      new Request('http://x/api/upload/presign', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-user': 'u1' },
+        body: JSON.stringify({
+          file: { ...file, size: 4321 },
+          resign: { key: first.json.key, token: first.json.token },
+        }),
+      }),
+    );
+    for (const answer of [
+      forged,
+      foreign,
+      { status: bigger.status, json: (await bigger.json()) as { key: string } },
+    ]) {
+      expect(answer.status).toBe(200);
+      expect(answer.json.key).not.toBe(first.json.key);
+      expect(answer.json.key).not.toBe('uploads/someone-else.png');
+    }
+    const malformed = await presign({ resign: 'uploads/x.png' });
+    expect(malformed.status).toBe(400);
+  });
+});
