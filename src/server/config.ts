@@ -53,7 +53,10 @@ export type Operation =
 
 /** Configuration of {@link createUploadHandler}. */
 export interface UploadHandlerConfig<TUser> {
-  /** Your S3 client (AWS, R2, MinIO, GCS interoperability). Create it with `requestChecksumCalculation: 'WHEN_REQUIRED'`. */
+  /**
+   * Your S3 client (AWS, R2, MinIO, GCS interoperability). Any `requestChecksumCalculation`
+   * works: presigned URLs carry only the checksum the client sent.
+   */
   s3: S3Client;
   /** The bucket objects go to. */
   bucket: string;

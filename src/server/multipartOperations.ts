@@ -14,7 +14,7 @@ import {
   checkFile,
   SHA256_BASE64,
   expiresAt,
-  signingReady,
+  withClientChecksumOnly,
   storageError,
   storageFailure,
   type OperationCall,
@@ -32,7 +32,6 @@ export async function create<TUser>(ctx: HandlerContext<TUser>, call: OperationC
   );
   // The client hashes each part; storage then refuses any part whose bytes differ.
   const checksummed = call.body.checksumAlgorithm === 'SHA256';
-  await signingReady(ctx);
   const key = ctx.finalKey({ user: call.user, userId: call.userId, fileName: file.name, ...stored });
   const created = await storageFailure(() =>
     ctx.s3.send(
@@ -122,14 +121,17 @@ export async function signParts<TUser>(ctx: HandlerContext<TUser>, call: Operati
       const url = await storageFailure(() =>
         getSignedUrl(
           ctx.s3,
-          new UploadPartCommand({
-            Bucket: ctx.bucket,
-            Key: pendingKey,
-            UploadId: uploadId,
-            PartNumber: partNumber,
-            ContentLength: partNumber < count ? claims.partSize : claims.size - (count - 1) * claims.partSize,
-            ...(checksum ? { ChecksumSHA256: checksum } : {}),
-          }),
+          withClientChecksumOnly(
+            new UploadPartCommand({
+              Bucket: ctx.bucket,
+              Key: pendingKey,
+              UploadId: uploadId,
+              PartNumber: partNumber,
+              ContentLength:
+                partNumber < count ? claims.partSize : claims.size - (count - 1) * claims.partSize,
+              ...(checksum ? { ChecksumSHA256: checksum } : {}),
+            }),
+          ),
           // The checksum is a signed header, not hoisted into the URL: storage checks the body
           // against a header (MinIO ignores it as a query parameter).
           {

@@ -1,3 +1,4 @@
+import type { PutObjectCommand, UploadPartCommand } from '@aws-sdk/client-s3';
 import { S3_LIMITS } from '../core/chunkPlan';
 import type { HandlerContext } from './config';
 import { HttpError } from './httpError';
@@ -16,20 +17,43 @@ export interface OperationCall<TUser> {
   started: number;
 }
 
-const checked = new WeakSet<object>();
+/** The build step of a command's middleware stack, as far as this file needs it. */
+interface BuildStack {
+  add(
+    middleware: (
+      next: (args: { request: unknown }) => Promise<unknown>,
+    ) => (args: { request: unknown }) => Promise<unknown>,
+    options: { step: 'build'; priority: 'low'; name: string },
+  ): void;
+}
 
-/** The SDK's default (since 3.729) signs an empty-body CRC32 that real S3 rejects. */
-export async function signingReady<TUser>(ctx: HandlerContext<TUser>): Promise<void> {
-  if (checked.has(ctx)) return;
-  const mode = await ctx.s3.config.requestChecksumCalculation?.();
-  if (mode !== undefined && mode !== 'WHEN_REQUIRED') {
-    throw new HttpError(
-      500,
-      'server-misconfigured',
-      "The upload server's S3 client must be created with requestChecksumCalculation: 'WHEN_REQUIRED'.",
-    );
-  }
-  checked.add(ctx);
+/**
+ * Signs only the checksum the client sent. The SDK's default since 3.729
+ * (`requestChecksumCalculation: 'WHEN_SUPPORTED'`) adds a CRC32 of the empty body it is given
+ * when presigning, which storage then checks against the real bytes and refuses. Removing the
+ * SDK's own checksum headers here keeps presigned URLs right whatever the S3 client's setting.
+ */
+export function withClientChecksumOnly<T extends PutObjectCommand | UploadPartCommand>(command: T): T {
+  const kept = command.input.ChecksumSHA256 === undefined ? undefined : 'x-amz-checksum-sha256';
+  (command.middlewareStack as unknown as BuildStack).add(
+    (next) => (args) => {
+      const request = args.request as { headers?: Record<string, string> };
+      const sdkOwn = (name: string) => {
+        const lower = name.toLowerCase();
+        return (
+          (lower.startsWith('x-amz-checksum-') && lower !== kept) || lower === 'x-amz-sdk-checksum-algorithm'
+        );
+      };
+      if (request.headers) {
+        request.headers = Object.fromEntries(
+          Object.entries(request.headers).filter(([name]) => !sdkOwn(name)),
+        );
+      }
+      return next(args);
+    },
+    { step: 'build', priority: 'low', name: 'upkitClientChecksumOnly' },
+  );
+  return command;
 }
 
 /** Size and type rules, checked before anything is signed; returns the type to store. */

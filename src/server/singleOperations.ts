@@ -6,7 +6,7 @@ import {
   checkFile,
   expiresAt,
   SHA256_BASE64,
-  signingReady,
+  withClientChecksumOnly,
   storageFailure,
   type OperationCall,
 } from './operationSupport';
@@ -16,7 +16,6 @@ import { badRequest, isRecord, readFile, readString } from './requestInput';
 export async function presign<TUser>(ctx: HandlerContext<TUser>, call: OperationCall<TUser>) {
   const file = readFile(call.body);
   const stored = checkFile(ctx, file, false);
-  await signingReady(ctx);
   const key =
     (await resignedKey(ctx, call, file.size, stored.contentType)) ??
     ctx.finalKey({ user: call.user, userId: call.userId, fileName: file.name, ...stored });
@@ -31,14 +30,16 @@ export async function presign<TUser>(ctx: HandlerContext<TUser>, call: Operation
   const url = await storageFailure(() =>
     getSignedUrl(
       ctx.s3,
-      new PutObjectCommand({
-        Bucket: ctx.bucket,
-        Key: ctx.pendingPrefix + key,
-        ContentType: stored.contentType,
-        ContentDisposition: ctx.disposition(stored.contentType),
-        ContentLength: file.size,
-        ...(checksum ? { ChecksumSHA256: checksum } : {}),
-      }),
+      withClientChecksumOnly(
+        new PutObjectCommand({
+          Bucket: ctx.bucket,
+          Key: ctx.pendingPrefix + key,
+          ContentType: stored.contentType,
+          ContentDisposition: ctx.disposition(stored.contentType),
+          ContentLength: file.size,
+          ...(checksum ? { ChecksumSHA256: checksum } : {}),
+        }),
+      ),
       {
         expiresIn: ctx.expiresIn,
         signableHeaders: new Set([
