@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { storybookTest } from '@storybook/addon-vitest/vitest-plugin';
@@ -17,6 +18,18 @@ const entries = {
   styled: 'src/styled/index.ts',
 };
 
+// React 18 is installed as the dependencies of a local package (tests/react18/runtime, linked as
+// upkit-react18-runtime), where react-dom 18 finds react 18 beside it. npm aliases (react18:
+// npm:react@18.3.1) do not work: npm refuses react-dom 18's peer react@^18 beside the root's 19
+// (ERESOLVE, overrides or not), and react-dom's own require('react') would reach 19 anyway.
+const react18Dir = (name: string) =>
+  fileURLToPath(new URL(`node_modules/upkit-react18-runtime/node_modules/${name}`, import.meta.url));
+const react18Version = (
+  JSON.parse(readFileSync(new URL('tests/react18/runtime/package.json', import.meta.url), 'utf8')) as {
+    dependencies: Record<string, string>;
+  }
+).dependencies.react;
+
 const external = [
   'react',
   'react-dom',
@@ -24,6 +37,7 @@ const external = [
   '@tanstack/react-query',
   'zustand',
   'zustand/vanilla',
+  'idb',
   '@aws-sdk/client-s3',
   '@aws-sdk/s3-request-presigner',
   'file-type',
@@ -76,6 +90,43 @@ export default defineConfig({
           setupFiles: ['tests/setup.ts'],
           typecheck: { enabled: true, include: ['tests/**/*.test-d.ts'], tsconfig: 'tsconfig.json' },
           benchmark: { include: ['bench/**/*.bench.ts'] },
+        },
+      },
+      {
+        // The hooks and components again on React 18, the oldest React the peer range allows.
+        // Every module that imports React must get this one copy (tests/react18 checks): aliases
+        // serve our code and the inlined libraries; react-dom 18 finds react 18 beside it.
+        extends: true,
+        resolve: {
+          alias: [
+            { find: /^react(\/.*)?$/, replacement: `${react18Dir('react')}$1` },
+            { find: /^react-dom(\/.*)?$/, replacement: `${react18Dir('react-dom')}$1` },
+            // Its `main` is CommonJS, whose require('react') Node resolves to 19; its ESM build's imports
+            // go through these aliases.
+            {
+              find: /^@testing-library\/react$/,
+              replacement: fileURLToPath(
+                new URL(
+                  'node_modules/@testing-library/react/dist/@testing-library/react.esm.js',
+                  import.meta.url,
+                ),
+              ),
+            },
+          ],
+        },
+        test: {
+          name: 'react18',
+          environment: 'jsdom',
+          include: [
+            'tests/react/**/*.test.tsx',
+            'tests/headless/**/*.test.tsx',
+            'tests/styled/**/*.test.tsx',
+            'tests/react18/**/*.test.tsx',
+          ],
+          setupFiles: ['tests/setup.ts'],
+          provide: { reactVersion: react18Version },
+          // Left to Node, these would import the root's React 19.
+          server: { deps: { inline: ['@testing-library/react', '@tanstack/react-query', 'virtua'] } },
         },
       },
       {

@@ -1,8 +1,10 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { HttpResponse } from 'msw';
+import { useEffect, useState } from 'react';
 import { expect, spyOn, userEvent, waitFor, within } from 'storybook/test';
+import { createUploader, memorySessionStore, withHandle } from 'upkit';
 import { createUploadMocks, type UploadMocks } from 'upkit/msw';
-import { Uploader } from 'upkit/styled';
+import { Uploader, type UploaderProps } from 'upkit/styled';
 import 'upkit/styles.css';
 
 // What a person meets when an upload goes wrong, in the styled <Uploader> they would see. Each
@@ -547,5 +549,85 @@ export const StalledPut: Story = {
     } finally {
       state.held.open();
     }
+  },
+};
+
+// ---- 8. An upload a reload interrupted ----------------------------------------------------------
+
+function interruptingStorage() {
+  const state = { holdPartTwo: true, parts: [] as number[] };
+  const mocks = createUploadMocks({
+    onStorage: async (request) => {
+      const part = Number(new URL(request.url).searchParams.get('partNumber'));
+      state.parts.push(part);
+      // The first page is closed while its part 2 is on the wire: that PUT never lands.
+      if (part === 2 && state.holdPartTwo) await new Promise(() => undefined);
+      return undefined;
+    },
+  });
+  return { mocks, state };
+}
+const interrupting = interruptingStorage();
+const interruptedSessions = memorySessionStore();
+const holiday = file('holiday.mov', 6 * MiB, 'video/quicktime');
+
+/** A first page that stored part 1 of holiday.mov (picked with a file handle) and went away. */
+async function firstPage() {
+  const page = createUploader({
+    endpoint: '/api/upload',
+    mode: 'multipart',
+    partSize: 5 * MiB,
+    resumeStorage: interruptedSessions,
+  });
+  const handle = { kind: 'file' as const, name: holiday.name, getFile: async () => holiday };
+  void page.upload([withHandle(holiday, handle)]);
+  await waitFor(() => expect(page.store.getState().items[0]?.bytesUploaded).toBe(5 * MiB), PATIENT);
+  page.suspend();
+  interrupting.state.holdPartTwo = false;
+}
+
+/** The page after the reload: the same <Uploader>, once the first page has been interrupted. */
+function AfterReload(props: UploaderProps) {
+  const [ready, setReady] = useState(false);
+  useEffect(() => {
+    let live = true;
+    void firstPage().then(() => live && setReady(true));
+    return () => {
+      live = false;
+    };
+  }, []);
+  return ready ? <Uploader {...props} /> : <p>The first page is uploading…</p>;
+}
+
+/**
+ * A tab closed (or the page reloaded) while a multipart upload was halfway. The next page lists
+ * it under "Interrupted uploads"; Resume reopens the file through the handle kept with it (one
+ * permission prompt in a real browser) and sends only the part storage lacks. Without a handle
+ * (a plain file input; Firefox, Safari) the button asks the person to pick the file instead.
+ */
+export const ResumeAfterReload: Story = {
+  args: { resumeStorage: interruptedSessions, multipartThreshold: 5 * MiB, partSize: 5 * MiB },
+  parameters: { msw: { handlers: interrupting.mocks.handlers } },
+  render: (args) => <AfterReload {...args} />,
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    const section = await canvas.findByRole('region', { name: 'Interrupted uploads' }, PATIENT);
+    await expect(section.textContent).toMatch(/holiday\.mov.*Interrupted at 5\.2 MB of 6\.3 MB/);
+    const sentBefore = interrupting.state.parts.length;
+    await userEvent.click(within(section).getByRole('button', { name: 'Resume holiday.mov' }));
+    await waitFor(
+      () =>
+        expect(row(canvasElement, 'holiday.mov')).toEqual({
+          status: 'Uploaded',
+          error: null,
+          actions: ['Remove'],
+        }),
+      PATIENT,
+    );
+    await expect(canvas.queryByRole('region', { name: 'Interrupted uploads' })).toBeNull();
+    // Part 1 was in storage: only part 2 went again, into the same upload.
+    await expect(interrupting.state.parts.slice(sentBefore)).toEqual([2]);
+    await expect(paths(interrupting.mocks).filter((path) => path === 'multipart/create')).toHaveLength(1);
+    await expect(await sha256([...interrupting.mocks.objects.values()][0])).toBe(await sha256(holiday));
   },
 };

@@ -194,7 +194,10 @@ export interface UploadEngine<TResult = unknown> {
   restore(id: string, file?: Blob): Promise<string>;
   /** Aborts an interrupted upload on the server and forgets it. Never rejects. */
   discard(id: string): Promise<void>;
-  /** Pauses running work, remembering what to resume in `wake()` (used on unmount). */
+  /**
+   * Pauses running work, remembering what to resume in `wake()`, and lets go of the sessions'
+   * Web Locks so another page or tab may resume them (used on unmount).
+   */
   suspend(): void;
   /** Resumes what `suspend()` paused. */
   wake(): void;
@@ -874,6 +877,8 @@ export function createUploadEngine<TResult = unknown>(
           pause(job.id);
           job.suspended = true;
         }
+        // Unmounted: another page of this app (or a tab) may now resume these sessions.
+        releaseLock(job);
       }
     },
     wake() {

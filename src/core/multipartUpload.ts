@@ -15,14 +15,23 @@ import type { MultipartSession, UploadedPart } from './types';
 // batches just ahead of need, complete with the parts' ETags in order.
 
 /**
- * Takes this tab's lock on the file's remembered session. Another tab holding it is uploading
- * the same file: this job then uploads afresh and remembers nothing, leaving that session alone.
+ * Takes this tab's lock on the file's remembered session, at the start of every run (an unmount
+ * lets it go). Another tab holding it is uploading the same file: this job then uploads afresh
+ * and remembers nothing, leaving that session (even one this job had opened) to the other tab.
  */
 async function lockSession<TResult>(ctx: EngineContext<TResult>, job: Job): Promise<void> {
   if (!job.resumeKey || job.releaseLock || !ctx.sessions()) return;
   const lock = await tryLock(sessionLockName(job.resumeKey));
-  if (lock === 'held') job.resumeKey = undefined;
-  else job.releaseLock = lock;
+  if (lock !== 'held') {
+    job.releaseLock = lock;
+    return;
+  }
+  job.resumeKey = undefined;
+  job.session = undefined;
+  job.etags.clear();
+  job.checksums.clear();
+  job.urls.clear();
+  job.doneBytes = 0;
 }
 
 /** Reopens the upload remembered for this file, with the parts storage already holds. */
@@ -86,7 +95,6 @@ async function openSession<TResult>(
   job: Job,
   signal: AbortSignal,
 ): Promise<OpenSession> {
-  await lockSession(ctx, job);
   let session = await reopenSession(ctx, job, signal);
   if (!session) {
     const planned = choosePartSize(job.desc.size, ctx.partSize());
@@ -381,6 +389,7 @@ async function runSession<TResult>(
 ): Promise<TResult> {
   const { dispatch } = ctx;
   dispatch(job.id, { type: 'sign' });
+  await lockSession(ctx, job);
   const session = job.session ?? (await openSession(ctx, job, signal));
   if (signal.aborted) throw abortedError();
   const plan = planParts(job.desc.size, session.partSize);

@@ -47,23 +47,19 @@ interface RowContext {
 }
 
 /**
- * An image file in an <img> through an object URL, revoked when the element goes away (a ref
- * cleanup in React 19, the null call in React 18). Memoized on the file: a progress tick must
- * not mint a new URL and make the browser decode the image again.
+ * An image file in an <img> through an object URL, revoked when the element goes away (the ref's
+ * null call, which React 18 and 19 both make for a ref that returns no cleanup). Memoized on the
+ * file: a progress tick must not mint a new URL and make the browser decode the image again.
  */
 const Thumbnail = memo(function Thumbnail({ file }: { file: Blob }) {
   const url = useRef<string | undefined>(undefined);
   const ref = useCallback(
     (img: HTMLImageElement | null) => {
-      const revoke = () => {
-        if (url.current) URL.revokeObjectURL(url.current);
-        url.current = undefined;
-      };
-      // React 18 ignores the returned cleanup and calls the ref with null instead.
-      if (!img) return revoke();
+      if (url.current) URL.revokeObjectURL(url.current);
+      url.current = undefined;
+      if (!img) return;
       url.current = URL.createObjectURL(file);
       img.src = url.current;
-      return revoke;
     },
     [file],
   );
