@@ -234,16 +234,61 @@ describe('session stores', () => {
     expect(sha256(storage.objects.get(item!.key!))).toBe(await blobSha256(file));
   });
 
-  it('another tab holding the session lock: the file uploads afresh and leaves that session alone', async () => {
+  /** Web Locks as another tab sees them: `held` are the other tab's; this one's are tracked too. */
+  function stubLocks() {
     const held = new Set<string>();
+    const mine = new Set<string>();
     vi.stubGlobal('navigator', {
       ...navigator,
       locks: {
-        request: async (name: string, _options: unknown, callback: (lock: unknown) => unknown) =>
-          callback(held.has(name) ? null : { name }),
-        query: async () => ({ held: [...held].map((name) => ({ name })) }),
+        request: async (name: string, _options: unknown, callback: (lock: unknown) => unknown) => {
+          if (held.has(name) || mine.has(name)) return callback(null);
+          mine.add(name);
+          await callback({ name });
+          mine.delete(name);
+        },
+        query: async () => ({ held: [...held, ...mine].map((name) => ({ name })) }),
       },
     });
+    return { held, mine };
+  }
+
+  it('unmounting lets go of the lock; a session another tab took meanwhile is left to it', async () => {
+    const { held, mine } = stubLocks();
+    const storage = createMemoryStorage();
+    const sessions = memorySessionStore();
+    const file = patternedFile(12 * MiB, 'handover.bin');
+    const page = resumingEngine(storage, sessions);
+    storage.intercept((request) =>
+      isPartOne(request.url)
+        ? undefined
+        : new Promise((_resolve, reject) =>
+            request.signal.addEventListener('abort', () => reject(new UploadError('aborted', 'paused'))),
+          ),
+    );
+    const settled = page.upload([file]);
+    await vi.waitFor(() => expect(page.store.getState().items[0]?.bytesUploaded).toBe(5 * MiB));
+    expect(mine.size).toBe(1);
+    page.suspend();
+    await vi.waitFor(() => expect(mine.size).toBe(0));
+
+    // Another tab resumes the session while this page is unmounted; then this page comes back.
+    const [record] = sessions.records.values();
+    held.add(`upkit:session:${record!.id}`);
+    storage.intercept(undefined);
+    page.wake();
+    const [item] = await settled;
+    expect(item?.status).toBe('done');
+    expect(storage.calls.filter((c) => c === 'createMultipart')).toHaveLength(2);
+    expect(item?.key).not.toBe(record!.key);
+    expect(sha256(storage.objects.get(item!.key!))).toBe(await blobSha256(file));
+    // The other tab's session is untouched: still open, still remembered.
+    expect(storage.uploads.has(record!.uploadId)).toBe(true);
+    expect(sessions.records.get(record!.id)).toEqual(record);
+  });
+
+  it('another tab holding the session lock: the file uploads afresh and leaves that session alone', async () => {
+    const { held } = stubLocks();
     const storage = createMemoryStorage();
     const sessions = memorySessionStore();
     const file = patternedFile(12 * MiB, 'shared.bin');
