@@ -138,6 +138,7 @@ function Demo() {
     partSize: number('partSize') ?? 5 * MiB,
     ...(number('concurrency') ? { concurrency: number('concurrency') } : {}),
     ...(number('stallTimeoutMs') ? { stallTimeoutMs: number('stallTimeoutMs') } : {}),
+    ...(params.get('checksum') === '0' ? { checksum: false } : {}),
     onSuccess: bucket.refresh,
   });
   const { items, progress, status } = upload;
