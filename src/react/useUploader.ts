@@ -88,8 +88,9 @@ function toView<TResult>(state: UploaderState<TResult>, previous: View<TResult> 
  * component, control calls as TanStack Query mutations, state read through
  * `useSyncExternalStore` with tracked fields (as TanStack Query's `notifyOnChangeProps`).
  *
- * The engine is created once; later renders update callbacks, validation and concurrency but not
- * `endpoint`, `backend`, `mode` or `transport` (remount with a `key` to change those). Unmounting
+ * The engine is created once; later renders update callbacks, validation, concurrency and the
+ * control calls' `headers` / `getHeaders` (read at each call), but not `endpoint`, `backend`,
+ * `mode` or `transport` (remount with a `key` to change those). Unmounting
  * pauses running uploads (a multipart upload can then resume after reload); remounting, as
  * StrictMode and `<Activity>` do, resumes them.
  */
@@ -101,9 +102,23 @@ export function useUploader<TResult = unknown>(
   clientRef.current = options.queryClient ?? contextClient;
   const [privateClient] = useState(() => new QueryClient());
 
+  // Headers are read at each call, from the latest render: a token kept in state never goes stale.
+  const latest = useRef(options);
+  latest.current = options;
   const [uploader] = useState(() =>
     createUploader<TResult>({
       ...options,
+      ...('endpoint' in options && options.endpoint !== undefined
+        ? {
+            headers: undefined,
+            getHeaders: async () => {
+              const { headers, getHeaders } = latest.current as { headers?: Record<string, string> } & {
+                getHeaders?: () => Record<string, string> | Promise<Record<string, string>>;
+              };
+              return { ...headers, ...(getHeaders ? await getHeaders() : {}) };
+            },
+          }
+        : {}),
       runControl: createMutationRunner(() => clientRef.current ?? privateClient),
     }),
   );
