@@ -7,7 +7,7 @@ import type { EngineContext } from './engineContext';
 import { abortedError, toUploadError, unrequestedAbort, UploadError } from './errors';
 import { bytesOf, createJob, describeFile, sessionRef, type Job } from './job';
 import { runMultipart } from './multipartUpload';
-import { heldLocks, sessionLockName } from './locks';
+import { heldLocks, sessionLockName, tryLock } from './locks';
 import {
   defaultSessionStore,
   fileFingerprint,
@@ -187,8 +187,9 @@ export interface UploadEngine<TResult = unknown> {
    * `file`, the one its File System Access handle points at is read (asking the user's
    * permission once; call it from a click). Resolves to the new item's id. Rejects with
    * `resume-needs-file` when the file must be picked again (no handle, permission refused,
-   * file gone), `resume-file-mismatch` when `file` is not the one that was uploading, and
-   * `resume-gone` when nothing is remembered under `id`. A file changed since (handle only) is
+   * file gone), `resume-file-mismatch` when `file` is not the one that was uploading,
+   * `resume-busy` when another tab is uploading it, and `resume-gone` when nothing is remembered
+   * under `id`. A file changed since (handle only) is
    * uploaded afresh and its old upload aborted.
    */
   restore(id: string, file?: Blob): Promise<string>;
@@ -601,17 +602,50 @@ export function createUploadEngine<TResult = unknown>(
 
   function releaseResumeKey(job: Job): void {
     releaseLock(job);
-    if (job.resumeKey && ownedResumeKeys.get(job.resumeKey) === job.id) ownedResumeKeys.delete(job.resumeKey);
+    // The claimed key, not `resumeKey`: another tab holding the lock clears that one.
+    if (job.claimedKey && ownedResumeKeys.get(job.claimedKey) === job.id)
+      ownedResumeKeys.delete(job.claimedKey);
   }
 
   // ---- interrupted uploads -------------------------------------------------------------------
 
-  /** Aborts a remembered session on the server and forgets it. Never rejects. */
+  /**
+   * Aborts a remembered session on the server and forgets it, for the job that holds it. Never
+   * rejects; resolves once the abort is done (or given up).
+   */
   async function expire(record: SessionRecord): Promise<void> {
     const saved = sessions();
     // Forgotten first: a new session under the same fingerprint may be remembered meanwhile.
     if (saved) await quietly(() => saved.delete(record.id));
-    if (typeof backend.abortMultipart !== 'function') return;
+    await abortRemembered(record);
+  }
+
+  /**
+   * The same for a session no job of this engine holds (expired on load, discarded, reset, its
+   * file changed): only under the session's lock, so an upload another tab is running (or one
+   * resumed since the row was listed) is never aborted, and only if the record still names the
+   * upload read. Resolves `false` when it left the session alone; `waitForAbort: false` leaves
+   * the abort running in the background (`reset()` still waits for it).
+   */
+  async function expireUnheld(record: SessionRecord, waitForAbort = true): Promise<boolean> {
+    if (ownedResumeKeys.has(record.id)) return false;
+    const lock = await tryLock(sessionLockName(record.id));
+    if (lock === 'held') return false;
+    try {
+      const saved = sessions();
+      const current = saved ? await quietly(() => saved.get(record.id)) : undefined;
+      if (current && current.uploadId !== record.uploadId) return false;
+      if (saved) await quietly(() => saved.delete(record.id));
+    } finally {
+      lock?.();
+    }
+    const abort = abortRemembered(record);
+    if (waitForAbort) await abort;
+    return true;
+  }
+
+  function abortRemembered(record: SessionRecord): Promise<void> {
+    if (typeof backend.abortMultipart !== 'function') return Promise.resolve();
     const cleanup = runControl('abortMultipart', () =>
       withRetry(() => backend.abortMultipart(sessionRef(record), { signal: new AbortController().signal }), {
         retry,
@@ -625,25 +659,34 @@ export function createUploadEngine<TResult = unknown>(
       })
       .finally(() => cleanups.delete(cleanup));
     cleanups.add(cleanup);
-    await cleanup;
+    return cleanup;
   }
 
   function publishResumable(resumable: readonly ResumableUpload[]): void {
     store.setState({ resumable });
   }
 
-  async function loadResumable(): Promise<readonly ResumableUpload[]> {
+  // One read at a time: StrictMode's double mount (or two hooks) shares it.
+  let loading: Promise<readonly ResumableUpload[]> | undefined;
+  function loadResumable(): Promise<readonly ResumableUpload[]> {
+    loading ??= readResumable().finally(() => (loading = undefined));
+    return loading;
+  }
+
+  async function readResumable(): Promise<readonly ResumableUpload[]> {
     const saved = sessions();
     if (!saved) return store.getState().resumable;
     const records = (await quietly(() => saved.list(resumeScope))) ?? [];
     const held = await heldLocks();
     const resumable: ResumableUpload[] = [];
     for (const record of records) {
-      if (!isSessionRecord(record)) {
+      if (ownedResumeKeys.has(record.id) || held.has(sessionLockName(record.id))) {
+        // Uploading here or in another tab: neither listed nor expired from here.
+      } else if (!isSessionRecord(record)) {
         void quietly(() => saved.delete((record as { id: string }).id));
       } else if (isExpired(record, resumeMaxAge, now())) {
-        void expire(record);
-      } else if (!ownedResumeKeys.has(record.id) && !held.has(sessionLockName(record.id))) {
+        void expireUnheld(record, false);
+      } else {
         const parts = (await quietly(() => saved.parts(record.id))) ?? [];
         resumable.push({
           id: record.id,
@@ -688,16 +731,34 @@ export function createUploadEngine<TResult = unknown>(
     }
   }
 
-  async function restore(id: string, picked?: Blob): Promise<string> {
+  // Restores on their way (reading the handle, asking permission): a second click joins the first.
+  const restoring = new Map<string, Promise<string>>();
+  function restore(id: string, picked?: Blob): Promise<string> {
+    let running = restoring.get(id);
+    if (!running) {
+      running = restoreOnce(id, picked).finally(() => restoring.delete(id));
+      restoring.set(id, running);
+    }
+    return running;
+  }
+
+  async function restoreOnce(id: string, picked?: Blob): Promise<string> {
+    // Already resuming here: the same item, never a rival upload.
+    const owner = ownedResumeKeys.get(id);
+    if (owner !== undefined && getItem(owner)) return owner;
     const saved = sessions();
     const record = saved ? await quietly(() => saved.get(id)) : undefined;
     if (!isSessionRecord(record) || record.scope !== resumeScope) {
       publishResumable(store.getState().resumable.filter((r) => r.id !== id));
       throw new UploadError('resume-gone', 'This upload is no longer remembered: upload the file again.');
     }
-    // Already resuming here (a second click): the same item, never a rival upload.
-    const owner = ownedResumeKeys.get(id);
-    if (owner !== undefined) return owner;
+    if ((await heldLocks()).has(sessionLockName(id))) {
+      publishResumable(store.getState().resumable.filter((r) => r.id !== id));
+      throw new UploadError(
+        'resume-busy',
+        `"${record.file.name}" is uploading in another tab of this app; it goes on there.`,
+      );
+    }
     const file = picked ?? (await readHandle(record));
     const handle = picked ? undefined : record.handle;
     const same = fileFingerprint(describeFile(file, undefined), resumeScope) === id;
@@ -709,7 +770,7 @@ export function createUploadEngine<TResult = unknown>(
       );
     }
     // Changed on disk since (the handle reads it as it is now): its parts cannot be trusted.
-    if (!same) await expire(record);
+    if (!same) await expireUnheld(record, false);
     publishResumable(store.getState().resumable.filter((r) => r.id !== id));
     return add([handle && !handleOf(file) ? withHandle(file, handle) : file]).join('');
   }
@@ -718,7 +779,8 @@ export function createUploadEngine<TResult = unknown>(
     publishResumable(store.getState().resumable.filter((r) => r.id !== id));
     const saved = sessions();
     const record = saved ? await quietly(() => saved.get(id)) : undefined;
-    if (isSessionRecord(record)) await expire(record);
+    // Left alone if a tab resumed it since the row was listed (its lock is held).
+    if (isSessionRecord(record)) await expireUnheld(record);
   }
 
   function pickMode(size: number): UploadMode {
@@ -768,7 +830,8 @@ export function createUploadEngine<TResult = unknown>(
         metadata: addOptions.metadata,
       };
       if (!error) count++;
-      const job = createJob(id, file, desc, fileMode, claimResumeKey(desc, fileMode, id));
+      // A refused file claims nothing: the session stays listed and resumable.
+      const job = createJob(id, file, desc, fileMode, error ? undefined : claimResumeKey(desc, fileMode, id));
       jobs.set(id, job);
       created.push({ item, job });
     }
@@ -877,8 +940,9 @@ export function createUploadEngine<TResult = unknown>(
           pause(job.id);
           job.suspended = true;
         }
-        // Unmounted: another page of this app (or a tab) may now resume these sessions.
-        releaseLock(job);
+        // Unmounted: another page of this app (or a tab) may now resume these sessions. Not while
+        // completing (that cannot pause): the lock goes when the run settles.
+        if (status !== 'completing') releaseLock(job);
       }
     },
     wake() {

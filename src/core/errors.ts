@@ -23,6 +23,7 @@ export type UploadErrorCode =
   | 'resume-needs-file'
   | 'resume-file-mismatch'
   | 'resume-gone'
+  | 'resume-busy'
   // Internal plumbing: a request was aborted by pause, cancel or unmount. Never shown on an item.
   | 'aborted';
 

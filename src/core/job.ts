@@ -27,6 +27,8 @@ export interface Job {
   session: (MultipartSession & { partSize: number }) | undefined;
   /** The fingerprint its multipart session is remembered under; cleared when another tab has it. */
   resumeKey: string | undefined;
+  /** The fingerprint this job claimed in its engine, freed when it leaves (even if cleared above). */
+  readonly claimedKey: string | undefined;
   /** Releases this tab's Web Lock on the remembered session. */
   releaseLock: (() => void) | undefined;
   urls: Map<number, SignedPart & { signedAt: number }>;
@@ -88,6 +90,7 @@ export function createJob(
     stored: undefined,
     session: undefined,
     resumeKey,
+    claimedKey: resumeKey,
     releaseLock: undefined,
     urls: new Map(),
     signing: new Map(),

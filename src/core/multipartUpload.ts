@@ -19,11 +19,17 @@ import type { MultipartSession, UploadedPart } from './types';
  * lets it go). Another tab holding it is uploading the same file: this job then uploads afresh
  * and remembers nothing, leaving that session (even one this job had opened) to the other tab.
  */
-async function lockSession<TResult>(ctx: EngineContext<TResult>, job: Job): Promise<void> {
+async function lockSession<TResult>(
+  ctx: EngineContext<TResult>,
+  job: Job,
+  signal: AbortSignal,
+): Promise<void> {
   if (!job.resumeKey || job.releaseLock || !ctx.sessions()) return;
   const lock = await tryLock(sessionLockName(job.resumeKey));
   if (lock !== 'held') {
-    job.releaseLock = lock;
+    // Paused, canceled or unmounted while the lock was coming: nobody would release it.
+    if (signal.aborted || job.suspended) lock?.();
+    else job.releaseLock = lock;
     return;
   }
   job.resumeKey = undefined;
@@ -49,6 +55,14 @@ async function reopenSession<TResult>(
     void ctx.expire(saved);
     return undefined;
   }
+  let plan: PartSpec[];
+  try {
+    plan = planParts(job.desc.size, saved.partSize);
+  } catch {
+    // A part size this file cannot be split by (a record from another version): start afresh.
+    void ctx.expire(saved);
+    return undefined;
+  }
   try {
     const listed = await ctx.control(
       job,
@@ -56,7 +70,6 @@ async function reopenSession<TResult>(
       (s) => ctx.backend.listParts(sessionRef(saved), { signal: s }),
       signal,
     );
-    const plan = planParts(job.desc.size, saved.partSize);
     job.checksums.clear();
     for (const part of listed) {
       const spec = plan[part.partNumber - 1];
@@ -389,7 +402,8 @@ async function runSession<TResult>(
 ): Promise<TResult> {
   const { dispatch } = ctx;
   dispatch(job.id, { type: 'sign' });
-  await lockSession(ctx, job);
+  await lockSession(ctx, job, signal);
+  if (signal.aborted) throw abortedError();
   const session = job.session ?? (await openSession(ctx, job, signal));
   if (signal.aborted) throw abortedError();
   const plan = planParts(job.desc.size, session.partSize);
@@ -447,8 +461,9 @@ async function runSession<TResult>(
       forgetIfGone(ctx, job, error);
       throw error;
     });
+  // Forgotten before the lock goes: no other tab may list a finished upload in between.
   const store = ctx.sessions();
   const id = job.resumeKey;
-  if (store && id) void quietly(() => store.delete(id));
+  if (store && id) await quietly(() => store.delete(id));
   return result;
 }

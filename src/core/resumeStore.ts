@@ -19,7 +19,11 @@ export interface ResumableFileHandle {
   requestPermission?(descriptor: { mode: 'read' }): Promise<PermissionState>;
 }
 
-/** What is remembered about an unfinished multipart upload. Nothing in it is a credential. */
+/**
+ * What is remembered about an unfinished multipart upload. Its `token` only works together with
+ * the same user's own sign-in (the server checks the user it names); set `resumeScope` to the
+ * user's id where several people share a browser profile.
+ */
 export interface SessionRecord extends MultipartSession {
   /** The file's fingerprint within its scope (see `fileFingerprint`). */
   id: string;
@@ -59,7 +63,8 @@ const PREFIX = 'upkit:mpu:';
  * later, part by part, by checksum.
  */
 export function fileFingerprint(file: FileDescriptor, scope: string): string {
-  return `${PREFIX}${scope}:${file.name}:${file.size}:${file.type}:${file.lastModified ?? ''}`;
+  // JSON, not a separator: no scope and name can be cut differently into the same id.
+  return PREFIX + JSON.stringify([scope, file.name, file.size, file.type, file.lastModified ?? null]);
 }
 
 /** The handle a file carries as `file.handle` (the convention of browser-fs-access), if any. */
@@ -88,18 +93,29 @@ interface Schema extends DBSchema {
  */
 export function indexedDBSessionStore(name = 'upkit'): SessionStore {
   let opening: Promise<IDBPDatabase<Schema>> | undefined;
-  const db = () =>
-    (opening ??= openDB<Schema>(name, 1, {
+  const db = () => {
+    if (opening) return opening;
+    const opened = openDB<Schema>(name, 1, {
       upgrade(database) {
         database.createObjectStore('sessions', { keyPath: 'id' }).createIndex('scope', 'scope');
         database.createObjectStore('parts', { keyPath: ['id', 'partNumber'] }).createIndex('session', 'id');
       },
       // Another tab holds an older version open: close ours so its upgrade is not blocked.
       blocking() {
-        void opening?.then((open) => open.close());
-        opening = undefined;
+        void opened.then((open) => open.close());
+        if (opening === opened) opening = undefined;
       },
-    }));
+      // The browser closed it (site data cleared, Safari's lost connection): open anew next time.
+      terminated() {
+        if (opening === opened) opening = undefined;
+      },
+    });
+    // A refusal now (storage blocked for a moment) is tried again on the next call.
+    opened.catch(() => {
+      if (opening === opened) opening = undefined;
+    });
+    return (opening = opened);
+  };
   return {
     async get(id) {
       return (await db()).get('sessions', id);
@@ -109,7 +125,16 @@ export function indexedDBSessionStore(name = 'upkit'): SessionStore {
       return records.sort((a, b) => a.savedAt - b.savedAt);
     },
     async put(record) {
-      await (await db()).put('sessions', record);
+      const open = await db();
+      try {
+        await open.put('sessions', record);
+      } catch (error) {
+        // A handle-like object IndexedDB cannot clone (a polyfill, a wrapper): keep the session
+        // without it, so re-picking the file still resumes.
+        if (!record.handle || (error as { name?: string }).name !== 'DataCloneError') throw error;
+        const { handle: _dropped, ...rest } = record;
+        await open.put('sessions', rest);
+      }
     },
     async delete(id) {
       const tx = (await db()).transaction(['sessions', 'parts'], 'readwrite');
@@ -163,9 +188,12 @@ export function defaultSessionStore(): SessionStore | undefined {
   }
 }
 
-/** Whether a record is past its age and should be aborted and forgotten. */
+/**
+ * Whether a record is past its age and should be aborted and forgotten; one dated further in the
+ * future than that (saved under a clock that was wrong) would never expire, so it counts too.
+ */
 export function isExpired(record: SessionRecord, maxAgeMs: number, now: number): boolean {
-  return !(now - record.savedAt <= maxAgeMs);
+  return !(Math.abs(now - record.savedAt) <= maxAgeMs);
 }
 
 /** Reads a record, checking its shape: a store written by another version may hold anything. */
@@ -177,11 +205,18 @@ export function isSessionRecord(value: unknown): value is SessionRecord {
     typeof record.id === 'string' &&
     typeof record.uploadId === 'string' &&
     typeof record.key === 'string' &&
-    typeof record.partSize === 'number' &&
+    typeof record.scope === 'string' &&
+    // Within S3's part sizes: anything else cannot be planned, and would fail every retry.
+    Number.isSafeInteger(record.partSize) &&
+    (record.partSize ?? 0) >= 5 * 1024 * 1024 &&
+    (record.partSize ?? 0) <= 5 * 1024 * 1024 * 1024 &&
     typeof record.savedAt === 'number' &&
     typeof record.file === 'object' &&
     record.file !== null &&
-    typeof record.file.size === 'number'
+    typeof record.file.name === 'string' &&
+    typeof record.file.type === 'string' &&
+    Number.isSafeInteger(record.file.size) &&
+    record.file.size > 0
   );
 }
 

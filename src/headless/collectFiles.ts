@@ -25,7 +25,10 @@ export function snapshotDrop(dataTransfer: DataTransfer | null): DropSnapshot {
   const complete = entries.length > 0 && entries.every((entry): entry is FileSystemEntry => entry !== null);
   const handles = items.map((item: ItemWithHandle) => {
     try {
-      return item.getAsFileSystemHandle?.() ?? undefined;
+      const handle = item.getAsFileSystemHandle?.();
+      // Folders' handles are never awaited: a refusal must not surface as an unhandled rejection.
+      handle?.catch(() => undefined);
+      return handle;
     } catch {
       return undefined;
     }

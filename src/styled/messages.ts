@@ -129,5 +129,6 @@ const frTransport: Record<
   'resume-needs-file': 'Choisissez à nouveau le fichier pour reprendre son envoi.',
   'resume-file-mismatch': 'Ce n’est pas le fichier qui était en cours d’envoi : choisissez le même fichier.',
   'resume-gone': 'Cet envoi n’est plus mémorisé : envoyez à nouveau le fichier.',
+  'resume-busy': 'Ce fichier est en cours d’envoi dans un autre onglet ; il continue là-bas.',
   aborted: 'Envoi interrompu.',
 };

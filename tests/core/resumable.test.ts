@@ -1,5 +1,6 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { UploadEngineOptions } from '../../src/core/createUploadEngine';
 import { UploadError } from '../../src/core/errors';
 import {
   indexedDBSessionStore,
@@ -7,7 +8,13 @@ import {
   withHandle,
   type ResumableFileHandle,
 } from '../../src/core/resumeStore';
-import { blobSha256, createMemoryStorage, patternedFile, sha256 } from '../helpers/memoryStorage';
+import {
+  blobSha256,
+  createMemoryStorage,
+  patternedFile,
+  sha256,
+  type StoredResult,
+} from '../helpers/memoryStorage';
 import { interruptAfterPartOne, isPartOne, resumingEngine } from '../helpers/resume';
 
 // Resuming what a reload, a crash or a closed tab interrupted, without the user finding the file
@@ -304,5 +311,143 @@ describe('session stores', () => {
     expect(storage.calls.filter((c) => c === 'createMultipart')).toHaveLength(1);
     expect(sessions.records.get(record!.id)).toEqual(record);
     expect(storage.uploads.has(record!.uploadId)).toBe(true);
+  });
+});
+
+describe('interrupted uploads and other tabs (review of 2026-11-29)', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  /** Web Locks where `held` are another tab's; this tab's own are honoured as the browser does. */
+  function otherTab() {
+    const held = new Set<string>();
+    const mine = new Set<string>();
+    vi.stubGlobal('navigator', {
+      ...navigator,
+      locks: {
+        request: async (name: string, _options: unknown, callback: (lock: unknown) => unknown) => {
+          if (held.has(name) || mine.has(name)) return callback(null);
+          mine.add(name);
+          try {
+            return await callback({ name });
+          } finally {
+            mine.delete(name);
+          }
+        },
+        query: async () => ({ held: [...held, ...mine].map((name) => ({ name })) }),
+      },
+    });
+    return { held, mine, lockOf: (id: string) => `upkit:session:${id}` };
+  }
+
+  async function interrupted(name: string, overrides: Partial<UploadEngineOptions<StoredResult>> = {}) {
+    const storage = createMemoryStorage();
+    const sessions = memorySessionStore();
+    const file = patternedFile(12 * MiB, name);
+    await interruptAfterPartOne(storage, sessions, file);
+    const page = resumingEngine(storage, sessions, overrides);
+    const [listed] = await page.loadResumable();
+    return { storage, sessions, file, page, id: listed!.id, uploadId: [...storage.uploads.keys()][0]! };
+  }
+
+  it('two quick Resume clicks resume one item through one upload', async () => {
+    const { storage, page, id } = await interrupted('twice.bin');
+    const file = patternedFile(12 * MiB, 'twice.bin');
+    const [a, b] = await Promise.all([page.restore(id, file), page.restore(id, file)]);
+    expect(a).toBe(b);
+    expect(page.store.getState().items).toHaveLength(1);
+    await vi.waitFor(() => expect(page.getItem(a)?.status).toBe('done'));
+    expect(storage.calls.filter((c) => c === 'createMultipart')).toEqual([]);
+  });
+
+  it('Discard and reset leave alone a session another tab resumed meanwhile', async () => {
+    const tabs = otherTab();
+    const { storage, sessions, page, id, uploadId } = await interrupted('shared.bin');
+    tabs.held.add(tabs.lockOf(id));
+    await page.discard(id);
+    await page.reset();
+    expect(storage.uploads.has(uploadId)).toBe(true);
+    expect(sessions.records.has(id)).toBe(true);
+  });
+
+  it('an expired session another tab is uploading is neither listed nor aborted', async () => {
+    const tabs = otherTab();
+    const storage = createMemoryStorage();
+    const sessions = memorySessionStore();
+    await interruptAfterPartOne(storage, sessions, patternedFile(12 * MiB, 'old.bin'));
+    const [record] = sessions.records.values();
+    tabs.held.add(tabs.lockOf(record!.id));
+    const later = resumingEngine(storage, sessions, { now: () => Date.now() + 8 * 24 * 3600 * 1000 });
+    expect(await later.loadResumable()).toEqual([]);
+    await later.reset();
+    expect(storage.uploads.has(record!.uploadId)).toBe(true);
+    expect(sessions.records.size).toBe(1);
+  });
+
+  it('restoring a session another tab is uploading says so and starts nothing', async () => {
+    const tabs = otherTab();
+    const { storage, page, id, file } = await interrupted('busy.bin');
+    tabs.held.add(tabs.lockOf(id));
+    await expect(page.restore(id, file)).rejects.toMatchObject({ code: 'resume-busy' });
+    expect(page.store.getState().items).toEqual([]);
+    expect(page.store.getState().resumable).toEqual([]);
+    expect(storage.calls).toEqual([]);
+  });
+
+  it('a file that uploaded afresh beside another tab frees its claim: the session is listed once that tab lets go', async () => {
+    const tabs = otherTab();
+    const { page, id, file } = await interrupted('claim.bin');
+    tabs.held.add(tabs.lockOf(id));
+    const [item] = await page.upload([file]);
+    expect(item?.status).toBe('done');
+    await page.remove(item!.id);
+    tabs.held.delete(tabs.lockOf(id));
+    expect((await page.loadResumable()).map((r) => r.id)).toEqual([id]);
+  });
+
+  it('a lock that arrives after unmount is let go at once', async () => {
+    const held = new Set<string>();
+    let grant!: () => void;
+    const granted = new Promise<void>((resolve) => (grant = resolve));
+    vi.stubGlobal('navigator', {
+      ...navigator,
+      locks: {
+        request: async (name: string, _options: unknown, callback: (lock: unknown) => unknown) => {
+          await granted;
+          held.add(name);
+          try {
+            return await callback({ name });
+          } finally {
+            held.delete(name);
+          }
+        },
+        query: async () => ({ held: [...held].map((name) => ({ name })) }),
+      },
+    });
+    const storage = createMemoryStorage();
+    const page = resumingEngine(storage, memorySessionStore());
+    page.add([patternedFile(12 * MiB, 'late-lock.bin')]);
+    page.suspend();
+    grant();
+    await vi.waitFor(() => expect(held.size).toBe(0));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(held.size).toBe(0);
+  });
+
+  it('a file refused by validation does not hide the session it matches', async () => {
+    const { page, file } = await interrupted('refused.mov', { accept: 'image/*' });
+    page.add([file]);
+    expect(page.store.getState().items[0]?.error?.code).toBe('file-type-not-allowed');
+    expect(page.store.getState().resumable.map((r) => r.name)).toEqual(['refused.mov']);
+  });
+
+  it('IndexedDB keeps the session of a file whose handle it cannot clone, without the handle', async () => {
+    const name = `upkit-test-${Math.random()}`;
+    const storage = createMemoryStorage();
+    const file = patternedFile(12 * MiB, 'wrapped.bin');
+    // A wrapper with a method of its own, as polyfills make: not structured-cloneable.
+    const wrapped = { kind: 'file' as const, name: file.name, getFile: async () => file };
+    await interruptAfterPartOne(storage, indexedDBSessionStore(name), withHandle(file, wrapped));
+    const [listed] = await resumingEngine(storage, indexedDBSessionStore(name)).loadResumable();
+    expect(listed).toMatchObject({ name: 'wrapped.bin', bytesUploaded: 5 * MiB, canReopen: false });
   });
 });
