@@ -451,3 +451,24 @@ describe('interrupted uploads and other tabs (review of 2026-11-29)', () => {
     expect(listed).toMatchObject({ name: 'wrapped.bin', bytesUploaded: 5 * MiB, canReopen: false });
   });
 });
+
+it('a damaged or foreign record (odd part size, a date far ahead) is dropped, and the file uploads afresh', async () => {
+  const storage = createMemoryStorage();
+  const sessions = memorySessionStore();
+  const file = patternedFile(12 * MiB, 'odd.bin');
+  await interruptAfterPartOne(storage, sessions, file);
+  const [record] = sessions.records.values();
+  await sessions.put({ ...record!, partSize: 1 });
+  const page = resumingEngine(storage, sessions);
+  expect(await page.loadResumable()).toEqual([]);
+  expect(sessions.records.size).toBe(0);
+  const [item] = await page.upload([file]);
+  expect(item?.status).toBe('done');
+  expect(storage.calls).not.toContain('listParts');
+
+  await interruptAfterPartOne(storage, sessions, patternedFile(12 * MiB, 'ahead.bin'));
+  const [ahead] = sessions.records.values();
+  await sessions.put({ ...ahead!, savedAt: Date.now() + 30 * 24 * 3600 * 1000 });
+  expect(await resumingEngine(storage, sessions).loadResumable()).toEqual([]);
+  await vi.waitFor(() => expect(storage.uploads.has(ahead!.uploadId)).toBe(false));
+});
