@@ -161,7 +161,8 @@ describe('resume without picking the file again', () => {
       const first = await openPage(context);
       const hash = await writePrivateFile(first, name, 20 * MiB);
       const slow = await networkSession(first);
-      await emulateNetwork(slow, { uploadBytesPerSecond: 4 * MiB });
+      // Slow enough that the first tab is still sending when the second, unthrottled, is done.
+      await emulateNetwork(slow, { uploadBytesPerSecond: 1 * MiB });
       await pickWithFileAccess(first, name);
       await waitForProgress(first, name, 10);
 
