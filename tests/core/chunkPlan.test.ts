@@ -208,3 +208,12 @@ describe('planParts properties over chosen part sizes', () => {
     }
   });
 });
+
+describe('planParts errors name the value', () => {
+  it('says which fileSize and partSize were wrong', () => {
+    expect(() => planParts(-1, 8 * MiB)).toThrow('fileSize must be a non-negative integer, got -1');
+    expect(() => planParts(1, 1024)).toThrow(
+      "partSize must be between 5 MiB and 5 GiB (S3's limits), got 1024 bytes",
+    );
+  });
+});

@@ -4,6 +4,7 @@ import {
   DEFAULT_RETRY,
   backoffDelay,
   classifyError,
+  isNetworkFailure,
   isRetryableStatus,
   parseRetryAfter,
   sleep,
@@ -404,5 +405,76 @@ describe('withRetry', () => {
     const result = await outcome;
     expect(result.ok ? undefined : result.error).toMatchObject({ code: 'network' });
     expect(attempt).toHaveBeenCalledTimes(1 + retry.retries);
+  });
+});
+
+describe('retry defaults and edge cases', () => {
+  it('documents its defaults: 5 retries, 500 ms base, 30 s cap, 120 s longest Retry-After', () => {
+    expect(DEFAULT_RETRY).toEqual({
+      retries: 5,
+      baseDelayMs: 500,
+      maxDelayMs: 30_000,
+      maxRetryAfterMs: 120_000,
+    });
+  });
+
+  it.each([
+    ['network', true],
+    ['timeout', true],
+    ['stalled', true],
+    ['url-expired', false],
+    ['storage-rejected', false],
+  ] as const)('isNetworkFailure(%s) is %s', (code, expected) => {
+    expect(isNetworkFailure(new UploadError(code, 'x'))).toBe(expected);
+  });
+
+  it('reads only HTTP dates that start with a day name', () => {
+    const now = Date.parse('Wed, 21 Oct 2015 07:28:00 GMT');
+    expect(parseRetryAfter('21 Oct 2015 07:28:30 GMT', now)).toBeUndefined();
+    expect(parseRetryAfter('W, 21 Oct 2015 07:28:30 GMT', now)).toBeUndefined();
+  });
+
+  it('rejects with aborted when the signal aborted during the attempt, whatever it failed with', async () => {
+    const controller = new AbortController();
+    const attempt = vi.fn(async () => {
+      controller.abort();
+      throw new UploadError('storage-rejected', 'forbidden', { status: 403 });
+    });
+    await expect(
+      withRetry(attempt, { retry: DEFAULT_RETRY, signal: controller.signal }),
+    ).rejects.toMatchObject({
+      code: 'aborted',
+    });
+  });
+
+  it('re-signs an expired URL without an onResign callback', async () => {
+    let calls = 0;
+    const attempt = async () => {
+      if (calls++ === 0) throw new UploadError('url-expired', 'expired', { status: 403 });
+      return 'ok';
+    };
+    await expect(
+      withRetry(attempt, { retry: DEFAULT_RETRY, signal: new AbortController().signal }),
+    ).resolves.toBe('ok');
+  });
+
+  it('does not count waits for the network as retries', async () => {
+    // Two offline waits, then one real failure: with one retry allowed, the upload still succeeds.
+    const errors = [
+      new UploadError('network', 'offline'),
+      new UploadError('network', 'offline'),
+      new UploadError('storage-rejected', 'busy', { status: 503 }),
+    ];
+    const attempt = vi.fn(async (_n: number) => {
+      const error = errors.shift();
+      if (error) throw error;
+      return 'ok';
+    });
+    let waits = 2;
+    const waitForNetwork = () => (waits-- > 0 ? Promise.resolve() : undefined);
+    const retry = { ...DEFAULT_RETRY, retries: 1 };
+    const signal = new AbortController().signal;
+    await expect(withRetry(attempt, { retry, signal, waitForNetwork, random: () => 0 })).resolves.toBe('ok');
+    expect(attempt.mock.calls.map(([n]) => n)).toEqual([0, 0, 0, 1]);
   });
 });

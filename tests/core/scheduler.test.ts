@@ -339,3 +339,22 @@ describe('setConcurrency', () => {
     expect(h.started).toEqual(['d1', 'c1']);
   });
 });
+
+describe('round-robin after a group drains', () => {
+  it('puts a group that ran out of tasks behind the groups that queued meanwhile', async () => {
+    const h = harness(2);
+    void h.add('A', 'data', 'a1'); // takes the one data slot; A has nothing left queued
+    void h.add('B', 'data', 'b1');
+    void h.add('A', 'data', 'a2');
+    await h.finish('a1');
+    expect(h.started).toEqual(['a1', 'b1']);
+  });
+});
+
+describe('createScheduler limits', () => {
+  it.each([0, -1, 1.5, Number.NaN])('refuses %s slots, naming the value', (limit) => {
+    expect(() => createScheduler(limit)).toThrow(
+      new RangeError(`concurrency must be a positive integer, got ${limit}`),
+    );
+  });
+});

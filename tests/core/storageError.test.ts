@@ -100,3 +100,28 @@ describe('missingEtagError', () => {
     expect(classifyError(error)).toBe('fatal');
   });
 });
+
+describe('messages', () => {
+  it('says an expired URL is being re-signed', () => {
+    expect(storageError(403, s3Xml('AccessDenied', 'Request has expired'), null).message).toBe(
+      'The presigned URL expired before storage received the request; a new one is being signed.',
+    );
+  });
+
+  it('reads an expiry from the S3 code alone', () => {
+    expect(storageError(400, '<Error><Code>ExpiredToken</Code></Error>', null).code).toBe('url-expired');
+  });
+
+  it('names an S3 code that came without a message', () => {
+    const body = '<Error><Code>SlowDown</Code></Error>';
+    expect(storageError(503, body, null).message).toBe(
+      'Storage refused the upload with HTTP 503 (SlowDown).',
+    );
+  });
+
+  it('tells how to expose ETag in the bucket CORS rule', () => {
+    expect(missingEtagError(7).message).toContain(
+      'upload cannot be completed. Add "ETag" to the bucket CORS rule\'s ExposeHeaders',
+    );
+  });
+});

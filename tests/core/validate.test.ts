@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { UploadError } from '../../src/core/errors';
-import { matchesAccept, parseAccept, validateFile, type ValidationOptions } from '../../src/core/validate';
+import {
+  formatSizePair,
+  matchesAccept,
+  parseAccept,
+  validateFile,
+  type ValidationOptions,
+} from '../../src/core/validate';
 
 const MiB = 1024 * 1024;
 
@@ -154,5 +160,37 @@ describe('size and count limits', () => {
       validateFile(file('anything.exe', 'application/x-msdownload', 10 ** 12), {}, 10_000),
     ).toBeUndefined();
     expect(validateFile(file('empty', '', 0), {}, 0)).toBeUndefined();
+  });
+});
+
+describe('details for own messages and edge formats', () => {
+  it('gives the broken limit, or the accepted types, on the error', () => {
+    expect(validateFile(file('a', '', 10), { maxFiles: 2 }, 2)?.limit).toBe(2);
+    expect(validateFile(file('a', '', 10), { maxFileSize: 5 }, 0)?.limit).toBe(5);
+    expect(validateFile(file('a', '', 10), { minFileSize: 20 }, 0)?.limit).toBe(20);
+    expect(validateFile(file('a.gif', 'image/gif'), { accept: 'image/png, .pdf' }, 0)?.accepted).toEqual([
+      'image/png',
+      '.pdf',
+    ]);
+  });
+
+  it('falls back to exact bytes when both sizes round to the same text', () => {
+    const error = validateFile(file('a.bin', '', 1_000_001), { maxFileSize: 1_000_000 }, 0);
+    expect(error?.message).toBe(
+      '"a.bin" is 1000001 bytes; the limit is 1000000 bytes. Choose a smaller file.',
+    );
+    expect(formatSizePair(1_000_001, 1_000_000)).toEqual(['1000001 bytes', '1000000 bytes']);
+  });
+
+  it('stops at TB for the largest sizes', () => {
+    expect(formatSizePair(2e15, 1e15)).toEqual(['2000.0 TB', '1000.0 TB']);
+  });
+
+  it('matches a type whose parameters are spaced from it', () => {
+    expect(matchesAccept('a.png', 'image/png ; q=1', ['image/png'])).toBe(true);
+  });
+
+  it('matches an exact type exactly, not as a prefix', () => {
+    expect(matchesAccept('a', 'image/pngx', ['image/png'])).toBe(false);
   });
 });
