@@ -204,14 +204,34 @@ function dropSession<TResult>(ctx: EngineContext<TResult>, job: Job): void {
   if (store && id) void quietly(() => store.delete(id));
 }
 
+// Hashes on their way, by job and byte range: a part hashed ahead is not hashed again when its
+// batch is signed. Keyed by range, so a new part size never reuses an old part's hash.
+const hashing = new WeakMap<Job, Map<string, Promise<string>>>();
+
 /** The base64 SHA-256 of one part of the job's file, hashed once. */
 async function partChecksum(job: Job, spec: PartSpec): Promise<string> {
-  let checksum = job.checksums.get(spec.partNumber);
-  if (checksum === undefined) {
-    checksum = await sha256Base64(job.file.slice(spec.start, spec.end));
-    job.checksums.set(spec.partNumber, checksum);
+  const done = job.checksums.get(spec.partNumber);
+  if (done !== undefined) return done;
+  const inFlight = hashing.get(job) ?? new Map<string, Promise<string>>();
+  hashing.set(job, inFlight);
+  const range = `${spec.start}-${spec.end}`;
+  let pending = inFlight.get(range);
+  if (!pending) {
+    pending = sha256Base64(job.file.slice(spec.start, spec.end)).finally(() => inFlight.delete(range));
+    inFlight.set(range, pending);
   }
+  const checksum = await pending;
+  job.checksums.set(spec.partNumber, checksum);
   return checksum;
+}
+
+/**
+ * Hashes the parts after a batch while its PUTs run, so the next `signParts` finds their
+ * checksums ready instead of holding the PUTs back while it hashes (one Web Worker, in order).
+ */
+function hashAhead(job: Job, session: MultipartSession, upcoming: readonly PartSpec[]): void {
+  if (session.checksumAlgorithm !== 'SHA256') return;
+  for (const spec of upcoming) partChecksum(job, spec).catch(() => undefined);
 }
 
 /** `{ checksums }` for a signParts call of a checksummed upload, else nothing. */
@@ -221,9 +241,11 @@ async function partChecksums(
   specs: readonly PartSpec[],
 ): Promise<{ checksums?: Record<number, string> }> {
   if (session.checksumAlgorithm !== 'SHA256') return {};
-  const checksums: Record<number, string> = {};
-  for (const spec of specs) checksums[spec.partNumber] = await partChecksum(job, spec);
-  return { checksums };
+  // All asked at once, in part order: the worker hashes them before anything hashed ahead after.
+  const hashed = await Promise.all(
+    specs.map(async (spec) => [spec.partNumber, await partChecksum(job, spec)] as const),
+  );
+  return { checksums: Object.fromEntries(hashed) };
 }
 
 /** Signs `part` and the next parts waiting, in one call; parts already being signed wait. */
@@ -252,7 +274,13 @@ async function partUrl<TResult>(
     const numbers = specs.map((spec) => spec.partNumber);
     const ref = sessionRef(session);
     // Not retried here: the part's own retry loop retries signing and sending together.
-    const batch = partChecksums(job, session, specs)
+    const checksummed = partChecksums(job, session, specs);
+    hashAhead(
+      job,
+      session,
+      queue.filter((next) => !numbers.includes(next.partNumber)).slice(0, ctx.signBatchSize),
+    );
+    const batch = checksummed
       .then((checksums) =>
         ctx.controlOnce(
           job,
