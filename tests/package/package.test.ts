@@ -9,9 +9,10 @@ import { measure } from '../../scripts/measure-size.mjs';
 // Budgets in gzipped bytes of the minified entry, peers external, dependencies included
 // (zustand and idb for the client; virtua for the styled list; file-type, loaded lazily on the
 // first completion, for the server). idb and the resume machinery (sessions in IndexedDB, file
-// handles, Web Locks, restore/discard) cost 3.5 kB on the client entries, 1.5 kB of it idb. `upkit/styled` carries the engine, hooks and headless parts too.
+// handles, Web Locks, restore/discard, the review's fixes) cost 4 kB on the client entries, 1.5 kB of
+// it idb. `upkit/styled` carries the engine, hooks and headless parts too.
 // Raise them only on purpose, with the reason in the commit message.
-const BUDGET = { upkit: 17_000, 'upkit/react': 20_500, 'upkit/styled': 29_000, 'upkit/server': 38_000 };
+const BUDGET = { upkit: 17_500, 'upkit/react': 21_000, 'upkit/styled': 29_500, 'upkit/server': 38_000 };
 
 const root = join(import.meta.dirname, '../..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
