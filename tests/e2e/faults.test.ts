@@ -140,13 +140,16 @@ describe('uploads through a fault-injecting proxy in front of MinIO', () => {
         expect(next!.path, 'the key after an expired single URL').toBe(fault.path);
       // Only the client's watchdog ends a stall before the proxy's 60 s cap.
       if (fault.fault === 'stall') {
-        // The aborted connection's close can reach the proxy after the files are done (seen on a
-        // busy CI machine); the proxy's own cap ends a stall only after 60 s.
-        await expect.poll(() => fault.endedBy, { timeout: 15_000 }).toBeDefined();
-        expect(fault.endedBy, 'who ended the stalled PUT').toBe('client');
-        expect(fault.endedAt! - fault.startedAt, 'ms the stall lasted').toBeGreaterThanOrEqual(
+        // The client gave up on it (its watchdog, after STALL_TIMEOUT_MS without progress) and
+        // sent it again long before the proxy's 60 s cap. When the aborted connection's close
+        // reaches the paused proxy varies (a FIN can sit behind bytes nobody reads), so the
+        // retry's start is what is measured.
+        expect(fault.endedBy, 'who ended the stalled PUT').not.toBe('proxy');
+        const waited = next!.startedAt - fault.startedAt;
+        expect(waited, 'ms before the stalled PUT was sent again').toBeGreaterThanOrEqual(
           STALL_TIMEOUT_MS - 1000,
         );
+        expect(waited, 'ms before the stalled PUT was sent again').toBeLessThan(30_000);
       }
     }
 
