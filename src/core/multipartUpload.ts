@@ -7,7 +7,7 @@ import { abortedError, toUploadError, UploadError } from './errors';
 import { sessionRef, type Job, type OpenSession } from './job';
 import { sessionLockName, tryLock } from './locks';
 import { handleOf, isExpired, isSessionRecord, quietly, type SessionRecord } from './resumeStore';
-import { withRetry } from './retry';
+import { retriedAlready, withRetry } from './retry';
 import { missingEtagError } from './storageError';
 import type { MultipartSession, UploadedPart } from './types';
 
@@ -273,7 +273,8 @@ async function partUrl<TResult>(
     }
     const numbers = specs.map((spec) => spec.partNumber);
     const ref = sessionRef(session);
-    // Not retried here: the part's own retry loop retries signing and sending together.
+    // Retried here, as one call (one mutation for the app's MutationCache, however many attempts);
+    // once it gives up, the part's own loop does not retry it again.
     const checksummed = partChecksums(job, session, specs);
     hashAhead(
       job,
@@ -282,12 +283,16 @@ async function partUrl<TResult>(
     );
     const batch = checksummed
       .then((checksums) =>
-        ctx.controlOnce(
-          job,
-          'signParts',
-          (s) => ctx.backend.signParts({ ...ref, partNumbers: numbers, ...checksums }, { signal: s }),
-          signal,
-        ),
+        ctx
+          .control(
+            job,
+            'signParts',
+            (s) => ctx.backend.signParts({ ...ref, partNumbers: numbers, ...checksums }, { signal: s }),
+            signal,
+          )
+          .catch((error: unknown) => {
+            throw retriedAlready(error);
+          }),
       )
       .then((signed) => {
         const signedAt = ctx.now();

@@ -109,6 +109,17 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+// Errors an inner loop has already retried until it gave up: an outer loop must not retry them
+// again (that would multiply the attempts).
+const retriedOut = new WeakSet<UploadError>();
+
+/** Marks an error its own retry loop gave up on, so enclosing `withRetry` loops pass it on. */
+export function retriedAlready(error: unknown): UploadError {
+  const uploadError = toUploadError(error);
+  retriedOut.add(uploadError);
+  return uploadError;
+}
+
 export interface WithRetryOptions {
   retry: ResolvedRetryOptions;
   signal: AbortSignal;
@@ -147,7 +158,7 @@ export async function withRetry<T>(
         n--;
         continue;
       }
-      if (decision === 'fatal' || n >= retry.retries) throw error;
+      if (decision === 'fatal' || retriedOut.has(error) || n >= retry.retries) throw error;
       if (decision === 'resign') {
         onResign?.(error);
         // The first re-sign is immediate; repeated ones back off like any other failure.

@@ -7,6 +7,7 @@ import {
   isNetworkFailure,
   isRetryableStatus,
   parseRetryAfter,
+  retriedAlready,
   sleep,
   withRetry,
   type ResolvedRetryOptions,
@@ -476,5 +477,22 @@ describe('retry defaults and edge cases', () => {
     const signal = new AbortController().signal;
     await expect(withRetry(attempt, { retry, signal, waitForNetwork, random: () => 0 })).resolves.toBe('ok');
     expect(attempt.mock.calls.map(([n]) => n)).toEqual([0, 0, 0, 1]);
+  });
+});
+
+describe('errors an inner loop already retried', () => {
+  it('are passed on by an enclosing loop without retrying them again', async () => {
+    let attempts = 0;
+    const failing = () => {
+      attempts++;
+      return Promise.reject(retriedAlready(new UploadError('backend-error', 'busy', { status: 503 })));
+    };
+    await expect(
+      withRetry(failing, {
+        retry: { retries: 5, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 1000 },
+        signal: new AbortController().signal,
+      }),
+    ).rejects.toMatchObject({ status: 503 });
+    expect(attempts).toBe(1);
   });
 });
