@@ -32,12 +32,9 @@ async function lockSession<TResult>(
     else job.releaseLock = lock;
     return;
   }
+  // Key first: with no key, dropping the session leaves the other tab's record alone.
   job.resumeKey = undefined;
-  job.session = undefined;
-  job.etags.clear();
-  job.checksums.clear();
-  job.urls.clear();
-  job.doneBytes = 0;
+  dropSession(ctx, job);
 }
 
 /** Reopens the upload remembered for this file, with the parts storage already holds. */

@@ -22,6 +22,28 @@ import { interruptAfterPartOne, isPartOne, resumingEngine } from '../helpers/res
 
 const MiB = 1024 * 1024;
 
+/** Web Locks where `held` are another tab's; this tab's own are honoured as the browser does. */
+function otherTab() {
+  const held = new Set<string>();
+  const mine = new Set<string>();
+  vi.stubGlobal('navigator', {
+    ...navigator,
+    locks: {
+      request: async (name: string, _options: unknown, callback: (lock: unknown) => unknown) => {
+        if (held.has(name) || mine.has(name)) return callback(null);
+        mine.add(name);
+        try {
+          return await callback({ name });
+        } finally {
+          mine.delete(name);
+        }
+      },
+      query: async () => ({ held: [...held, ...mine].map((name) => ({ name })) }),
+    },
+  });
+  return { held, mine, lockOf: (id: string) => `upkit:session:${id}` };
+}
+
 /** A File System Access handle that reads `file`, with the permission answers given. */
 function handleFor(
   read: () => File,
@@ -241,27 +263,8 @@ describe('session stores', () => {
     expect(sha256(storage.objects.get(item!.key!))).toBe(await blobSha256(file));
   });
 
-  /** Web Locks as another tab sees them: `held` are the other tab's; this one's are tracked too. */
-  function stubLocks() {
-    const held = new Set<string>();
-    const mine = new Set<string>();
-    vi.stubGlobal('navigator', {
-      ...navigator,
-      locks: {
-        request: async (name: string, _options: unknown, callback: (lock: unknown) => unknown) => {
-          if (held.has(name) || mine.has(name)) return callback(null);
-          mine.add(name);
-          await callback({ name });
-          mine.delete(name);
-        },
-        query: async () => ({ held: [...held, ...mine].map((name) => ({ name })) }),
-      },
-    });
-    return { held, mine };
-  }
-
   it('unmounting lets go of the lock; a session another tab took meanwhile is left to it', async () => {
-    const { held, mine } = stubLocks();
+    const { held, mine } = otherTab();
     const storage = createMemoryStorage();
     const sessions = memorySessionStore();
     const file = patternedFile(12 * MiB, 'handover.bin');
@@ -295,7 +298,7 @@ describe('session stores', () => {
   });
 
   it('another tab holding the session lock: the file uploads afresh and leaves that session alone', async () => {
-    const { held } = stubLocks();
+    const { held } = otherTab();
     const storage = createMemoryStorage();
     const sessions = memorySessionStore();
     const file = patternedFile(12 * MiB, 'shared.bin');
@@ -316,28 +319,6 @@ describe('session stores', () => {
 
 describe('interrupted uploads and other tabs (review of 2026-11-29)', () => {
   afterEach(() => vi.unstubAllGlobals());
-
-  /** Web Locks where `held` are another tab's; this tab's own are honoured as the browser does. */
-  function otherTab() {
-    const held = new Set<string>();
-    const mine = new Set<string>();
-    vi.stubGlobal('navigator', {
-      ...navigator,
-      locks: {
-        request: async (name: string, _options: unknown, callback: (lock: unknown) => unknown) => {
-          if (held.has(name) || mine.has(name)) return callback(null);
-          mine.add(name);
-          try {
-            return await callback({ name });
-          } finally {
-            mine.delete(name);
-          }
-        },
-        query: async () => ({ held: [...held, ...mine].map((name) => ({ name })) }),
-      },
-    });
-    return { held, mine, lockOf: (id: string) => `upkit:session:${id}` };
-  }
 
   async function interrupted(name: string, overrides: Partial<UploadEngineOptions<StoredResult>> = {}) {
     const storage = createMemoryStorage();

@@ -1,6 +1,5 @@
 import { MutationCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act, render } from '@testing-library/react';
-import type { ReactNode } from 'react';
 import { expect, it, vi } from 'vitest';
 import { UploadError } from '../../src/core/errors';
 import { useMultipartUpload } from '../../src/react/useMultipartUpload';
@@ -11,52 +10,34 @@ import { createMemoryStorage } from '../helpers/memoryStorage';
 // mutationRunner.ts: each control *attempt* is its own mutation, so an app's global
 // MutationCache onError (commonly a toast) fires for failures the engine retries away, and for
 // every request aborted by pause/cancel/unmount -- errors the user never sees on any item.
-it("a control call that succeeds on retry does not reach the app's global mutation onError", async () => {
-  const onError = vi.fn();
-  const client = new QueryClient({ mutationCache: new MutationCache({ onError }) });
-  const storage = createMemoryStorage();
-  let failures = 1;
-  const backend = {
-    ...storage.backend,
-    async complete(...args: Parameters<typeof storage.backend.complete>) {
-      if (failures-- > 0) throw new UploadError('backend-error', 'busy', { status: 503 });
-      return storage.backend.complete(...args);
-    },
-  };
-  let api!: UploadHookResult;
-  function App() {
-    api = usePresignedUpload({
-      backend,
-      transport: storage.transport,
-      retry: { baseDelayMs: 1, maxDelayMs: 2 },
-    });
-    return null;
-  }
-  const wrap = (c: ReactNode) => <QueryClientProvider client={client}>{c}</QueryClientProvider>;
-  render(wrap(<App />));
-  let items: Awaited<ReturnType<UploadHookResult['upload']>> = [];
-  await act(async () => {
-    items = await api.upload([new File(['x'], 'a.txt')]);
-  });
-  expect(items[0]?.status).toBe('done');
-  expect(onError).not.toHaveBeenCalled();
-});
 
-it("a signParts call that succeeds on retry is one mutation, and never reaches the app's global onError", async () => {
+type Storage = ReturnType<typeof createMemoryStorage>;
+type Call = 'complete' | 'signParts';
+
+/**
+ * Uploads `file` through `hook` under a QueryClient whose MutationCache reports errors, with the
+ * backend's `call` failing once with a 503 before it succeeds.
+ */
+async function uploadFailingOnce(
+  call: Call,
+  hook: typeof usePresignedUpload | typeof useMultipartUpload,
+  file: File,
+) {
   const onError = vi.fn();
   const client = new QueryClient({ mutationCache: new MutationCache({ onError }) });
-  const storage = createMemoryStorage();
+  const storage: Storage = createMemoryStorage();
+  const original = storage.backend[call].bind(storage.backend) as (...args: unknown[]) => Promise<unknown>;
   let failures = 1;
   const backend = {
     ...storage.backend,
-    async signParts(...args: Parameters<typeof storage.backend.signParts>) {
+    [call]: async (...args: unknown[]) => {
       if (failures-- > 0) throw new UploadError('backend-error', 'busy', { status: 503 });
-      return storage.backend.signParts(...args);
+      return original(...args);
     },
   };
   let api!: UploadHookResult;
   function App() {
-    api = useMultipartUpload({
+    api = hook({
       backend,
       transport: storage.transport,
       resumeStorage: false,
@@ -72,13 +53,30 @@ it("a signParts call that succeeds on retry is one mutation, and never reaches t
   );
   let items: Awaited<ReturnType<UploadHookResult['upload']>> = [];
   await act(async () => {
-    items = await api.upload([new File([new Uint8Array(6 * 1024 * 1024)], 'big.bin')]);
+    items = await api.upload([file]);
   });
+  const mutations = (name: string) =>
+    client
+      .getMutationCache()
+      .getAll()
+      .filter((mutation) => JSON.stringify(mutation.options.mutationKey) === JSON.stringify(['upkit', name]));
+  return { items, onError, mutations };
+}
+
+it("a control call that succeeds on retry does not reach the app's global mutation onError", async () => {
+  const { items, onError } = await uploadFailingOnce(
+    'complete',
+    usePresignedUpload,
+    new File(['x'], 'a.txt'),
+  );
   expect(items[0]?.status).toBe('done');
   expect(onError).not.toHaveBeenCalled();
-  const signMutations = client
-    .getMutationCache()
-    .getAll()
-    .filter((mutation) => JSON.stringify(mutation.options.mutationKey) === '["upkit","signParts"]');
-  expect(signMutations).toHaveLength(1);
+});
+
+it("a signParts call that succeeds on retry is one mutation, and never reaches the app's global onError", async () => {
+  const big = new File([new Uint8Array(6 * 1024 * 1024)], 'big.bin');
+  const { items, onError, mutations } = await uploadFailingOnce('signParts', useMultipartUpload, big);
+  expect(items[0]?.status).toBe('done');
+  expect(onError).not.toHaveBeenCalled();
+  expect(mutations('signParts')).toHaveLength(1);
 });
