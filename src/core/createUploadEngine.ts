@@ -1,4 +1,4 @@
-import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { StoreApi } from 'zustand/vanilla';
 import { canChecksum } from './checksum';
 import { createCongestion } from './congestion';
 import { choosePartSize, DEFAULT_PART_SIZE } from './chunkPlan';
@@ -7,6 +7,8 @@ import type { EngineContext } from './engineContext';
 import { abortedError, toUploadError, unrequestedAbort, UploadError } from './errors';
 import { bytesOf, createJob, describeFile, sessionRef, type Job } from './job';
 import { runMultipart } from './multipartUpload';
+import { progressAction } from './progress';
+import { createItemStore } from './itemStore';
 import { heldLocks, sessionLockName, tryLock } from './locks';
 import {
   defaultSessionStore,
@@ -33,7 +35,7 @@ import type {
   UploadItem,
   UploadMode,
 } from './types';
-import { canTransition, isSettled, uploadReducer, type UploadAction } from './uploadMachine';
+import { canTransition } from './uploadMachine';
 import { validateFile, type ValidationOptions } from './validate';
 
 const MiB = 1024 * 1024;
@@ -283,62 +285,28 @@ export function createUploadEngine<TResult = unknown>(
   const signBatchSize = Math.max(1, options.signBatchSize ?? 10);
   const partConcurrency = () => Math.max(1, (options.concurrency ?? 6) - 1);
 
-  const store = createStore<UploaderState<TResult>>()(() => ({ items: [], offline: false, resumable: [] }));
   const jobs = new Map<string, Job>();
   const cleanups = new Set<Promise<void>>();
-  const dirty = new Set<string>();
-  let cancelFrame: (() => void) | undefined;
 
   // ---- state -------------------------------------------------------------------------------
 
-  // Position of each item in the list, so a state change costs one array copy, not a search.
-  let index = new Map<string, number>();
-  // Callers of upload() waiting for a file to settle (done, error, canceled) or leave the list.
-  const settleWaiters = new Map<string, Array<(item: UploadItem<TResult> | undefined) => void>>();
-
-  const getItem = (id: string) => {
-    const position = index.get(id);
-    return position === undefined ? undefined : store.getState().items[position];
-  };
-
-  function notifySettled(id: string, item: UploadItem<TResult> | undefined): void {
-    const waiting = settleWaiters.get(id);
-    if (!waiting) return;
-    settleWaiters.delete(id);
-    for (const resolve of waiting) resolve(item);
-  }
-
-  /** Replaces the list (files added or removed). */
-  function setItems(items: readonly UploadItem<TResult>[]): void {
-    index = new Map(items.map((item, i) => [item.id, i]));
-    store.setState({ items });
-  }
-
-  /** Applies actions to items in one store update. Returns false if none of them was legal. */
-  function dispatchMany(actions: ReadonlyMap<string, UploadAction<TResult>>): boolean {
-    const current = store.getState().items;
-    let items: UploadItem<TResult>[] | undefined;
-    const settled: UploadItem<TResult>[] = [];
-    for (const [id, action] of actions) {
-      const position = index.get(id);
-      const item = position === undefined ? undefined : current[position];
-      if (position === undefined || !item) continue;
-      const next = uploadReducer(item, action);
-      if (next === item) continue;
-      items ??= current.slice();
-      items[position] = next;
-      if (isSettled(next.status) && !isSettled(item.status)) settled.push(next);
-    }
-    if (!items) return false;
-    store.setState({ items });
-    for (const item of settled) notifySettled(item.id, item);
-    return true;
-  }
-
-  function dispatch(id: string, action: UploadAction<TResult>): boolean {
-    if (action.type !== 'progress') flushProgress();
-    return dispatchMany(new Map([[id, action]]));
-  }
+  const items = createItemStore<TResult>({
+    scheduleFrame,
+    progressOf: (id) => {
+      const job = jobs.get(id);
+      return job ? progressAction(job, now()) : undefined;
+    },
+    onSettled: (item) => {
+      const { error } = item;
+      if (item.status === 'done') tell(() => options.onSuccess?.(item));
+      else if (item.status === 'error' && error) tell(() => options.onError?.(error, item));
+    },
+  });
+  const { store } = items;
+  /** The item as it is now; what the engine decides on. */
+  const getItem = items.current;
+  const dispatch = items.dispatch;
+  const markProgress = (job: Job) => items.touch(job.id);
 
   // ---- the network ---------------------------------------------------------------------------
 
@@ -366,45 +334,6 @@ export function createUploadEngine<TResult = unknown>(
       addEventListener('online', back);
       signal.addEventListener('abort', stop);
     });
-  }
-
-  // ---- progress, published at most once per frame ---------------------------------------------
-
-  function markProgress(job: Job): void {
-    dirty.add(job.id);
-    cancelFrame ??= scheduleFrame(flushProgress);
-  }
-
-  function flushProgress(): void {
-    cancelFrame?.();
-    cancelFrame = undefined;
-    if (dirty.size === 0) return;
-    const t = now();
-    const actions = new Map<string, UploadAction<TResult>>();
-    for (const id of dirty) {
-      const job = jobs.get(id);
-      if (!job) continue;
-      const bytes = bytesOf(job);
-      const { meter } = job;
-      const dt = t - meter.time;
-      // Exponentially weighted speed with a ~2 s time constant: steady, yet quick to follow.
-      if (dt >= 100) {
-        const instant = (Math.max(0, bytes - meter.bytes) * 1000) / dt;
-        const keep = meter.speed === 0 ? 0 : Math.exp(-dt / 2000);
-        meter.speed = meter.speed * keep + instant * (1 - keep);
-        meter.bytes = bytes;
-        meter.time = t;
-      }
-      const left = job.desc.size - bytes;
-      actions.set(id, {
-        type: 'progress',
-        bytesUploaded: bytes,
-        speed: meter.speed,
-        eta: meter.speed > 0 ? left / meter.speed : undefined,
-      });
-    }
-    dirty.clear();
-    dispatchMany(actions);
   }
 
   // ---- requests ------------------------------------------------------------------------------
@@ -522,18 +451,12 @@ export function createUploadEngine<TResult = unknown>(
       (result) => {
         if (controller.signal.aborted) return;
         releaseResumeKey(job);
-        if (dispatch(job.id, { type: 'succeed', result })) {
-          const item = getItem(job.id);
-          if (item) tell(() => options.onSuccess?.(item));
-        }
+        // onSuccess is called once the store shows it done (itemStore's onSettled).
+        dispatch(job.id, { type: 'succeed', result });
       },
       (thrown: unknown) => {
         if (controller.signal.aborted) return;
-        const error = unrequestedAbort(toUploadError(thrown));
-        if (dispatch(job.id, { type: 'fail', error })) {
-          const item = getItem(job.id);
-          if (item) tell(() => options.onError?.(error, item));
-        }
+        dispatch(job.id, { type: 'fail', error: unrequestedAbort(toUploadError(thrown)) });
       },
     );
   }
@@ -542,7 +465,7 @@ export function createUploadEngine<TResult = unknown>(
     job.controller?.abort();
     job.controller = undefined;
     job.inflight = new Map();
-    dirty.delete(job.id);
+    items.untouch(job.id);
   }
 
   /** Aborts a multipart upload on storage; `reset()` waits for these. */
@@ -790,6 +713,7 @@ export function createUploadEngine<TResult = unknown>(
 
   function add(files: Iterable<Blob> | ArrayLike<Blob>, addOptions: AddOptions = {}): string[] {
     const list = Array.from(files as ArrayLike<Blob>);
+    items.publish();
     let count = store
       .getState()
       .items.filter((item) => item.status !== 'canceled' && !item.error?.isValidation).length;
@@ -835,26 +759,13 @@ export function createUploadEngine<TResult = unknown>(
       jobs.set(id, job);
       created.push({ item, job });
     }
-    setItems([...store.getState().items, ...created.map((c) => c.item)]);
+    items.append(created.map((c) => c.item));
     for (const { item, job } of created) {
       const { error } = item;
       if (error) tell(() => options.onError?.(error, item));
       else if (options.autoStart !== false) launch(job);
     }
     return created.map((c) => c.item.id);
-  }
-
-  async function whenSettled(ids: readonly string[]): Promise<UploadItem<TResult>[]> {
-    const items = await Promise.all(
-      ids.map((id) => {
-        const item = getItem(id);
-        if (!item || isSettled(item.status)) return item;
-        return new Promise<UploadItem<TResult> | undefined>((resolve) => {
-          settleWaiters.set(id, [...(settleWaiters.get(id) ?? []), resolve]);
-        });
-      }),
-    );
-    return items.filter((item): item is UploadItem<TResult> => item !== undefined);
   }
 
   function pause(id?: string): void {
@@ -865,6 +776,7 @@ export function createUploadEngine<TResult = unknown>(
       dispatch(job.id, { type: 'progress', bytesUploaded: job.doneBytes, speed: 0, eta: undefined });
       dispatch(job.id, { type: 'pause' });
     }
+    items.publish();
   }
 
   function resume(id?: string): void {
@@ -874,6 +786,7 @@ export function createUploadEngine<TResult = unknown>(
       // next run only after it, so the two never open rival uploads.
       if (dispatch(job.id, { type: 'resume' })) void job.running.then(() => launch(job));
     }
+    items.publish();
   }
 
   async function cancel(id?: string): Promise<void> {
@@ -886,15 +799,16 @@ export function createUploadEngine<TResult = unknown>(
       // opened an upload on storage, and it must be aborted too.
       pending.push(job.running.then(() => abortStorage(job)));
     }
+    items.publish();
     await Promise.all(pending);
   }
 
   return {
     store,
-    getItem,
+    getItem: items.published,
     add,
     upload(files, addOptions) {
-      return whenSettled(add(files, addOptions));
+      return items.whenSettled(add(files, addOptions));
     },
     start(id) {
       for (const job of select(id)) launch(job);
@@ -908,6 +822,7 @@ export function createUploadEngine<TResult = unknown>(
         if (!item || item.error?.isValidation) continue;
         if (dispatch(job.id, { type: 'retry' })) void job.running.then(() => launch(job));
       }
+      items.publish();
     },
     async remove(id) {
       // A file that is completing is left to finish: interrupting would orphan the object.
@@ -915,8 +830,7 @@ export function createUploadEngine<TResult = unknown>(
       const job = jobs.get(id);
       if (job) releaseResumeKey(job);
       jobs.delete(id);
-      setItems(store.getState().items.filter((item) => item.id !== id));
-      notifySettled(id, undefined);
+      items.remove(id);
       await cleanup;
     },
     async reset() {
@@ -925,9 +839,7 @@ export function createUploadEngine<TResult = unknown>(
       for (const job of jobs.values()) releaseLock(job);
       ownedResumeKeys.clear();
       jobs.clear();
-      flushProgress();
-      setItems([]);
-      for (const id of [...settleWaiters.keys()]) notifySettled(id, undefined);
+      items.clear();
       const interrupted = store.getState().resumable;
       publishResumable([]);
       await Promise.all([all, ...interrupted.map((r) => discard(r.id))]);

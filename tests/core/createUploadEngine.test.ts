@@ -86,7 +86,18 @@ describe('single uploads', () => {
   });
 
   it('passes through queued -> signing -> uploading -> completing -> done, in that order', async () => {
-    const { engine } = setup({ mode: 'single' });
+    // Each stage outlasts a frame, so each status is published.
+    const slow = <T>(value: T) => new Promise<T>((resolve) => setTimeout(() => resolve(value), 10));
+    const storage = createMemoryStorage();
+    const { engine } = setup({
+      mode: 'single',
+      backend: {
+        ...storage.backend,
+        presign: async (...args) => slow(await storage.backend.presign(...args)),
+        complete: async (...args) => slow(await storage.backend.complete(...args)),
+      },
+      transport: async (request) => slow(await storage.transport(request)),
+    });
     const seen: string[] = [];
     engine.store.subscribe((state) => {
       const status = state.items[0]?.status;
@@ -713,22 +724,30 @@ describe('scheduling and progress', () => {
       },
     });
     const gate = deferred();
+    const sent = deferred();
     storage.intercept(async (request) => {
       for (let i = 1; i <= 100; i++) request.onProgress(i * 10);
+      sent.resolve();
       await gate.promise;
       return undefined;
     });
     let updates = 0;
     engine.store.subscribe(() => updates++);
     const settled = engine.upload([patternedFile(1000)]);
-    await vi.waitFor(() => expect(frames).toHaveLength(1));
+    await sent.promise;
+    expect(frames).toHaveLength(1);
     const before = updates;
     frames.shift()!();
     expect(updates - before).toBe(1);
     expect(engine.store.getState().items[0]?.bytesUploaded).toBe(1000);
     gate.resolve();
-    for (let i = 0; i < 10 && frames.length; i++) frames.shift()!();
-    expect((await settled)[0]?.status).toBe('done');
+    // Status changes are published with frames too: paint until the file is done.
+    const painter = setInterval(() => frames.shift()?.(), 1);
+    try {
+      expect((await settled)[0]?.status).toBe('done');
+    } finally {
+      clearInterval(painter);
+    }
   });
 
   it('computes speed and ETA from progress over time', async () => {
