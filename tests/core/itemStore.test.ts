@@ -3,27 +3,10 @@ import { createUploadEngine } from '../../src/core/createUploadEngine';
 import { createItemStore } from '../../src/core/itemStore';
 import type { UploadItem } from '../../src/core/types';
 import type { UploadAction } from '../../src/core/uploadMachine';
+import { mockUploadItem } from '../../src/msw/mockUploadItem';
 import { createMemoryStorage, patternedFile } from '../helpers/memoryStorage';
 
-function item(id: string): UploadItem {
-  const file = new Blob(['x']);
-  return {
-    id,
-    file,
-    name: id,
-    size: 1,
-    type: '',
-    mode: 'single',
-    status: 'queued',
-    bytesUploaded: 0,
-    speed: 0,
-    eta: undefined,
-    key: undefined,
-    result: undefined,
-    error: undefined,
-    metadata: undefined,
-  };
-}
+const item = (id: string): UploadItem => mockUploadItem({ id, name: id, size: 1 });
 
 function setup(progress: Record<string, UploadAction> = {}) {
   const frames: Array<() => void> = [];
