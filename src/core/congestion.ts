@@ -2,7 +2,7 @@
  * Storage asking to slow down (429, or 503 SlowDown, which S3 sends when a prefix takes more
  * requests than it can) lowers the number of requests in flight; successes raise it again.
  * Additive increase, multiplicative decrease, as TCP does: the limit halves on each throttle
- * (never below 2: one data slot and one for control calls), then grows by one after as many
+ * (never below 2, the least that keeps one PUT's setup overlapping another's bytes), then grows by one after as many
  * successes in a row as the limit it has, up to the limit the app set.
  */
 export function createCongestion(limit: number, apply: (limit: number) => void) {

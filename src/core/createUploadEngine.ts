@@ -79,10 +79,17 @@ export interface UploadEngineOptions<TResult = unknown> extends UploadEngineCall
   /** @default 100 MiB */
   multipartThreshold?: number;
   /**
-   * Requests in flight at once, over all files (one slot is kept for control calls).
+   * PUTs to storage in flight at once, over all files (browsers open 6 connections per host
+   * over HTTP/1.1). Lowered for a while when storage asks to slow down (429, 503).
    * @default 6
    */
   concurrency?: number;
+  /**
+   * Calls to the app's backend in flight at once, over all files, apart from the PUTs: the
+   * backend is another origin with its own connections.
+   * @default 4
+   */
+  controlConcurrency?: number;
   /**
    * Preferred multipart part size in bytes; raised to 5 MiB and grown for huge files.
    * @default 8 MiB
@@ -271,7 +278,7 @@ export function createUploadEngine<TResult = unknown>(
   const now = options.now ?? Date.now;
   const runControl: ControlRunner = options.runControl ?? ((_name, call) => call());
   const scheduleFrame = options.scheduleFrame ?? defaultScheduleFrame;
-  const scheduler = createScheduler(options.concurrency ?? 6);
+  const scheduler = createScheduler(options.concurrency ?? 6, options.controlConcurrency ?? 4);
   const congestion = createCongestion(options.concurrency ?? 6, (limit) => scheduler.setConcurrency(limit));
   // Looked up on first use, never at creation: creation must be safe during SSR.
   let sessionStoreSlot: { value: SessionStore | undefined } | undefined;
@@ -283,7 +290,7 @@ export function createUploadEngine<TResult = unknown>(
   const resumeMaxAge = options.resumeMaxAgeMs ?? 7 * 24 * 3600 * 1000;
   const stallTimeoutMs = options.stallTimeoutMs ?? 30_000;
   const signBatchSize = Math.max(1, options.signBatchSize ?? 10);
-  const partConcurrency = () => Math.max(1, (options.concurrency ?? 6) - 1);
+  const partConcurrency = () => options.concurrency ?? 6;
 
   const jobs = new Map<string, Job>();
   const cleanups = new Set<Promise<void>>();

@@ -1,9 +1,10 @@
 import { abortedError } from './errors';
 
 /**
- * `control`: calls to the app's backend (presign, sign parts, complete, abort). Short, and they
- * unblock other work, so they jump the queue.
+ * `control`: calls to the app's backend (presign, sign parts, complete, abort).
  * `data`: byte transfers to storage.
+ * In a browser they go to different origins, each with its own connection pool, so each lane
+ * has its own limit and neither waits for the other.
  */
 export type Lane = 'control' | 'data';
 
@@ -13,7 +14,7 @@ interface Task {
   run: () => void;
 }
 
-/** Runs every request of every file under one concurrency limit. */
+/** Runs every request of every file, each lane under its own concurrency limit. */
 export interface Scheduler {
   /**
    * Runs `task` when a slot is free. Data tasks are taken round-robin between groups (files), so
@@ -21,7 +22,7 @@ export interface Scheduler {
    * aborts while the task is still queued.
    */
   run<T>(group: string, lane: Lane, task: () => Promise<T>, signal?: AbortSignal): Promise<T>;
-  /** Changes the limit; running tasks are never interrupted. */
+  /** Changes the data lane's limit; running tasks are never interrupted. */
   setConcurrency(limit: number): void;
   /** Requests running now, by lane. */
   readonly running: { readonly control: number; readonly data: number };
@@ -30,19 +31,19 @@ export interface Scheduler {
 }
 
 /**
- * Creates a scheduler with `limit` slots in total. While more than one slot exists, data tasks
- * may hold at most `limit - 1`, so a `complete` call never waits for a long part PUT to finish.
+ * Creates a scheduler with `limit` data slots (storage PUTs) and `controlLimit` control slots
+ * (calls to the app's backend): a `complete` never waits for a part PUT, nor a PUT for a
+ * `complete`.
  */
-export function createScheduler(limit: number): Scheduler {
+export function createScheduler(limit: number, controlLimit = 4): Scheduler {
   let max = validLimit(limit);
+  const controlMax = validLimit(controlLimit);
   const running = { control: 0, data: 0 };
   const control: Task[] = [];
   // Round-robin: groups in the order they get their next turn; each with its own FIFO.
   const dataQueues = new Map<string, Task[]>();
   const order: string[] = [];
   let queued = 0;
-
-  const dataCap = () => (max > 1 ? max - 1 : 1);
 
   function takeData(): Task | undefined {
     for (let i = 0; i < order.length; i++) {
@@ -57,14 +58,18 @@ export function createScheduler(limit: number): Scheduler {
     return undefined;
   }
 
+  function start(task: Task): void {
+    queued--;
+    running[task.lane]++;
+    task.run();
+  }
+
   function pump(): void {
-    while (running.control + running.data < max) {
-      let task = control.shift();
-      if (!task && running.data < dataCap()) task = takeData();
+    while (running.control < controlMax && control.length > 0) start(control.shift() as Task);
+    while (running.data < max) {
+      const task = takeData();
       if (!task) return;
-      queued--;
-      running[task.lane]++;
-      task.run();
+      start(task);
     }
   }
 

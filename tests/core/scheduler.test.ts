@@ -25,8 +25,8 @@ const flush = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
  * Wraps a scheduler so each task is a label whose promise the test resolves by hand, and records
  * start order and peak concurrency.
  */
-function harness(limit: number) {
-  const scheduler = createScheduler(limit);
+function harness(limit: number, controlLimit?: number) {
+  const scheduler = createScheduler(limit, controlLimit);
   const started: string[] = [];
   const pending = new Map<string, Deferred<string>>();
   const lanes = new Map<string, Lane>();
@@ -76,9 +76,9 @@ function mulberry32(seed: number): () => number {
 }
 
 describe('createScheduler concurrency limit', () => {
-  it('never runs more than `limit` tasks, nor more than limit-1 data tasks, over 200 tasks in 5 groups', async () => {
+  it('never runs more than `limit` data tasks nor more than the control limit, over 200 tasks in 5 groups', async () => {
     const limit = 3;
-    const h = harness(limit);
+    const h = harness(limit, 2);
     const random = mulberry32(42);
     const results: Promise<string>[] = [];
     const groups = ['g0', 'g1', 'g2', 'g3', 'g4'];
@@ -92,12 +92,12 @@ describe('createScheduler concurrency limit', () => {
         await h.finish(running[Math.floor(random() * running.length)]!);
       }
       const { control, data } = h.scheduler.running;
-      expect(control + data).toBeLessThanOrEqual(limit);
-      expect(data).toBeLessThanOrEqual(limit - 1);
+      expect(control).toBeLessThanOrEqual(2);
+      expect(data).toBeLessThanOrEqual(limit);
     }
     while (h.pending.size > 0) {
       const running = [...h.pending.keys()];
-      expect(running.length).toBeLessThanOrEqual(limit);
+      expect(running.length).toBeLessThanOrEqual(limit + 2);
       await h.finish(running[Math.floor(random() * running.length)]!);
     }
 
@@ -108,14 +108,14 @@ describe('createScheduler concurrency limit', () => {
     expect(h.started).toHaveLength(200);
     expect(new Set(h.started).size).toBe(200);
     // The limit is reached, and never exceeded.
-    expect(h.peak.total).toBe(limit);
-    expect(h.peak.data).toBe(limit - 1);
+    expect(h.peak.data).toBe(limit);
+    expect(h.peak.control).toBe(2);
     expect(h.scheduler.running).toEqual({ control: 0, data: 0 });
     expect(h.scheduler.queued).toBe(0);
   });
 
-  it('keeps data tasks to limit-1 and starts a control task at once while they run', async () => {
-    const h = harness(3);
+  it('keeps data tasks to the limit and starts a control task at once while they run', async () => {
+    const h = harness(2);
     for (let i = 1; i <= 5; i++) void h.add(`g${i}`, 'data', `d${i}`);
     await flush();
     expect(h.started).toEqual(['d1', 'd2']);
@@ -128,30 +128,28 @@ describe('createScheduler concurrency limit', () => {
     expect(h.scheduler.queued).toBe(3);
   });
 
-  it('lets data tasks use the only slot when limit is 1', async () => {
+  it('never makes a control task wait for a data task, even with one data slot', async () => {
     const h = harness(1);
     void h.add('a', 'data', 'd1');
+    void h.add('b', 'data', 'd2');
     void h.add('a', 'control', 'c1');
-    expect(h.started).toEqual(['d1']);
-    expect(h.scheduler.queued).toBe(1);
-    await h.finish('d1');
     expect(h.started).toEqual(['d1', 'c1']);
+    expect(h.scheduler.running).toEqual({ control: 1, data: 1 });
   });
 
-  it('takes queued control tasks before queued data tasks', async () => {
-    const h = harness(2);
+  it('frees a slot only in its own lane', async () => {
+    const h = harness(1, 1);
     void h.add('a', 'control', 'c0');
     void h.add('a', 'data', 'd1');
-    expect(h.started).toEqual(['c0', 'd1']);
-    // Both slots are busy; a data task is queued before a control task.
     void h.add('b', 'data', 'd2');
     void h.add('b', 'control', 'c1');
+    expect(h.started).toEqual(['c0', 'd1']);
     expect(h.scheduler.queued).toBe(2);
 
     await h.finish('d1');
-    expect(h.started).toEqual(['c0', 'd1', 'c1']);
+    expect(h.started).toEqual(['c0', 'd1', 'd2']);
     await h.finish('c0');
-    expect(h.started).toEqual(['c0', 'd1', 'c1', 'd2']);
+    expect(h.started).toEqual(['c0', 'd1', 'd2', 'c1']);
   });
 
   it('runs control tasks FIFO', async () => {
@@ -166,8 +164,8 @@ describe('createScheduler concurrency limit', () => {
 });
 
 describe('round-robin fairness', () => {
-  it('interleaves a small group B with a large earlier group A (limit 2: one data slot)', async () => {
-    const h = harness(2);
+  it('interleaves a small group B with a large earlier group A (one data slot)', async () => {
+    const h = harness(1);
     for (let i = 1; i <= 50; i++) void h.add('A', 'data', `A${i}`);
     for (let i = 1; i <= 5; i++) void h.add('B', 'data', `B${i}`);
 
@@ -182,7 +180,7 @@ describe('round-robin fairness', () => {
   });
 
   it('rotates between three groups one task at a time', async () => {
-    const h = harness(2);
+    const h = harness(1);
     void h.add('X', 'data', 'x0'); // starts at once
     for (const g of ['a', 'b', 'c']) for (let i = 1; i <= 3; i++) void h.add(g, 'data', `${g}${i}`);
     while (h.pending.size > 0) await h.finish([...h.pending.keys()][0]!);
@@ -212,20 +210,20 @@ describe('abort', () => {
   });
 
   it('rejects a queued control task with aborted; it never runs', async () => {
-    const h = harness(1);
-    void h.add('a', 'data', 'd1');
+    const h = harness(1, 1);
+    void h.add('a', 'control', 'c0');
     const controller = new AbortController();
     const aborted = h.add('a', 'control', 'c1', controller.signal);
     controller.abort();
     await expect(aborted).rejects.toMatchObject({ code: 'aborted' });
     expect(h.scheduler.queued).toBe(0);
-    await h.finish('d1');
-    expect(h.started).toEqual(['d1']);
+    await h.finish('c0');
+    expect(h.started).toEqual(['c0']);
     expect(h.scheduler.running).toEqual({ control: 0, data: 0 });
   });
 
   it('keeps round-robin working after a group loses its only queued task', async () => {
-    const h = harness(2);
+    const h = harness(1);
     void h.add('A', 'data', 'A1');
     const controller = new AbortController();
     const a2 = h.add('A', 'data', 'A2', controller.signal);
@@ -305,17 +303,17 @@ describe('setConcurrency', () => {
     const h = harness(1);
     for (const g of ['a', 'b', 'c', 'd']) void h.add(g, 'data', g);
     expect(h.started).toEqual(['a']);
-    h.scheduler.setConcurrency(4);
+    h.scheduler.setConcurrency(3);
     expect(h.started).toEqual(['a', 'b', 'c']);
     expect(h.scheduler.running).toEqual({ control: 0, data: 3 });
     expect(h.scheduler.queued).toBe(1);
   });
 
   it('lowering the limit never interrupts running tasks, and holds new ones back', async () => {
-    const h = harness(4);
+    const h = harness(3);
     for (const g of ['a', 'b', 'c', 'd']) void h.add(g, 'data', g);
     expect(h.started).toEqual(['a', 'b', 'c']);
-    h.scheduler.setConcurrency(2);
+    h.scheduler.setConcurrency(1);
     expect(h.scheduler.running).toEqual({ control: 0, data: 3 });
     await h.finish('a');
     await h.finish('b');
@@ -333,16 +331,14 @@ describe('setConcurrency', () => {
   it('keeps the old limit after an invalid setConcurrency', () => {
     const h = harness(2);
     expect(() => h.scheduler.setConcurrency(0)).toThrow(RangeError);
-    void h.add('a', 'data', 'd1');
-    void h.add('b', 'control', 'c1');
-    void h.add('c', 'control', 'c2');
-    expect(h.started).toEqual(['d1', 'c1']);
+    for (const g of ['a', 'b', 'c']) void h.add(g, 'data', g);
+    expect(h.started).toEqual(['a', 'b']);
   });
 });
 
 describe('round-robin after a group drains', () => {
   it('puts a group that ran out of tasks behind the groups that queued meanwhile', async () => {
-    const h = harness(2);
+    const h = harness(1);
     void h.add('A', 'data', 'a1'); // takes the one data slot; A has nothing left queued
     void h.add('B', 'data', 'b1');
     void h.add('A', 'data', 'a2');
@@ -356,5 +352,6 @@ describe('createScheduler limits', () => {
     expect(() => createScheduler(limit)).toThrow(
       new RangeError(`concurrency must be a positive integer, got ${limit}`),
     );
+    expect(() => createScheduler(2, limit)).toThrow(RangeError);
   });
 });

@@ -229,7 +229,7 @@ describe('rendering', () => {
       return <li>{item!.bytesUploaded}</li>;
     }
     function List() {
-      api = usePresignedUpload({ ...options, concurrency: 2 });
+      api = usePresignedUpload({ ...options, concurrency: 1 });
       const ids = useUploaderState(api.uploader, (s) => s.items.map((i) => i.id), shallowEqualArrays);
       return (
         <ul>
