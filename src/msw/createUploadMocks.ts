@@ -49,11 +49,26 @@ export interface UploadMocksOptions {
    */
   maxFileSize?: number;
   /**
+   * `false` leaves out `presign/batch` and `complete/batch`: they answer 404 like any unknown
+   * path, as a backend with only the seven one-file endpoints does (the client then falls back
+   * to one-file calls).
+   * @default true
+   */
+  batchEndpoints?: boolean;
+  /**
+   * Most entries in one batch call; a larger batch gets `413 batch-too-large`, as from
+   * `upkit/server`'s `maxBatchSize`.
+   * @default 100
+   */
+  maxBatchSize?: number;
+  /**
    * Sees every control call once it is recorded in `requests`, before the mocks answer it. Return
    * a response to send it instead, as your server would refuse the call (a 403 for a token it no
    * longer honours, a 415 for content it will not keep): the error body of docs/protocol.md is
    * `HttpResponse.json({ error: { code, message } }, { status })`, and `HttpResponse.error()` is a
-   * connection that drops. Return nothing to let the mocks answer.
+   * connection that drops. Return nothing to let the mocks answer. Each entry of a batch call is
+   * seen on its own, as the one-file call it stands for (with `batch` set): the response becomes
+   * that entry's result, and `HttpResponse.error()` drops the whole batch call.
    * @default none: the mocks answer every call
    */
   onControl?: (request: MockedRequest) => Response | undefined | Promise<Response | undefined>;
@@ -74,9 +89,19 @@ export interface UploadMocksOptions {
 
 /** A control call the mocks received, for assertions. */
 export interface MockedRequest {
-  /** `presign`, `complete`, `multipart/create`, ... */
+  /**
+   * `presign`, `complete`, `multipart/create`, ... An entry of a batch call has its one-file
+   * path (`presign` for an entry of `presign/batch`); a batch refused whole (malformed, too many
+   * entries) or sent while `batchEndpoints` is `false` has the batch's own.
+   */
   path: string;
+  /** The call's JSON body; for an entry of a batch, that entry. */
   body: Record<string, unknown>;
+  /**
+   * Set on the entries of a batch call: which batch call carried it (counted from 1 since the
+   * mocks were created or reset) and its position in that call.
+   */
+  batch?: { call: number; index: number };
 }
 
 interface MockUpload {
@@ -130,8 +155,52 @@ const s3Error = (status: number, code: string, message: string, headers: Record<
 const apiError = (status: number, code: string, message: string) =>
   HttpResponse.json({ error: { code, message } }, { status });
 
+const BATCHES: Record<string, { single: string; field: string } | undefined> = {
+  'presign/batch': { single: 'presign', field: 'files' },
+  'complete/batch': { single: 'complete', field: 'uploads' },
+};
+
+/** The entries of a batch call, or the answer that refuses it whole. */
+function batchEntries(
+  body: Record<string, unknown> | null,
+  field: string,
+  max: number,
+): unknown[] | Response {
+  const entries = body?.[field];
+  if (!Array.isArray(entries) || entries.length === 0) {
+    return apiError(400, 'bad-request', `"${field}" must be a non-empty array of request bodies.`);
+  }
+  if (entries.length > max) {
+    return apiError(
+      413,
+      'batch-too-large',
+      `A batch holds at most ${max} files; this one has ${entries.length}. Send the others in another batch.`,
+    );
+  }
+  return entries;
+}
+
+/** A one-file answer as a batch entry's `{ status, body, retryAfter? }`. */
+async function batchResult(response: Response) {
+  const text = await response.text();
+  let body: unknown = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    // Not JSON: the entry gets no body, as a one-file answer the client could not read.
+  }
+  const retryAfter = response.headers.get('retry-after');
+  return {
+    status: response.status,
+    body,
+    ...((response.status === 429 || response.status === 503) && retryAfter && /^\d+$/.test(retryAfter)
+      ? { retryAfter: Number(retryAfter) }
+      : {}),
+  };
+}
+
 /**
- * MSW handlers that play both sides of an upload in memory: the app's backend (the seven
+ * MSW handlers that play both sides of an upload in memory: the app's backend (the nine
  * endpoints of docs/protocol.md) and S3's presigned PUTs, keeping the real bytes. For stories,
  * component tests and your own app's tests; no server, no bucket.
  *
@@ -148,7 +217,9 @@ export function createUploadMocks(options: UploadMocksOptions = {}): UploadMocks
   const objects = new Map<string, Uint8Array>();
   const uploads = new Map<string, MockUpload>();
   const requests: MockedRequest[] = [];
+  const maxBatchSize = options.maxBatchSize ?? 100;
   let counter = 0;
+  let batchCalls = 0;
 
   const signedUrl = (key: string, extra: Record<string, string> = {}) => {
     const expiresAt = now() + expiresIn * 1000;
@@ -290,6 +361,28 @@ export function createUploadMocks(options: UploadMocksOptions = {}): UploadMocks
     }
   }
 
+  /** A batch call: each entry recorded and answered as its one-file call; one latency for all. */
+  async function answerBatch(single: string, entries: unknown[]): Promise<Response> {
+    const call = ++batchCalls;
+    const received = entries.map((entry, index): MockedRequest | undefined =>
+      typeof entry === 'object' && entry !== null && !Array.isArray(entry)
+        ? { path: single, body: entry as Record<string, unknown>, batch: { call, index } }
+        : undefined,
+    );
+    for (const entry of received) if (entry) requests.push(entry);
+    if (options.latencyMs) await delay(options.latencyMs);
+    const results = [];
+    for (const entry of received) {
+      const response = entry
+        ? ((await options.onControl?.(entry)) ?? (await control(entry.path, entry.body)))
+        : apiError(400, 'bad-request', 'The request body must be a JSON object.');
+      // A dropped connection drops the whole call.
+      if (response.type === 'error') return HttpResponse.error();
+      results.push(await batchResult(response));
+    }
+    return HttpResponse.json({ results });
+  }
+
   const handlers: HttpHandler[] = [
     http.post(`${api}/*`, async ({ request }) => {
       const path = new URL(request.url).pathname.slice(new URL(api).pathname.length + 1);
@@ -299,10 +392,14 @@ export function createUploadMocks(options: UploadMocksOptions = {}): UploadMocks
       } catch {
         return apiError(400, 'bad-request', 'The request body must be JSON.');
       }
+      const batch = options.batchEndpoints === false ? undefined : BATCHES[path];
+      const entries = batch ? batchEntries(body, batch.field, maxBatchSize) : undefined;
+      if (batch && Array.isArray(entries)) return answerBatch(batch.single, entries);
       const received = { path, body };
       requests.push(received);
       if (options.latencyMs) await delay(options.latencyMs);
-      return (await options.onControl?.(received)) ?? control(path, body);
+      const refusal = entries instanceof Response ? entries : undefined;
+      return (await options.onControl?.(received)) ?? refusal ?? control(path, body);
     }),
     http.put(`${storage}/*`, async ({ request }) => {
       const answer = await options.onStorage?.(request);
@@ -365,6 +462,7 @@ export function createUploadMocks(options: UploadMocksOptions = {}): UploadMocks
       uploads.clear();
       requests.length = 0;
       counter = 0;
+      batchCalls = 0;
     },
   };
 }

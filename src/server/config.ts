@@ -41,10 +41,12 @@ export type UploadEvent =
       ms: number;
     };
 
-/** The seven endpoints of docs/protocol.md. */
+/** The nine endpoints of docs/protocol.md: seven one-file calls and two batches. */
 export type Operation =
   | 'presign'
   | 'complete'
+  | 'presign/batch'
+  | 'complete/batch'
   | 'multipart/create'
   | 'multipart/sign-parts'
   | 'multipart/list-parts'
@@ -161,6 +163,18 @@ export interface UploadHandlerConfig<TUser> {
    */
   bodyTimeoutMs?: number;
   /**
+   * Most entries in one `presign/batch` or `complete/batch` call, from 1 to 100 (the protocol's
+   * limit); a larger batch gets `413 batch-too-large`.
+   * @default 100
+   */
+  maxBatchSize?: number;
+  /**
+   * Entries of one batch call that run at once: a `complete/batch` of 100 files verifies and
+   * copies this many objects at a time, not 100.
+   * @default 4
+   */
+  batchConcurrency?: number;
+  /**
    * Bytes per server-side copy request when `complete` moves an object to its final key.
    * @default 5 GiB (S3's largest copy part)
    */
@@ -206,6 +220,14 @@ export function resolveConfig<TUser>(config: UploadHandlerConfig<TUser>) {
       "upkit/server: `copyPartSize` must be from 5 MiB to 5 GiB (S3's limits for UploadPartCopy).",
     );
   }
+  const maxBatchSize = config.maxBatchSize ?? 100;
+  if (!(Number.isInteger(maxBatchSize) && maxBatchSize >= 1 && maxBatchSize <= 100)) {
+    throw new TypeError('upkit/server: `maxBatchSize` must be a whole number from 1 to 100.');
+  }
+  const batchConcurrency = config.batchConcurrency ?? 4;
+  if (!(Number.isInteger(batchConcurrency) && batchConcurrency >= 1)) {
+    throw new TypeError('upkit/server: `batchConcurrency` must be a whole number of at least 1.');
+  }
   const now = config.now ?? Date.now;
   const onEvent = config.onEvent;
   const objectKey = config.objectKey ?? defaultObjectKey;
@@ -233,6 +255,8 @@ export function resolveConfig<TUser>(config: UploadHandlerConfig<TUser>) {
     completions: config.completions ?? memoryCompletionStore(),
     bodyTimeoutMs: config.bodyTimeoutMs ?? 10_000,
     copyPartSize,
+    maxBatchSize,
+    batchConcurrency,
     onComplete: config.onComplete,
     getUserId: config.getUserId ?? defaultUserId,
     /** `inline` or `attachment` for a normalised type. */

@@ -1,10 +1,11 @@
+import { batchOf } from './batchOperations';
 import { resolveConfig, type HandlerContext, type Operation, type UploadHandlerConfig } from './config';
 import { clientAddressOf } from './clientAddress';
-import { errorResponse, HttpError, json } from './httpError';
+import { errorResponse, HttpError, json, serverError } from './httpError';
 import { abortMultipart, completeMultipart, create, listParts, signParts } from './multipartOperations';
 import type { OperationCall } from './operationSupport';
 import { assertJsonRequest, readJsonBody } from './readBody';
-import type { RateLimiter } from './rateLimiter';
+import { rateLimited, type RateLimiter } from './rateLimiter';
 import { complete, presign } from './singleOperations';
 
 export type { CompletedUpload, Operation, UploadEvent, UploadHandlerConfig } from './config';
@@ -12,30 +13,40 @@ export type { CompletedUpload, Operation, UploadEvent, UploadHandlerConfig } fro
 type Run = <TUser>(ctx: HandlerContext<TUser>, call: OperationCall<TUser>) => Promise<unknown>;
 
 const KiB = 1024;
+const SINGLE = 64 * KiB;
 
-// Each operation with its body cap: a complete of 10,000 parts is the only large body.
+// Each operation with its body cap: a complete of 10,000 parts and the batches are the large
+// bodies (100 entries with 1,024-character names and 2 KiB of metadata each fit in 1 MiB). The
+// path is matched by its end, first match wins: `multipart/complete` must come before
+// `complete`; `presign/batch` and `complete/batch` end in neither one-file name.
 const OPERATIONS: ReadonlyArray<readonly [Operation, Run, number]> = [
-  ['multipart/create', create, 64 * KiB],
-  ['multipart/sign-parts', signParts, 64 * KiB],
-  ['multipart/list-parts', listParts, 64 * KiB],
+  ['multipart/create', create, SINGLE],
+  ['multipart/sign-parts', signParts, SINGLE],
+  ['multipart/list-parts', listParts, SINGLE],
   ['multipart/complete', completeMultipart, 1024 * KiB],
-  ['multipart/abort', abortMultipart, 64 * KiB],
-  ['presign', presign, 64 * KiB],
-  ['complete', complete, 64 * KiB],
+  ['multipart/abort', abortMultipart, SINGLE],
+  [
+    'presign/batch',
+    batchOf({ operation: 'presign', field: 'files', run: presign, entryMaxBytes: SINGLE }),
+    1024 * KiB,
+  ],
+  [
+    'complete/batch',
+    batchOf({ operation: 'complete', field: 'uploads', run: complete, entryMaxBytes: SINGLE }),
+    1024 * KiB,
+  ],
+  ['presign', presign, SINGLE],
+  ['complete', complete, SINGLE],
 ];
 
 async function consume(limiter: RateLimiter | undefined, key: string): Promise<void> {
   if (!limiter) return;
   const { allowed, retryAfterMs } = await limiter.consume(key);
-  if (allowed) return;
-  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
-  throw new HttpError(429, 'rate-limited', `Too many upload requests. Try again in ${seconds} s.`, {
-    'retry-after': String(seconds),
-  });
+  if (!allowed) throw rateLimited(retryAfterMs);
 }
 
 /**
- * The server half of upkit: answers the seven endpoints of docs/protocol.md with presigned
+ * The server half of upkit: answers the nine endpoints of docs/protocol.md with presigned
  * URLs from the AWS SDK. Returns a Fetch-API handler (Next.js route handlers, Hono, Bun, Deno,
  * Workers); use `toNodeHandler` for Node's http module or Express. Mount it at any path: the
  * operation is read from the end of the URL. It never throws: every failure is a JSON answer.
@@ -74,6 +85,7 @@ export function createUploadHandler<TUser>(
     }
     const userId = ctx.getUserId(user);
     seen.userId = userId;
+    // One unit per call; a batch's first entry, whose operation consumes one per further entry.
     await consume(ctx.limiter, userId);
     const body = await readJsonBody(request, { maxBytes: entry[2], timeoutMs: ctx.bodyTimeoutMs });
     return entry[1](ctx, { request, user, userId, body, started });
@@ -91,10 +103,7 @@ export function createUploadHandler<TUser>(
         ? new Response(null, { status: 204, headers: { 'cache-control': 'no-store' } })
         : json(result);
     } catch (error) {
-      const httpError =
-        error instanceof HttpError
-          ? error
-          : new HttpError(500, 'server-error', 'The upload server failed. Try again in a moment.');
+      const httpError = error instanceof HttpError ? error : serverError();
       ctx.emit({
         type: 'rejected',
         operation: entry?.[0] ?? 'unknown',

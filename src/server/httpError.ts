@@ -8,6 +8,7 @@ export type ServerErrorCode =
   | 'unsupported-media-type'
   | 'forbidden-origin'
   | 'body-too-large'
+  | 'batch-too-large'
   | 'request-timeout'
   | 'completing'
   | 'key-taken'
@@ -43,6 +44,16 @@ export function json(body: unknown, status = 200, headers: Record<string, string
   });
 }
 
+/** The protocol's error body, `{ "error": { "code", "message" } }`. */
+export function errorBody(error: HttpError): { error: { code: ServerErrorCode; message: string } } {
+  return { error: { code: error.code, message: error.message } };
+}
+
 export function errorResponse(error: HttpError): Response {
-  return json({ error: { code: error.code, message: error.message } }, error.status, error.headers);
+  return json(errorBody(error), error.status, error.headers);
+}
+
+/** What an unexpected exception answers: never its message, which can hold internals. */
+export function serverError(): HttpError {
+  return new HttpError(500, 'server-error', 'The upload server failed. Try again in a moment.');
 }

@@ -1,3 +1,5 @@
+import { HttpError } from './httpError';
+
 /** The answer of a rate limiter. */
 export interface RateLimitResult {
   allowed: boolean;
@@ -58,4 +60,12 @@ export function memoryRateLimiter(options: MemoryRateLimiterOptions = {}): {
       return { allowed, retryAfterMs: allowed ? 0 : window.start + windowMs - t };
     },
   };
+}
+
+/** The answer to a refused request: `Retry-After` in whole seconds, at least 1. */
+export function rateLimited(retryAfterMs: number): HttpError {
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  return new HttpError(429, 'rate-limited', `Too many upload requests. Try again in ${seconds} s.`, {
+    'retry-after': String(seconds),
+  });
 }

@@ -9,7 +9,8 @@ export interface BodyLimits {
   timeoutMs: number;
 }
 
-const tooLarge = () =>
+/** A body over its cap; also a batch entry over the cap of its one-file call. */
+export const tooLarge = () =>
   new HttpError(413, 'body-too-large', 'The request body is too large for an upload control call.');
 
 /**

@@ -7,7 +7,7 @@ import { errorResponse, HttpError } from './httpError';
 export interface NodeHandlerOptions {
   /**
    * Largest `Content-Length` accepted before the handler runs, in bytes. The handler caps each
-   * operation's body on its own (64 KiB, 1 MiB for `multipart/complete`).
+   * operation's body on its own (64 KiB; 1 MiB for `multipart/complete` and the batches).
    * @default 1 MiB
    */
   maxBodyBytes?: number;

@@ -161,3 +161,120 @@ describe('createUploadMocks', () => {
     expect([mocks.objects.size, mocks.uploads.size, mocks.requests.length]).toEqual([0, 0, 0]);
   });
 });
+
+describe('createUploadMocks batch endpoints', () => {
+  const API = 'https://app.test/api/upload';
+
+  function mocksWith(options: UploadMocksOptions = {}) {
+    const mocks = createUploadMocks({ endpoint: API, ...options });
+    server.use(...mocks.handlers);
+    const post = async (path: string, body: unknown) => {
+      const response = await fetch(`${API}/${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return { status: response.status, body: (await response.json()) as any };
+    };
+    return { mocks, post };
+  }
+  const file = (name: string, size = 10) => ({ name, size, type: 'application/octet-stream' });
+
+  it('answers each entry as its one-file call, in the order sent, and records the entries', async () => {
+    const { mocks, post } = mocksWith({ maxFileSize: 100 });
+    const presigned = await post('presign/batch', {
+      files: [{ file: file('a.txt') }, { file: file('big.bin', 101) }, { file: file('c.png') }],
+    });
+    expect(presigned.status).toBe(200);
+    expect(presigned.body.results.map((r: any) => [r.status, r.body.key ?? r.body.error.code])).toEqual([
+      [200, 'uploads/mock/1.txt'],
+      [413, 'file-too-large'],
+      [200, 'uploads/mock/2.png'],
+    ]);
+    const [a] = presigned.body.results;
+    expect((await fetch(a.body.url, { method: 'PUT', body: 'ten bytes!' })).status).toBe(200);
+
+    const completed = await post('complete/batch', {
+      uploads: [
+        { key: 'uploads/mock/1.txt', token: a.body.token, file: file('a.txt') },
+        { key: 'uploads/mock/2.png', token: 'mock:uploads/mock/2.png', file: file('c.png') },
+      ],
+    });
+    expect(completed.body.results).toEqual([
+      { status: 200, body: { key: 'uploads/mock/1.txt', size: 10 } },
+      {
+        status: 404,
+        body: { error: { code: 'not-found', message: 'No uploaded file was found. Upload it again.' } },
+      },
+    ]);
+    // Each entry is recorded as the one-file call it stands for.
+    expect(mocks.requests.map((r) => [r.path, r.batch])).toEqual([
+      ['presign', { call: 1, index: 0 }],
+      ['presign', { call: 1, index: 1 }],
+      ['presign', { call: 1, index: 2 }],
+      ['complete', { call: 2, index: 0 }],
+      ['complete', { call: 2, index: 1 }],
+    ]);
+    expect(mocks.requests[1]?.body).toEqual({ file: file('big.bin', 101) });
+  });
+
+  it("gives each entry onControl's answer for it, Retry-After included; a dropped connection drops the call", async () => {
+    const seen: string[] = [];
+    const { post } = mocksWith({
+      onControl: ({ path, body }) => {
+        const name = (body.file as { name?: string } | undefined)?.name;
+        seen.push(`${path} ${name}`);
+        if (name === 'busy.txt') {
+          return HttpResponse.json(
+            { error: { code: 'rate-limited', message: 'Slow down.' } },
+            { status: 429, headers: { 'retry-after': '7' } },
+          );
+        }
+        if (name === 'gone.txt') return new HttpResponse(null, { status: 204 });
+        return name === 'drop.txt' ? HttpResponse.error() : undefined;
+      },
+    });
+    const answer = await post('presign/batch', {
+      files: [{ file: file('a.txt') }, { file: file('busy.txt') }, { file: file('gone.txt') }],
+    });
+    expect(answer.body.results.slice(1)).toEqual([
+      { status: 429, body: { error: { code: 'rate-limited', message: 'Slow down.' } }, retryAfter: 7 },
+      { status: 204, body: null },
+    ]);
+    expect(seen).toEqual(['presign a.txt', 'presign busy.txt', 'presign gone.txt']);
+    await expect(
+      post('presign/batch', { files: [{ file: file('a.txt') }, { file: file('drop.txt') }] }),
+    ).rejects.toThrow();
+  });
+
+  it('refuses a malformed, empty or too large batch whole, and a non-object entry alone', async () => {
+    const { mocks, post } = mocksWith({ maxBatchSize: 2 });
+    const three = await post('presign/batch', { files: [1, 2, 3].map((n) => ({ file: file(`${n}.txt`) })) });
+    expect([three.status, three.body.error.code]).toEqual([413, 'batch-too-large']);
+    expect(three.body.error.message).toContain('at most 2');
+    expect((await post('complete/batch', { uploads: [] })).status).toBe(400);
+    expect((await post('complete/batch', { files: [{}] })).status).toBe(400);
+    const mixed = await post('presign/batch', { files: ['a.txt', { file: file('b.txt') }] });
+    expect(mixed.body.results.map((r: any) => r.status)).toEqual([400, 200]);
+    expect(mocks.requests.map((r) => r.path)).toEqual([
+      'presign/batch',
+      'complete/batch',
+      'complete/batch',
+      'presign',
+    ]);
+  });
+
+  it('with batchEndpoints: false, answers both batch paths 404 like an unknown endpoint', async () => {
+    const { mocks, post } = mocksWith({ batchEndpoints: false });
+    for (const [path, field] of [
+      ['presign/batch', 'files'],
+      ['complete/batch', 'uploads'],
+    ] as const) {
+      const answer = await post(path, { [field]: [{ file: file('a.txt') }] });
+      expect([answer.status, answer.body.error.code]).toEqual([404, 'not-found']);
+    }
+    // The one-file calls still work.
+    expect((await post('presign', { file: file('a.txt') })).body.key).toBe('uploads/mock/1.txt');
+    expect(mocks.requests.map((r) => r.path)).toEqual(['presign/batch', 'complete/batch', 'presign']);
+  });
+});
