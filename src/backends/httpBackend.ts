@@ -2,7 +2,9 @@ import { onAbort, settleOnAbort } from '../core/abort';
 import { abortedError, UploadError } from '../core/errors';
 import { parseRetryAfter } from '../core/retry';
 import type {
+  BatchOutcome,
   FileDescriptor,
+  PresignOptions,
   MultipartSession,
   PresignResult,
   RequestContext,
@@ -104,6 +106,57 @@ function parseSession(value: unknown, endpoint: string): MultipartSession {
   };
 }
 
+/** A failed call's (or batch entry's) answer as the error the file shows. */
+function backendError(
+  endpoint: string,
+  status: number,
+  json: unknown,
+  cause: unknown,
+  retryAfterMs: number | undefined,
+): UploadError {
+  const error = (json as ErrorBody | undefined)?.error;
+  const code = typeof error?.code === 'string' ? error.code : undefined;
+  const message = typeof error?.message === 'string' ? error.message : undefined;
+  return new UploadError(
+    'backend-error',
+    message ?? `The upload backend answered ${endpoint} with HTTP ${status}.`,
+    {
+      status,
+      cause,
+      ...(code === undefined ? {} : { serverCode: code }),
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    },
+  );
+}
+
+function parsePresign(json: unknown, endpoint: string, skewMs: number): PresignResult {
+  const request = parseRequest(json, endpoint, skewMs);
+  const { key, token } = json as Record<string, unknown>;
+  if (typeof key !== 'string') throw invalid(endpoint, 'lacks a "key" string');
+  return { ...request, key, ...(typeof token === 'string' ? { token } : {}) };
+}
+
+/** `run` over `items`, at most `limit` at a time, outcomes in the order of `items`. */
+async function settleBounded<T, R>(
+  items: readonly T[],
+  limit: number,
+  run: (item: T) => Promise<R>,
+): Promise<BatchOutcome<R>[]> {
+  const outcomes: BatchOutcome<R>[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      outcomes[index] = await run(items[index] as T).then(
+        (value) => ({ ok: true as const, value }),
+        (error: unknown) => ({ ok: false as const, error }),
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return outcomes;
+}
+
 /**
  * A backend that speaks upkit's JSON protocol (`docs/protocol.md`) over `fetch`. The seven
  * endpoints can be implemented in any language.
@@ -173,19 +226,12 @@ export function httpBackend<TResult = unknown>(options: HttpBackendOptions): Upl
       }
     }
     if (!response.ok) {
-      const error = (json as ErrorBody | undefined)?.error;
-      const code = typeof error?.code === 'string' ? error.code : undefined;
-      const message = typeof error?.message === 'string' ? error.message : undefined;
-      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
-      throw new UploadError(
-        'backend-error',
-        message ?? `The upload backend answered ${endpoint} with HTTP ${response.status}.`,
-        {
-          status: response.status,
-          cause: text,
-          ...(code === undefined ? {} : { serverCode: code }),
-          ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-        },
+      throw backendError(
+        endpoint,
+        response.status,
+        json,
+        text,
+        parseRetryAfter(response.headers.get('retry-after')),
       );
     }
     // Expiry times are the server's clock; shift them onto ours so a fast or slow client clock
@@ -196,21 +242,86 @@ export function httpBackend<TResult = unknown>(options: HttpBackendOptions): Upl
     return { json, skewMs: Math.abs(skewMs) < 2000 ? 0 : skewMs };
   }
 
+  // Cleared for the page's life when a backend answers 404 or 405: it has only the one-file calls.
+  const batches = { presign: true, complete: true };
+
+  /**
+   * One batch call: each entry answered as its one-file call would be. A backend without the
+   * batch endpoint gets the one-file calls instead (4 at a time); one with a smaller batch limit
+   * gets the batch in halves.
+   */
+  async function batch<T>(
+    name: 'presign' | 'complete',
+    bodies: unknown[],
+    ctx: RequestContext,
+    parse: (json: unknown, skewMs: number) => T,
+  ): Promise<BatchOutcome<T>[]> {
+    const endpoint = `${name}/batch`;
+    const oneByOne = () =>
+      settleBounded(bodies, 4, async (body) => {
+        const { json, skewMs } = await call(name, body, ctx);
+        return parse(json, skewMs);
+      });
+    if (!batches[name]) return oneByOne();
+    let answer: { json: unknown; skewMs: number };
+    try {
+      answer = await call(endpoint, { [name === 'presign' ? 'files' : 'uploads']: bodies }, ctx);
+    } catch (error) {
+      const { status, serverCode } = error instanceof UploadError ? error : {};
+      if (status === 404 || status === 405) {
+        batches[name] = false;
+        return oneByOne();
+      }
+      if (status === 413 && serverCode === 'batch-too-large' && bodies.length > 1) {
+        const half = Math.ceil(bodies.length / 2);
+        return [
+          ...(await batch(name, bodies.slice(0, half), ctx, parse)),
+          ...(await batch(name, bodies.slice(half), ctx, parse)),
+        ];
+      }
+      throw error;
+    }
+    const { json, skewMs } = answer;
+    if (!isRecord(json) || !Array.isArray(json.results) || json.results.length !== bodies.length) {
+      throw invalid(endpoint, 'lacks a "results" array with one entry per file');
+    }
+    return json.results.map((result: unknown): BatchOutcome<T> => {
+      if (!isRecord(result) || !Number.isInteger(result.status)) {
+        return { ok: false, error: invalid(endpoint, 'has an entry without an integer "status"') };
+      }
+      const status = result.status as number;
+      if (status < 200 || status > 299) {
+        const retryAfter = typeof result.retryAfter === 'number' ? result.retryAfter * 1000 : undefined;
+        return { ok: false, error: backendError(name, status, result.body, result.body, retryAfter) };
+      }
+      try {
+        return { ok: true, value: parse(result.body ?? undefined, skewMs) };
+      } catch (error) {
+        return { ok: false, error };
+      }
+    });
+  }
+
+  const presignBody = (file: FileDescriptor, { checksum, resign }: PresignOptions = {}) => ({
+    file,
+    ...(checksum ? { checksum } : {}),
+    ...(resign ? { resign } : {}),
+  });
+
   return {
-    async presign(file: FileDescriptor, ctx, options): Promise<PresignResult> {
-      const { checksum, resign } = options ?? {};
-      const { json, skewMs } = await call(
-        'presign',
-        { file, ...(checksum ? { checksum } : {}), ...(resign ? { resign } : {}) },
-        ctx,
-      );
-      const request = parseRequest(json, 'presign', skewMs);
-      const { key, token } = json as Record<string, unknown>;
-      if (typeof key !== 'string') throw invalid('presign', 'lacks a "key" string');
-      return { ...request, key, ...(typeof token === 'string' ? { token } : {}) };
+    async presign(file, ctx, options): Promise<PresignResult> {
+      const { json, skewMs } = await call('presign', presignBody(file, options), ctx);
+      return parsePresign(json, 'presign', skewMs);
     },
     async complete(input, ctx) {
       return (await call('complete', input, ctx)).json as TResult;
+    },
+    presignBatch(requests, ctx) {
+      const bodies = requests.map(({ file, ...options }) => presignBody(file, options));
+      return batch('presign', bodies, ctx, (json, skewMs) => parsePresign(json, 'presign/batch', skewMs));
+    },
+    completeBatch(inputs, ctx) {
+      return batch('complete', inputs, ctx, (json) => json as TResult);
     },
     async createMultipart(file, ctx, plan) {
       const { json } = await call('multipart/create', { file, ...plan }, ctx);

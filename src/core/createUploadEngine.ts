@@ -21,12 +21,18 @@ import {
   type SessionRecord,
   type SessionStore,
 } from './resumeStore';
-import { DEFAULT_RETRY, withRetry, type RetryOptions } from './retry';
+import { DEFAULT_RETRY, retriedAlready, withRetry, type RetryOptions } from './retry';
 import { createScheduler, type Lane } from './scheduler';
 import type { ResumableUpload, UploaderState } from './selectors';
-import { runSingle } from './singleUpload';
+import { fileChecksum, runSingle } from './singleUpload';
+import { createBatcher } from './batcher';
+import { createPresigner } from './presignAhead';
 import type {
+  BatchOutcome,
+  CompleteSingleInput,
   FileDescriptor,
+  PresignRequest,
+  PresignResult,
   MultipartSession,
   MultipartUploadBackend,
   PresignedRequest,
@@ -100,6 +106,12 @@ export interface UploadEngineOptions<TResult = unknown> extends UploadEngineCall
    * @default 10
    */
   signBatchSize?: number;
+  /**
+   * Files per `presignBatch` and `completeBatch` call, when the backend has them (`httpBackend`
+   * does); URLs are signed at most twice this many files ahead of their turn.
+   * @default 20
+   */
+  batchSize?: number;
   /**
    * Hash every multipart part (SHA-256, Web Crypto) and ask the backend to sign the checksum into
    * its URL: storage then refuses any part whose bytes differ, and a resumed upload keeps only
@@ -414,8 +426,70 @@ export function createUploadEngine<TResult = unknown>(
     }
   }
 
+  // ---- batched calls of single uploads --------------------------------------------------------
+
+  const batchSize = Math.max(1, options.batchSize ?? 20);
+  const neverAborted = new AbortController().signal;
+
+  /**
+   * One batch call, retried as a whole inside one control-runner call (one mutation spans its
+   * retries). A failure it gave up on is marked so the files' own loops do not retry it again;
+   * an entry's own failure comes back as that entry's outcome, for its file to retry.
+   */
+  function batchCall<T>(name: ControlCallName, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    return runControl(name, () =>
+      withRetry(() => scheduler.run('', 'control', () => call(neverAborted), neverAborted), {
+        retry,
+        signal: neverAborted,
+        waitForNetwork,
+        ...(options.random ? { random: options.random } : {}),
+      }),
+    ).catch((error: unknown) => {
+      throw retriedAlready(error);
+    });
+  }
+
+  /** Batches where the backend has the batch call; one call per entry (several at once) where not. */
+  function batcherOf<TIn, TOut>(
+    name: ControlCallName,
+    many: ((inputs: TIn[], ctx: { signal: AbortSignal }) => Promise<BatchOutcome<TOut>[]>) | undefined,
+    one: (input: TIn, ctx: { signal: AbortSignal }) => Promise<TOut>,
+  ) {
+    return many
+      ? createBatcher<TIn, TOut>({
+          maxBatch: batchSize,
+          maxInFlight: 2,
+          send: (inputs) => batchCall(name, (signal) => many(inputs, { signal })),
+        })
+      : createBatcher<TIn, TOut>({
+          maxBatch: 1,
+          maxInFlight: options.controlConcurrency ?? 4,
+          send: async ([input]) => [
+            { ok: true, value: await batchCall(name, (signal) => one(input as TIn, { signal })) },
+          ],
+        });
+  }
+
+  const presigner = createPresigner({
+    calls: batcherOf<PresignRequest, PresignResult>(
+      'presign',
+      backend.presignBatch?.bind(backend),
+      ({ file, ...rest }, ctx) => backend.presign(file, ctx, rest),
+    ),
+    batchSize,
+    now,
+    checksum: (job) => fileChecksum(context, job),
+  });
+  const completeCalls = batcherOf<CompleteSingleInput, TResult>(
+    'complete',
+    backend.completeBatch?.bind(backend),
+    (input, ctx) => backend.complete(input, ctx),
+  );
+
   const context: EngineContext<TResult> = {
     backend,
+    presigner,
+    completeCalls,
     scheduler,
     retry,
     random: options.random ? { random: options.random } : {},

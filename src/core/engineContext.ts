@@ -1,9 +1,12 @@
+import type { Batcher } from './batcher';
 import type { ControlCallName } from './createUploadEngine';
 import type { Job } from './job';
+import type { Presigner } from './presignAhead';
 import type { ResolvedRetryOptions } from './retry';
 import type { SessionRecord, SessionStore } from './resumeStore';
 import type { Scheduler } from './scheduler';
 import type {
+  CompleteSingleInput,
   MultipartSession,
   MultipartUploadBackend,
   PresignedRequest,
@@ -15,6 +18,10 @@ import type { UploadAction } from './uploadMachine';
 /** What the single and multipart runners need from the engine that owns them. */
 export interface EngineContext<TResult> {
   readonly backend: SingleUploadBackend<TResult> & MultipartUploadBackend<TResult>;
+  /** Signs single PUTs' URLs ahead of their data slots, in batches. */
+  readonly presigner: Presigner;
+  /** Single uploads' `complete` calls, batched. */
+  readonly completeCalls: Batcher<CompleteSingleInput, TResult>;
   readonly scheduler: Scheduler;
   readonly retry: ResolvedRetryOptions;
   readonly random: { random?: () => number };

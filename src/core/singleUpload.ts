@@ -1,6 +1,5 @@
-import { settleOnAbort } from './abort';
 import { sha256Base64 } from './checksum';
-import { isExpiring, type EngineContext } from './engineContext';
+import type { EngineContext } from './engineContext';
 import { toUploadError } from './errors';
 import type { Job } from './job';
 import { withRetry } from './retry';
@@ -10,63 +9,53 @@ import { withRetry } from './retry';
 const SINGLE_CHECKSUM_LIMIT = 256 * 1024 * 1024;
 
 /** The file's SHA-256 to sign into its URL, hashed once; none when off or too large. */
-function fileChecksum<TResult>(
+export async function fileChecksum<TResult>(
   ctx: EngineContext<TResult>,
   job: Job,
-): { checksum?: string } | Promise<{ checksum?: string }> {
-  // Not a promise when there is nothing to hash: the presign goes out in this same turn.
-  if (!ctx.checksum() || job.file.size > SINGLE_CHECKSUM_LIMIT) return {};
-  return hashFile(job);
-}
-
-async function hashFile(job: Job): Promise<{ checksum?: string }> {
+): Promise<string | undefined> {
+  if (!ctx.checksum() || job.file.size > SINGLE_CHECKSUM_LIMIT) return undefined;
   let checksum = job.checksums.get(0);
   if (checksum === undefined) {
     checksum = await sha256Base64(job.file);
     job.checksums.set(0, checksum);
   }
-  return { checksum };
+  return checksum;
 }
 
-/** Presigns (when the cached URL is missing or expiring) and PUTs the whole file. */
+/**
+ * PUTs the whole file with a URL signed ahead (see presignAhead.ts), or signed now if its turn
+ * came first. Files take data slots in the order they were added.
+ */
 async function putFile<TResult>(ctx: EngineContext<TResult>, job: Job, signal: AbortSignal) {
-  const { backend, scheduler, retry, dispatch } = ctx;
+  const { scheduler, retry, dispatch, presigner } = ctx;
   return withRetry(
-    () =>
-      scheduler.run(
-        job.id,
-        'data',
-        async () => {
-          dispatch(job.id, { type: 'sign' });
-          let presigned = job.presigned;
-          if (!presigned || isExpiring(presigned, ctx.now())) {
-            // Hashed in the file's own slot, so files still start in the order they were added.
-            const wanted = fileChecksum(ctx, job);
-            const checksum = wanted instanceof Promise ? await wanted : wanted;
-            // Signed before (the URL expired): ask for the same key, so nothing is left under another.
-            const resign = job.signedKey;
-            const fresh = await settleOnAbort(
-              signal,
-              ctx.runControl('presign', () =>
-                backend.presign(job.desc, { signal }, { ...checksum, ...(resign ? { resign } : {}) }),
-              ),
-            );
-            presigned = job.presigned = { ...fresh, signedAt: ctx.now() };
-            job.signedKey = { key: fresh.key, ...(fresh.token === undefined ? {} : { token: fresh.token }) };
-            dispatch(job.id, { type: 'key', key: fresh.key });
-          }
-          dispatch(job.id, { type: 'start' });
-          const { headers = {} } = presigned;
-          const contentType = Object.entries(headers).find(
-            ([name]) => name.toLowerCase() === 'content-type',
-          )?.[1];
-          // slice() with a type keeps the file on disk and makes XHR send the signed type.
-          const body = job.file.slice(0, job.file.size, contentType ?? job.file.type);
-          const response = await ctx.put(job, presigned, body, signal, 0);
-          return { etag: response.etag, presigned };
-        },
-        signal,
-      ),
+    async () => {
+      presigner.enqueue(job);
+      try {
+        return await scheduler.run(
+          job.id,
+          'data',
+          async () => {
+            presigner.leave(job);
+            dispatch(job.id, { type: 'sign' });
+            const presigned = await presigner.urlFor(job, signal);
+            dispatch(job.id, { type: 'key', key: presigned.key });
+            dispatch(job.id, { type: 'start' });
+            const { headers = {} } = presigned;
+            const contentType = Object.entries(headers).find(
+              ([name]) => name.toLowerCase() === 'content-type',
+            )?.[1];
+            // slice() with a type keeps the file on disk and makes XHR send the signed type.
+            const body = job.file.slice(0, job.file.size, contentType ?? job.file.type);
+            const response = await ctx.put(job, presigned, body, signal, 0);
+            return { etag: response.etag, presigned };
+          },
+          signal,
+        );
+      } finally {
+        presigner.leave(job);
+      }
+    },
     {
       retry,
       signal,
@@ -78,8 +67,8 @@ async function putFile<TResult>(ctx: EngineContext<TResult>, job: Job, signal: A
 }
 
 /**
- * One presigned PUT. Presign and PUT share one data slot, so a URL is signed only when its bytes
- * are about to go; `complete` then runs in the control lane. Once storage has the bytes, a
+ * One presigned PUT, its URL signed ahead in a batch, then `complete`, batched with other
+ * files' in the control lane (the data slot is free by then). Once storage has the bytes, a
  * retry (after `complete` failed) only completes: the file is not sent again.
  */
 export async function runSingle<TResult>(
@@ -87,7 +76,7 @@ export async function runSingle<TResult>(
   job: Job,
   signal: AbortSignal,
 ): Promise<TResult> {
-  const { backend, dispatch } = ctx;
+  const { dispatch } = ctx;
   let presigned = job.presigned;
   let etag = job.stored?.etag;
   if (job.stored && presigned) {
@@ -100,29 +89,24 @@ export async function runSingle<TResult>(
   job.doneBytes = job.desc.size;
   dispatch(job.id, { type: 'complete' });
   const { key, token } = presigned;
-  return ctx
-    .control(
-      job,
-      'complete',
-      (s) =>
-        backend.complete(
-          {
-            key,
-            file: job.desc,
-            ...(token === undefined ? {} : { token }),
-            ...(etag === undefined ? {} : { etag }),
-          },
-          { signal: s },
-        ),
-      signal,
-    )
-    .catch((error: unknown) => {
-      // No object (it expired, or the PUT never really landed), or a token the server no longer
-      // honours (it expired, or its secret rotated): a retry signs and sends the file again.
-      const { status } = toUploadError(error);
-      if (status === 404 || status === 403 || status === 410) job.stored = job.presigned = undefined;
-      // A refused token cannot vouch for its key any more.
-      if (status === 403 || status === 410) job.signedKey = undefined;
-      throw error;
-    });
+  const input = {
+    key,
+    file: job.desc,
+    ...(token === undefined ? {} : { token }),
+    ...(etag === undefined ? {} : { etag }),
+  };
+  return withRetry(() => ctx.completeCalls.submit(input, signal), {
+    retry: ctx.retry,
+    signal,
+    waitForNetwork: ctx.waitForNetwork,
+    ...ctx.random,
+  }).catch((error: unknown) => {
+    // No object (it expired, or the PUT never really landed), or a token the server no longer
+    // honours (it expired, or its secret rotated): a retry signs and sends the file again.
+    const { status } = toUploadError(error);
+    if (status === 404 || status === 403 || status === 410) job.stored = job.presigned = undefined;
+    // A refused token cannot vouch for its key any more.
+    if (status === 403 || status === 410) job.signedKey = undefined;
+    throw error;
+  });
 }

@@ -124,22 +124,39 @@ export interface SignedPart extends PresignedRequest {
   partNumber: number;
 }
 
+/** What to presign for one file, besides its descriptor. */
+export interface PresignOptions {
+  /** The file's base64 SHA-256, when the client hashed it, to sign into the URL. */
+  checksum?: string;
+  /**
+   * The key and token of this file's earlier URL, when that one expired: a backend that can
+   * should sign the same key again, so no object is left behind under another.
+   */
+  resign?: { key: string; token?: string };
+}
+
+/** One file's presign request in a batch. */
+export interface PresignRequest extends PresignOptions {
+  file: FileDescriptor;
+}
+
+/** One entry of a batch call's answer: what the one-file call would have returned, or thrown. */
+export type BatchOutcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
 /**
  * The app's side of a single (one PUT) upload: hand out a presigned URL, then hear that the
  * bytes landed. `httpBackend()` implements this over the JSON protocol in `docs/protocol.md`.
  */
 export interface SingleUploadBackend<TResult = unknown> {
-  /**
-   * `checksum`: the file's base64 SHA-256, when the client hashed it, to sign into the URL.
-   * `resign`: the key and token of this file's earlier URL, when that one expired: a backend
-   * that can should sign the same key again, so no object is left behind under another.
-   */
-  presign(
-    file: FileDescriptor,
-    ctx: RequestContext,
-    options?: { checksum?: string; resign?: { key: string; token?: string } },
-  ): Promise<PresignResult>;
+  presign(file: FileDescriptor, ctx: RequestContext, options?: PresignOptions): Promise<PresignResult>;
   complete(input: CompleteSingleInput, ctx: RequestContext): Promise<TResult>;
+  /**
+   * Presigns many files in one round trip: one outcome per request, in order. Optional; without
+   * it, files are presigned one call each (still ahead of need).
+   */
+  presignBatch?(requests: PresignRequest[], ctx: RequestContext): Promise<BatchOutcome<PresignResult>[]>;
+  /** Completes many files in one round trip: one outcome per input, in order. Optional. */
+  completeBatch?(inputs: CompleteSingleInput[], ctx: RequestContext): Promise<BatchOutcome<TResult>[]>;
 }
 
 /**

@@ -9,8 +9,9 @@ const ABORTED = Symbol('upkit.aborted');
 /**
  * Runs each control call as a TanStack Query mutation keyed `['upkit', name]`, so it shows in
  * the devtools and in `useIsMutating({ mutationKey: ['upkit'] })`. One mutation spans a call's
- * retries and fails only when upkit gives up; except `presign`, which runs in its PUT's data slot
- * and is retried with the PUT (one mutation per attempt; batched presigning will change that). The mutation itself never retries and never waits
+ * retries and fails only when upkit gives up. A batch call (`presign`, `complete` of many files)
+ * is one mutation, which succeeds when the call does even if some of its files were refused:
+ * each file's error is its own. The mutation itself never retries and never waits
  * for `onlineManager`, since a paused mutation would hold a request slot that cancel cannot free.
  */
 export function createMutationRunner(getClient: () => QueryClient): ControlRunner {

@@ -2,6 +2,7 @@ import { http, HttpResponse, delay } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { httpBackend } from '../../src/backends/httpBackend';
+import { UploadError } from '../../src/core/errors';
 import { rejection } from '../helpers/rejection';
 
 const BASE = 'http://api.test/upload';
@@ -221,5 +222,204 @@ describe('httpBackend', () => {
     server.use(http.post(`${BASE}/presign`, () => HttpResponse.error()));
     const error = await rejection(httpBackend({ baseUrl: BASE }).presign(file, ctx()));
     expect(error.code).toBe('network');
+  });
+});
+
+const fileNamed = (name: string) => ({ name, size: 3, type: 'image/png' });
+const signed = (name: string) => ({
+  url: `https://s3.test/${name}?sig`,
+  key: `uploads/${name}`,
+  token: `t-${name}`,
+});
+
+/** Records each call's path and body. */
+function recorder() {
+  const calls: Array<{ path: string; body: unknown }> = [];
+  const record = async (request: Request) => {
+    const body = await request.json();
+    calls.push({ path: new URL(request.url).pathname.replace('/upload/', ''), body });
+    return body as Record<string, unknown>;
+  };
+  return { calls, record };
+}
+
+describe('httpBackend batch calls', () => {
+  it('presigns many files in one POST presign/batch, each entry parsed as its one-file answer', async () => {
+    const { calls, record } = recorder();
+    server.use(
+      http.post(`${BASE}/presign/batch`, async ({ request }) => {
+        const { files } = (await record(request)) as { files: Array<{ file: { name: string } }> };
+        return HttpResponse.json({
+          results: files.map(({ file: { name } }) =>
+            name === 'big.png'
+              ? { status: 413, body: { error: { code: 'file-too-large', message: 'At most 1 kB.' } } }
+              : name === 'busy.png'
+                ? { status: 503, body: { error: { code: 'busy', message: 'Busy.' } }, retryAfter: 2 }
+                : { status: 200, body: { ...signed(name), expiresAt: '2030-01-01T00:00:00.000Z' } },
+          ),
+        });
+      }),
+    );
+    const backend = httpBackend({ baseUrl: BASE });
+    const outcomes = await backend.presignBatch!(
+      [
+        { file: fileNamed('a.png'), checksum: 'c2hh' },
+        { file: fileNamed('big.png') },
+        { file: fileNamed('b.png'), resign: { key: 'uploads/b.png', token: 'old' } },
+        { file: fileNamed('busy.png') },
+      ],
+      ctx(),
+    );
+    expect(calls).toEqual([
+      {
+        path: 'presign/batch',
+        body: {
+          files: [
+            { file: fileNamed('a.png'), checksum: 'c2hh' },
+            { file: fileNamed('big.png') },
+            { file: fileNamed('b.png'), resign: { key: 'uploads/b.png', token: 'old' } },
+            { file: fileNamed('busy.png') },
+          ],
+        },
+      },
+    ]);
+    expect(outcomes[0]).toEqual({
+      ok: true,
+      value: { ...signed('a.png'), method: 'PUT', expiresAt: Date.parse('2030-01-01T00:00:00.000Z') },
+    });
+    expect(outcomes[2]).toMatchObject({ ok: true, value: { key: 'uploads/b.png' } });
+    const refused = outcomes[1] as { ok: false; error: UploadError };
+    expect(refused.error).toBeInstanceOf(UploadError);
+    expect(refused.error).toMatchObject({
+      code: 'backend-error',
+      status: 413,
+      serverCode: 'file-too-large',
+      message: 'At most 1 kB.',
+    });
+    expect((outcomes[3] as { ok: false; error: UploadError }).error).toMatchObject({
+      status: 503,
+      retryAfterMs: 2000,
+    });
+  });
+
+  it('completes many files in one POST complete/batch; a 204 entry reads as no value', async () => {
+    const { calls, record } = recorder();
+    server.use(
+      http.post(`${BASE}/complete/batch`, async ({ request }) => {
+        const { uploads } = (await record(request)) as { uploads: Array<{ key: string }> };
+        return HttpResponse.json({
+          results: uploads.map(({ key }, i) =>
+            i === 1 ? { status: 204, body: null } : { status: 200, body: { stored: key } },
+          ),
+        });
+      }),
+    );
+    const backend = httpBackend<{ stored: string }>({ baseUrl: BASE });
+    const inputs = ['a', 'b'].map((name) => ({
+      key: `uploads/${name}`,
+      token: 't',
+      etag: '"e"',
+      file: fileNamed(name),
+    }));
+    const outcomes = await backend.completeBatch!(inputs, ctx());
+    expect(calls).toEqual([{ path: 'complete/batch', body: { uploads: inputs } }]);
+    expect(outcomes).toEqual([
+      { ok: true, value: { stored: 'uploads/a' } },
+      { ok: true, value: undefined },
+    ]);
+  });
+
+  it('falls back to the one-file calls for good when a backend has no batch endpoint', async () => {
+    const { calls, record } = recorder();
+    server.use(
+      http.post(`${BASE}/presign/batch`, async ({ request }) => {
+        await record(request);
+        return HttpResponse.json({ error: { code: 'not-found', message: 'Unknown.' } }, { status: 404 });
+      }),
+      http.post(`${BASE}/presign`, async ({ request }) => {
+        const { file: sent } = (await record(request)) as { file: { name: string } };
+        return sent.name === 'bad.png'
+          ? HttpResponse.json({ error: { code: 'type', message: 'No.' } }, { status: 415 })
+          : HttpResponse.json(signed(sent.name));
+      }),
+    );
+    const backend = httpBackend({ baseUrl: BASE });
+    const first = await backend.presignBatch!(
+      [{ file: fileNamed('a.png') }, { file: fileNamed('bad.png') }],
+      ctx(),
+    );
+    expect(first[0]).toMatchObject({ ok: true, value: { key: 'uploads/a.png' } });
+    expect(first[1]).toMatchObject({ ok: false, error: { status: 415 } });
+    await backend.presignBatch!([{ file: fileNamed('c.png') }], ctx());
+    // The batch endpoint was asked once; after its 404 only the one-file endpoint.
+    expect(calls.map((c) => c.path)).toEqual(['presign/batch', 'presign', 'presign', 'presign']);
+  });
+
+  it('splits a batch in halves when the server allows fewer files per batch', async () => {
+    const sizes: number[] = [];
+    server.use(
+      http.post(`${BASE}/presign/batch`, async ({ request }) => {
+        const { files } = (await request.json()) as { files: Array<{ file: { name: string } }> };
+        sizes.push(files.length);
+        if (files.length > 2) {
+          return HttpResponse.json(
+            { error: { code: 'batch-too-large', message: 'At most 2.' } },
+            { status: 413 },
+          );
+        }
+        return HttpResponse.json({
+          results: files.map(({ file: f }) => ({ status: 200, body: signed(f.name) })),
+        });
+      }),
+    );
+    const backend = httpBackend({ baseUrl: BASE });
+    const names = ['a', 'b', 'c', 'd', 'e'];
+    const outcomes = await backend.presignBatch!(
+      names.map((name) => ({ file: fileNamed(name) })),
+      ctx(),
+    );
+    expect(outcomes.map((o) => o.ok && o.value.key)).toEqual(names.map((name) => `uploads/${name}`));
+    expect(sizes).toEqual([5, 3, 2, 1, 2]);
+  });
+
+  it('fails the whole call on an answer without one result per file, and on a whole-call error', async () => {
+    server.use(
+      http.post(`${BASE}/presign/batch`, () => HttpResponse.json({ results: [] })),
+      http.post(`${BASE}/complete/batch`, () =>
+        HttpResponse.json({ error: { code: 'down', message: 'Down.' } }, { status: 503 }),
+      ),
+    );
+    const backend = httpBackend({ baseUrl: BASE });
+    await expect(backend.presignBatch!([{ file: fileNamed('a') }], ctx())).rejects.toMatchObject({
+      code: 'invalid-response',
+    });
+    await expect(backend.completeBatch!([{ key: 'k', file: fileNamed('a') }], ctx())).rejects.toMatchObject({
+      code: 'backend-error',
+      status: 503,
+    });
+  });
+
+  it('fails only the entry whose answer breaks the protocol', async () => {
+    server.use(
+      http.post(`${BASE}/presign/batch`, () =>
+        HttpResponse.json({
+          results: [
+            { status: 200, body: { url: 'https://s3.test/x' } },
+            { body: {} },
+            { status: 200, body: signed('c') },
+          ],
+        }),
+      ),
+    );
+    const backend = httpBackend({ baseUrl: BASE });
+    const outcomes = await backend.presignBatch!(
+      ['a', 'b', 'c'].map((name) => ({ file: fileNamed(name) })),
+      ctx(),
+    );
+    expect(outcomes.map((o) => (o.ok ? 'ok' : (o.error as UploadError).code))).toEqual([
+      'invalid-response',
+      'invalid-response',
+      'ok',
+    ]);
   });
 });

@@ -3,7 +3,10 @@ import { createUploadEngine, type UploadEngineOptions } from '../../src/core/cre
 import { UploadError } from '../../src/core/errors';
 import { storageError } from '../../src/core/storageError';
 import type {
+  CompleteSingleInput,
   MultipartUploadBackend,
+  PresignRequest,
+  RequestContext,
   SingleUploadBackend,
   Transport,
   TransportRequest,
@@ -253,4 +256,37 @@ export function createTestEngine(
     },
     ...options,
   });
+}
+
+/**
+ * Adds `presignBatch` and `completeBatch` to a backend, built on its one-file calls as a batch
+ * endpoint is (each entry gets exactly its one-file answer), and records each batch's size.
+ * `delayMs` holds every batch call, as a distant app server would.
+ */
+export function withBatches<TResult>(
+  backend: SingleUploadBackend<TResult> & MultipartUploadBackend<TResult>,
+  options: { delayMs?: number } = {},
+) {
+  const batches: Array<{ name: 'presign' | 'complete'; size: number }> = [];
+  const settle = <T>(promise: Promise<T>) =>
+    promise.then(
+      (value) => ({ ok: true as const, value }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
+  const wait = () => new Promise((resolve) => setTimeout(resolve, options.delayMs ?? 0));
+  // The one-file calls are read at each batch: a test may replace them on the returned backend.
+  const batching = {
+    ...backend,
+    async presignBatch(requests: PresignRequest[], ctx: RequestContext) {
+      batches.push({ name: 'presign', size: requests.length });
+      await wait();
+      return Promise.all(requests.map(({ file, ...rest }) => settle(batching.presign(file, ctx, rest))));
+    },
+    async completeBatch(inputs: CompleteSingleInput[], ctx: RequestContext) {
+      batches.push({ name: 'complete', size: inputs.length });
+      await wait();
+      return Promise.all(inputs.map((input) => settle(batching.complete(input, ctx))));
+    },
+  };
+  return { batches, backend: batching };
 }

@@ -112,14 +112,15 @@ describe('usePresignedUpload', () => {
     expect(first).not.toHaveBeenCalled();
   });
 
-  it('surfaces a backend error message from the JSON error body', async () => {
+  it("surfaces a backend error message from the JSON error body of the file's batch entry", async () => {
     const { http, HttpResponse } = await import('msw');
     server.use(
-      http.post(`${API}/presign`, () =>
-        HttpResponse.json(
-          { error: { code: 'quota', message: 'You have used your 10 GB quota.' } },
-          { status: 403 },
-        ),
+      http.post(`${API}/presign/batch`, () =>
+        HttpResponse.json({
+          results: [
+            { status: 403, body: { error: { code: 'quota', message: 'You have used your 10 GB quota.' } } },
+          ],
+        }),
       ),
     );
     const onError = vi.fn();
@@ -278,7 +279,7 @@ describe('rendering', () => {
         },
       },
       transport: storage.transport,
-      // No hashing first: the presign is what is in flight when StrictMode unmounts.
+      // No hashing first: the presign is what is on its way when StrictMode unmounts.
       checksum: false,
     };
     const file = patternedFile(1000, 'dropped.bin');
@@ -303,9 +304,10 @@ describe('rendering', () => {
     );
     await waitFor(() => expect(api.uploader.store.getState().items.map((i) => i.status)).toEqual(['done']));
     await screen.findByText('done');
-    // The first presign was cut off by the simulated unmount; the resumed run signed again.
-    expect(presignSignals.map((signal) => signal.aborted)).toEqual([true, false]);
-    expect(storage.calls).toEqual(['presign', 'presign', 'complete']);
+    // The presign went on through the simulated unmount (signing runs apart from the file's
+    // run), and the resumed run used its URL: nothing was signed twice.
+    expect(presignSignals.map((signal) => signal.aborted)).toEqual([false]);
+    expect(storage.calls).toEqual(['presign', 'complete']);
     expect(sha256(storage.objects.get(api.uploader.store.getState().items[0]!.key!))).toBe(
       await blobSha256(file),
     );

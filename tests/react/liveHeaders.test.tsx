@@ -15,9 +15,17 @@ it('sends the headers and getHeaders of the latest render with each control call
       authorization: headers.get('authorization'),
       tenant: headers.get('x-tenant'),
     });
-    const body = url.pathname.endsWith('/presign')
-      ? { url: 'http://storage.test/k', method: 'PUT', headers: {}, key: `k-${sent.length}`, token: 't' }
-      : { ok: true };
+    // One file per call here: each batch holds one entry.
+    const body = url.pathname.endsWith('/presign/batch')
+      ? {
+          results: [
+            {
+              status: 200,
+              body: { url: 'http://storage.test/k', headers: {}, key: `k-${sent.length}`, token: 't' },
+            },
+          ],
+        }
+      : { results: [{ status: 200, body: { ok: true } }] };
     return new Response(JSON.stringify(body), {
       status: 200,
       headers: { 'content-type': 'application/json' },
@@ -42,9 +50,9 @@ it('sends the headers and getHeaders of the latest render with each control call
 
   expect(result.current.uploader.store.getState().items.map((item) => item.status)).toEqual(['done', 'done']);
   expect(sent).toEqual([
-    { path: 'presign', authorization: 'Bearer first', tenant: 'acme' },
-    { path: 'complete', authorization: 'Bearer first', tenant: 'acme' },
-    { path: 'presign', authorization: 'Bearer refreshed', tenant: 'globex' },
-    { path: 'complete', authorization: 'Bearer refreshed', tenant: 'globex' },
+    { path: 'presign/batch', authorization: 'Bearer first', tenant: 'acme' },
+    { path: 'complete/batch', authorization: 'Bearer first', tenant: 'acme' },
+    { path: 'presign/batch', authorization: 'Bearer refreshed', tenant: 'globex' },
+    { path: 'complete/batch', authorization: 'Bearer refreshed', tenant: 'globex' },
   ]);
 });
