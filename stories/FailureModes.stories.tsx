@@ -119,11 +119,15 @@ export const StorageRateLimits: Story = {
     await waitFor(() => expect([...arrivals.values()].flat()).toHaveLength(2), PATIENT);
     // Refused, and asked again: nothing tells the person, the files are still on their way.
     for (const { name } of files) {
-      await expect(row(canvasElement, name)).toEqual({
-        status: expect.stringMatching(/^(Preparing|Uploading)/),
-        error: null,
-        actions: ['Pause', 'Cancel', 'Remove'],
-      });
+      await waitFor(
+        () =>
+          expect(row(canvasElement, name)).toEqual({
+            status: expect.stringMatching(/^(Preparing|Uploading)/),
+            error: null,
+            actions: ['Pause', 'Cancel', 'Remove'],
+          }),
+        PATIENT,
+      );
     }
     for (const { name } of files) {
       await waitFor(
@@ -373,11 +377,15 @@ export const CancelMidMultipart: Story = {
       await pick(canvasElement, [file('archive.zip', 5 * MiB + 1000, 'application/zip')]);
       const openUpload = () => [...mocks.uploads.values()][0];
       await waitFor(() => expect(state.arrived && openUpload()?.parts.size).toBe(1), PATIENT);
-      await expect(row(canvasElement, 'archive.zip')).toEqual({
-        status: expect.stringMatching(/^Uploading/),
-        error: null,
-        actions: ['Pause', 'Cancel', 'Remove'],
-      });
+      await waitFor(
+        () =>
+          expect(row(canvasElement, 'archive.zip')).toEqual({
+            status: expect.stringMatching(/^Uploading/),
+            error: null,
+            actions: ['Pause', 'Cancel', 'Remove'],
+          }),
+        PATIENT,
+      );
       const [uploadId] = [...mocks.uploads.keys()];
 
       await userEvent.click(within(canvasElement).getByRole('button', { name: 'Cancel archive.zip' }));
@@ -458,11 +466,15 @@ export const OfflineThenBack: Story = {
       window.dispatchEvent(new Event('offline'));
       state.held.open();
       await waitFor(() => expect(listen).toHaveBeenCalledWith('online', expect.any(Function)), PATIENT);
-      await expect(row(canvasElement, 'notes.txt')).toEqual({
-        status: expect.stringMatching(/^Uploading/),
-        error: null,
-        actions: ['Pause', 'Cancel', 'Remove'],
-      });
+      await waitFor(
+        () =>
+          expect(row(canvasElement, 'notes.txt')).toEqual({
+            status: expect.stringMatching(/^Uploading/),
+            error: null,
+            actions: ['Pause', 'Cancel', 'Remove'],
+          }),
+        PATIENT,
+      );
 
       Reflect.deleteProperty(navigator, 'onLine');
       state.offline = false;
@@ -528,11 +540,16 @@ export const StalledPut: Story = {
       const clip = file('clip.mp4', 3000, 'video/mp4');
       await pick(canvasElement, [clip]);
       await waitFor(() => expect(state.puts).toBe(1), PATIENT);
-      await expect(row(canvasElement, 'clip.mp4')).toEqual({
-        status: expect.stringMatching(/^Uploading/),
-        error: null,
-        actions: ['Pause', 'Cancel', 'Remove'],
-      });
+      // Shown with the next frame.
+      await waitFor(
+        () =>
+          expect(row(canvasElement, 'clip.mp4')).toEqual({
+            status: expect.stringMatching(/^Uploading/),
+            error: null,
+            actions: ['Pause', 'Cancel', 'Remove'],
+          }),
+        PATIENT,
+      );
       // The first PUT still has no answer: upkit gave up on it by itself and sent it again.
       await waitFor(() => expect(state.puts).toBe(2), PATIENT);
       await waitFor(

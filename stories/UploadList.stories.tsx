@@ -58,7 +58,8 @@ const row = (canvasElement: HTMLElement, name: string) =>
  * intermediate upload progress, so speed and time left show in `Snapshot` instead.)
  */
 export const EveryState: Story = {
-  args: { concurrency: 2, maxFileSize: 500_000 },
+  // One PUT at a time: video.mp4 holds it, so waiting.csv waits.
+  args: { concurrency: 1, maxFileSize: 500_000 },
   play: async ({ canvasElement }) => {
     const canvas = within(canvasElement);
     await add(canvasElement, [

@@ -176,8 +176,8 @@ describe('uploads through a fault-injecting proxy in front of MinIO', () => {
     const started = Date.now();
     const file = await make('reloaded-80.bin', 80 * MiB);
     const parts = 16;
-    // Concurrency 3 keeps one slot for control calls: two parts in flight at a time.
-    const dataSlots = 2;
+    // Concurrency 3: three parts in flight at a time (control calls have their own lane).
+    const dataSlots = 3;
     proxy.configure({ fraction: 0 });
     const page = await openDemo(browser, `${demo.url}?threshold=0&partSize=${5 * MiB}&concurrency=3`);
     const cdp = await networkSession(page);
