@@ -1,231 +1,45 @@
-import type { StoreApi } from 'zustand/vanilla';
 import { canChecksum } from './checksum';
 import { createCongestion } from './congestion';
 import { choosePartSize, DEFAULT_PART_SIZE } from './chunkPlan';
-import { settleOnAbort } from './abort';
 import type { EngineContext } from './engineContext';
-import { abortedError, toUploadError, unrequestedAbort, UploadError } from './errors';
+import { toUploadError, unrequestedAbort, UploadError } from './errors';
 import { bytesOf, createJob, describeFile, sessionRef, type Job } from './job';
 import { runMultipart } from './multipartUpload';
 import { progressAction } from './progress';
 import { createItemStore } from './itemStore';
-import { heldLocks, sessionLockName, tryLock } from './locks';
-import {
-  defaultSessionStore,
-  fileFingerprint,
-  handleOf,
-  isExpired,
-  isSessionRecord,
-  quietly,
-  withHandle,
-  type SessionRecord,
-  type SessionStore,
-} from './resumeStore';
-import { DEFAULT_RETRY, retriedAlready, withRetry, type RetryOptions } from './retry';
-import { createScheduler, type Lane } from './scheduler';
-import type { ResumableUpload, UploaderState } from './selectors';
+import { createNetworkWait } from './network';
+import { createRequests } from './requests';
+import { createInterrupted } from './interrupted';
+import { defaultSessionStore, quietly, type SessionStore } from './resumeStore';
+import { DEFAULT_RETRY } from './retry';
+import { createScheduler } from './scheduler';
 import { fileChecksum, runSingle } from './singleUpload';
-import { createBatcher } from './batcher';
 import { createPresigner } from './presignAhead';
 import type {
-  BatchOutcome,
   CompleteSingleInput,
-  FileDescriptor,
   PresignRequest,
   PresignResult,
   MultipartSession,
   MultipartUploadBackend,
-  PresignedRequest,
   SingleUploadBackend,
-  Transport,
   UploadItem,
   UploadMode,
 } from './types';
 import { canTransition } from './uploadMachine';
-import { validateFile, type ValidationOptions } from './validate';
+import { validateFile } from './validate';
 
 const MiB = 1024 * 1024;
 
-/**
- * Wraps every control-plane call (presign, createMultipart, signParts, listParts, complete,
- * abort). The React bindings pass one that runs each call as a TanStack Query mutation.
- */
-export type ControlRunner = <T>(name: ControlCallName, call: () => Promise<T>) => Promise<T>;
+import type { AddOptions, ControlRunner, UploadEngine, UploadEngineOptions } from './engineOptions';
 
-/** The control-plane calls, by name; TanStack Query mutation keys are `['upkit', name]`. */
-export type ControlCallName =
-  | 'presign'
-  | 'complete'
-  | 'createMultipart'
-  | 'signParts'
-  | 'listParts'
-  | 'completeMultipart'
-  | 'abortMultipart';
-
-/** Options that can change while the engine runs (see `setOptions`). */
-export interface UploadEngineCallbacks<TResult> extends ValidationOptions {
-  /** Called once per file when it reaches `done`. */
-  onSuccess?: (item: UploadItem<TResult>) => void;
-  /** Called once per file when it fails or is rejected by validation. */
-  onError?: (error: UploadError, item: UploadItem<TResult>) => void;
-}
-
-/** Everything the engine needs. `createUploader()` fills in the browser defaults. */
-export interface UploadEngineOptions<TResult = unknown> extends UploadEngineCallbacks<TResult> {
-  /** The app's side: single needs `presign` and `complete`; multipart the five multipart calls. */
-  backend: Partial<SingleUploadBackend<TResult> & MultipartUploadBackend<TResult>>;
-  /** Moves the bytes; `xhrTransport` in browsers. */
-  transport: Transport;
-  /**
-   * `single`: one PUT per file. `multipart`: S3 multipart for every file. `auto`: multipart for
-   * files of at least `multipartThreshold` bytes.
-   * @default 'auto'
-   */
-  mode?: UploadMode | 'auto';
-  /** @default 100 MiB */
-  multipartThreshold?: number;
-  /**
-   * PUTs to storage in flight at once, over all files (browsers open 6 connections per host
-   * over HTTP/1.1). Lowered for a while when storage asks to slow down (429, 503).
-   * @default 6
-   */
-  concurrency?: number;
-  /**
-   * Calls to the app's backend in flight at once, over all files, apart from the PUTs: the
-   * backend is another origin with its own connections.
-   * @default 4
-   */
-  controlConcurrency?: number;
-  /**
-   * Preferred multipart part size in bytes; raised to 5 MiB and grown for huge files.
-   * @default 8 MiB
-   */
-  partSize?: number;
-  /**
-   * Part URLs signed per `signParts` call.
-   * @default 10
-   */
-  signBatchSize?: number;
-  /**
-   * Files per `presignBatch` and `completeBatch` call, when the backend has them (`httpBackend`
-   * does); URLs are signed at most twice this many files ahead of their turn.
-   * @default 20
-   */
-  batchSize?: number;
-  /**
-   * Hash every multipart part (SHA-256, Web Crypto) and ask the backend to sign the checksum into
-   * its URL: storage then refuses any part whose bytes differ, and a resumed upload keeps only
-   * the stored parts whose checksum equals the picked file's. Needs a secure context (https or
-   * localhost) and a backend that opens uploads with a checksum algorithm (`upkit/server` does).
-   * @default true
-   */
-  checksum?: boolean;
-  /** @default { retries: 5, baseDelayMs: 500, maxDelayMs: 30000, maxRetryAfterMs: 120000 } */
-  retry?: RetryOptions;
-  /**
-   * A PUT with no progress for this long is aborted and retried.
-   * @default 30000
-   */
-  stallTimeoutMs?: number;
-  /**
-   * Start uploading as soon as files are added.
-   * @default true
-   */
-  autoStart?: boolean;
-  /**
-   * Where multipart sessions are remembered so an upload can resume after a reload, a crash or
-   * a browser restart (see `resumable`); `false` turns it off.
-   * @default indexedDBSessionStore(), where IndexedDB exists
-   */
-  resumeStorage?: SessionStore | false;
-  /**
-   * Keeps remembered sessions of different backends or users apart.
-   * @default 'default'
-   */
-  resumeScope?: string;
-  /**
-   * Remembered sessions older than this are aborted on the server and forgotten.
-   * @default 7 days
-   */
-  resumeMaxAgeMs?: number;
-  /** @default calls straight through */
-  runControl?: ControlRunner;
-  /**
-   * Schedules a progress flush; returns a cancel function.
-   * @default requestAnimationFrame, or a 16 ms timer where there is none
-   */
-  scheduleFrame?: (flush: () => void) => () => void;
-  /** @default Date.now */
-  now?: () => number;
-  /** @default Math.random */
-  random?: () => number;
-}
-
-/** Options for `upload()` and `add()`. */
-export interface AddOptions {
-  /** Sent to the backend with each file's descriptor. */
-  metadata?: Record<string, string>;
-}
-
-/** A running upload engine: a zustand store of items and the actions on them. */
-export interface UploadEngine<TResult = unknown> {
-  /** Vanilla zustand store; subscribe or read `getState().items`. */
-  readonly store: StoreApi<UploaderState<TResult>>;
-  /**
-   * Adds files and starts them (unless `autoStart: false`). Resolves once every one of them has
-   * settled (done, error or canceled) or been removed; never rejects.
-   */
-  upload(files: Iterable<Blob> | ArrayLike<Blob>, options?: AddOptions): Promise<UploadItem<TResult>[]>;
-  /** The item with this id, in constant time, or `undefined`. */
-  getItem(id: string): UploadItem<TResult> | undefined;
-  /** Adds files without starting them; returns their ids. */
-  add(files: Iterable<Blob> | ArrayLike<Blob>, options?: AddOptions): string[];
-  /** Starts queued files (all, or one). */
-  start(id?: string): void;
-  /** Pauses one file or all; in-flight requests are aborted, finished parts are kept. */
-  pause(id?: string): void;
-  /** Resumes paused files. */
-  resume(id?: string): void;
-  /** Cancels files; multipart uploads are aborted on storage. Resolves when cleanup is done. */
-  cancel(id?: string): Promise<void>;
-  /** Retries failed files (validation failures cannot be retried). */
-  retry(id?: string): void;
-  /** Cancels (if needed) and removes files from the list. */
-  remove(id: string): Promise<void>;
-  /**
-   * Cancels everything and empties the list; remembered sessions are aborted on the server and
-   * forgotten, so nothing is left to resume.
-   */
-  reset(): Promise<void>;
-  /**
-   * Reads the uploads a reload, a crash or a closed tab interrupted into `resumable`: aborts
-   * and forgets those past `resumeMaxAgeMs`, and skips those another tab is uploading. The hooks
-   * call it on mount. Never rejects.
-   */
-  loadResumable(): Promise<readonly ResumableUpload[]>;
-  /**
-   * Resumes an interrupted upload from `resumable`, keeping the parts storage holds. With no
-   * `file`, the one its File System Access handle points at is read (asking the user's
-   * permission once; call it from a click). Resolves to the new item's id. Rejects with
-   * `resume-needs-file` when the file must be picked again (no handle, permission refused,
-   * file gone), `resume-file-mismatch` when `file` is not the one that was uploading,
-   * `resume-busy` when another tab is uploading it, and `resume-gone` when nothing is remembered
-   * under `id`. A file changed since (handle only) is
-   * uploaded afresh and its old upload aborted.
-   */
-  restore(id: string, file?: Blob): Promise<string>;
-  /** Aborts an interrupted upload on the server and forgets it. Never rejects. */
-  discard(id: string): Promise<void>;
-  /**
-   * Pauses running work, remembering what to resume in `wake()`, and lets go of the sessions'
-   * Web Locks so another page or tab may resume them (used on unmount).
-   */
-  suspend(): void;
-  /** Resumes what `suspend()` paused. */
-  wake(): void;
-  /** Updates callbacks, validation rules and concurrency. */
-  setOptions(options: Partial<UploadEngineCallbacks<TResult>> & { concurrency?: number }): void;
-}
+export type {
+  AddOptions,
+  ControlCallName,
+  ControlRunner,
+  UploadEngine,
+  UploadEngineCallbacks,
+  UploadEngineOptions,
+} from './engineOptions';
 
 /**
  * Runs an app callback so that its failure stays the app's: it neither stops the files after
@@ -303,6 +117,7 @@ export function createUploadEngine<TResult = unknown>(
   const stallTimeoutMs = options.stallTimeoutMs ?? 30_000;
   const signBatchSize = Math.max(1, options.signBatchSize ?? 10);
   const partConcurrency = () => options.concurrency ?? 6;
+  const batchSize = Math.max(1, options.batchSize ?? 20);
 
   const jobs = new Map<string, Job>();
   const cleanups = new Set<Promise<void>>();
@@ -327,148 +142,46 @@ export function createUploadEngine<TResult = unknown>(
   const dispatch = items.dispatch;
   const markProgress = (job: Job) => items.touch(job.id);
 
+  // ---- interrupted uploads -------------------------------------------------------------------
+
+  const interrupted = createInterrupted<TResult>({
+    store,
+    backend,
+    sessions,
+    resumeScope,
+    resumeMaxAge,
+    now,
+    runControl,
+    retry,
+    random: options.random ? { random: options.random } : {},
+    track: (cleanup) => {
+      const tracked = cleanup.finally(() => cleanups.delete(tracked));
+      cleanups.add(tracked);
+    },
+    hasItem: (id) => getItem(id) !== undefined,
+    add: (file) => add([file]).join(''),
+  });
+  const { claimResumeKey, releaseLock, releaseResumeKey, expire, publishResumable } = interrupted;
+
   // ---- the network ---------------------------------------------------------------------------
 
-  let waitingForNetwork = 0;
-
-  /** While the browser says it is offline: a promise of the `online` event, else `undefined`. */
-  function waitForNetwork(signal: AbortSignal): Promise<void> | undefined {
-    if (typeof navigator === 'undefined' || navigator.onLine !== false) return undefined;
-    if (typeof addEventListener !== 'function') return undefined;
-    if (waitingForNetwork++ === 0) store.setState({ offline: true });
-    return new Promise<void>((resolve, reject) => {
-      const done = () => {
-        removeEventListener('online', back);
-        signal.removeEventListener('abort', stop);
-        if (--waitingForNetwork === 0) store.setState({ offline: false });
-      };
-      const back = () => {
-        done();
-        resolve();
-      };
-      const stop = () => {
-        done();
-        reject(abortedError());
-      };
-      addEventListener('online', back);
-      signal.addEventListener('abort', stop);
-    });
-  }
+  const waitForNetwork = createNetworkWait((offline) => store.setState({ offline }));
 
   // ---- requests ------------------------------------------------------------------------------
 
-  /** One attempt of a control call in the control lane. */
-  function scheduledCall<T>(
-    job: Job,
-    call: (signal: AbortSignal) => Promise<T>,
-    signal: AbortSignal,
-  ): Promise<T> {
-    // settleOnAbort: a backend call that ignores its signal must not hold a slot after cancel.
-    return scheduler.run(job.id, 'control' satisfies Lane, () => settleOnAbort(signal, call(signal)), signal);
-  }
-
-  function controlOnce<T>(
-    job: Job,
-    name: ControlCallName,
-    call: (signal: AbortSignal) => Promise<T>,
-    signal: AbortSignal,
-  ): Promise<T> {
-    return runControl(name, () => scheduledCall(job, call, signal));
-  }
-
-  // The control runner wraps the whole retried call, so an app's mutation cache sees one
-  // mutation per call, failing only when upkit gives up.
-  function control<T>(
-    job: Job,
-    name: ControlCallName,
-    call: (signal: AbortSignal) => Promise<T>,
-    signal: AbortSignal,
-  ): Promise<T> {
-    return runControl(name, () =>
-      withRetry(() => scheduledCall(job, call, signal), {
-        retry,
-        signal,
-        waitForNetwork,
-        ...(options.random ? { random: options.random } : {}),
-      }),
-    );
-  }
-
-  async function put(job: Job, request: PresignedRequest, body: Blob, signal: AbortSignal, slot: number) {
-    // Captured now: pause swaps in a fresh map, and this request's late events must not leak into it.
-    const inflight = job.inflight;
-    try {
-      const response = await settleOnAbort(
-        signal,
-        options.transport({
-          url: request.url,
-          method: request.method ?? 'PUT',
-          headers: request.headers ?? {},
-          body,
-          signal,
-          stallTimeoutMs,
-          onProgress: (loaded) => {
-            if (signal.aborted) return;
-            inflight.set(slot, Math.min(loaded, body.size));
-            markProgress(job);
-          },
-        }),
-      );
-      congestion.succeeded();
-      return response;
-    } catch (error) {
-      const { code, status } = toUploadError(error);
-      if (code === 'storage-rejected' && (status === 429 || status === 503)) congestion.throttled();
-      throw error;
-    } finally {
-      inflight.delete(slot);
-      markProgress(job);
-    }
-  }
-
-  // ---- batched calls of single uploads --------------------------------------------------------
-
-  const batchSize = Math.max(1, options.batchSize ?? 20);
-  const neverAborted = new AbortController().signal;
-
-  /**
-   * One batch call, retried as a whole inside one control-runner call (one mutation spans its
-   * retries). A failure it gave up on is marked so the files' own loops do not retry it again;
-   * an entry's own failure comes back as that entry's outcome, for its file to retry.
-   */
-  function batchCall<T>(name: ControlCallName, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    return runControl(name, () =>
-      withRetry(() => scheduler.run('', 'control', () => call(neverAborted), neverAborted), {
-        retry,
-        signal: neverAborted,
-        waitForNetwork,
-        ...(options.random ? { random: options.random } : {}),
-      }),
-    ).catch((error: unknown) => {
-      throw retriedAlready(error);
-    });
-  }
-
-  /** Batches where the backend has the batch call; one call per entry (several at once) where not. */
-  function batcherOf<TIn, TOut>(
-    name: ControlCallName,
-    many: ((inputs: TIn[], ctx: { signal: AbortSignal }) => Promise<BatchOutcome<TOut>[]>) | undefined,
-    one: (input: TIn, ctx: { signal: AbortSignal }) => Promise<TOut>,
-  ) {
-    return many
-      ? createBatcher<TIn, TOut>({
-          maxBatch: batchSize,
-          maxInFlight: 2,
-          send: (inputs) => batchCall(name, (signal) => many(inputs, { signal })),
-        })
-      : createBatcher<TIn, TOut>({
-          maxBatch: 1,
-          maxInFlight: options.controlConcurrency ?? 4,
-          send: async ([input]) => [
-            { ok: true, value: await batchCall(name, (signal) => one(input as TIn, { signal })) },
-          ],
-        });
-  }
+  const { control, controlOnce, put, batcherOf } = createRequests({
+    scheduler,
+    congestion,
+    runControl,
+    retry,
+    random: options.random ? { random: options.random } : {},
+    waitForNetwork,
+    transport: options.transport,
+    stallTimeoutMs,
+    batchSize,
+    controlConcurrency: options.controlConcurrency ?? 4,
+    markProgress,
+  });
 
   const presigner = createPresigner({
     calls: batcherOf<PresignRequest, PresignResult>(
@@ -581,211 +294,6 @@ export function createUploadEngine<TResult = unknown>(
 
   const select = (id?: string) =>
     id === undefined ? [...jobs.values()] : [jobs.get(id)].filter((j): j is Job => !!j);
-
-  // Resume keys held by jobs in this engine: two jobs with one key would share one multipart
-  // upload and mix their bytes, so a second file with the same fingerprint is not resumable.
-  const ownedResumeKeys = new Map<string, string>();
-
-  function claimResumeKey(desc: FileDescriptor, mode: UploadMode, id: string): string | undefined {
-    // A Blob without a name and modification time has no identity to resume by.
-    if (mode !== 'multipart' || desc.lastModified === undefined || desc.name === 'blob') return undefined;
-    const key = fileFingerprint(desc, resumeScope);
-    if (ownedResumeKeys.has(key)) return undefined;
-    ownedResumeKeys.set(key, id);
-    // Picked again: it resumes as this item, and leaves the list of interrupted uploads.
-    const { resumable } = store.getState();
-    if (resumable.some((r) => r.id === key))
-      store.setState({ resumable: resumable.filter((r) => r.id !== key) });
-    return key;
-  }
-
-  function releaseLock(job: Job): void {
-    job.releaseLock?.();
-    job.releaseLock = undefined;
-  }
-
-  function releaseResumeKey(job: Job): void {
-    releaseLock(job);
-    // The claimed key, not `resumeKey`: another tab holding the lock clears that one.
-    if (job.claimedKey && ownedResumeKeys.get(job.claimedKey) === job.id)
-      ownedResumeKeys.delete(job.claimedKey);
-  }
-
-  // ---- interrupted uploads -------------------------------------------------------------------
-
-  /**
-   * Aborts a remembered session on the server and forgets it, for the job that holds it. Never
-   * rejects; resolves once the abort is done (or given up).
-   */
-  async function expire(record: SessionRecord): Promise<void> {
-    const saved = sessions();
-    // Forgotten first: a new session under the same fingerprint may be remembered meanwhile.
-    if (saved) await quietly(() => saved.delete(record.id));
-    await abortRemembered(record);
-  }
-
-  /**
-   * The same for a session no job of this engine holds (expired on load, discarded, reset, its
-   * file changed): only under the session's lock, so an upload another tab is running (or one
-   * resumed since the row was listed) is never aborted, and only if the record still names the
-   * upload read. Resolves `false` when it left the session alone; `waitForAbort: false` leaves
-   * the abort running in the background (`reset()` still waits for it).
-   */
-  async function expireUnheld(record: SessionRecord, waitForAbort = true): Promise<boolean> {
-    if (ownedResumeKeys.has(record.id)) return false;
-    const lock = await tryLock(sessionLockName(record.id));
-    if (lock === 'held') return false;
-    try {
-      const saved = sessions();
-      const current = saved ? await quietly(() => saved.get(record.id)) : undefined;
-      if (current && current.uploadId !== record.uploadId) return false;
-      if (saved) await quietly(() => saved.delete(record.id));
-    } finally {
-      lock?.();
-    }
-    const abort = abortRemembered(record);
-    if (waitForAbort) await abort;
-    return true;
-  }
-
-  function abortRemembered(record: SessionRecord): Promise<void> {
-    if (typeof backend.abortMultipart !== 'function') return Promise.resolve();
-    const cleanup = runControl('abortMultipart', () =>
-      withRetry(() => backend.abortMultipart(sessionRef(record), { signal: new AbortController().signal }), {
-        retry,
-        signal: new AbortController().signal,
-        ...(options.random ? { random: options.random } : {}),
-      }),
-    )
-      .then(() => undefined)
-      .catch(() => {
-        // The bucket's AbortIncompleteMultipartUpload lifecycle rule is the backstop.
-      })
-      .finally(() => cleanups.delete(cleanup));
-    cleanups.add(cleanup);
-    return cleanup;
-  }
-
-  function publishResumable(resumable: readonly ResumableUpload[]): void {
-    store.setState({ resumable });
-  }
-
-  // One read at a time: StrictMode's double mount (or two hooks) shares it.
-  let loading: Promise<readonly ResumableUpload[]> | undefined;
-  function loadResumable(): Promise<readonly ResumableUpload[]> {
-    loading ??= readResumable().finally(() => (loading = undefined));
-    return loading;
-  }
-
-  async function readResumable(): Promise<readonly ResumableUpload[]> {
-    const saved = sessions();
-    if (!saved) return store.getState().resumable;
-    const records = (await quietly(() => saved.list(resumeScope))) ?? [];
-    const held = await heldLocks();
-    const resumable: ResumableUpload[] = [];
-    for (const record of records) {
-      if (ownedResumeKeys.has(record.id) || held.has(sessionLockName(record.id))) {
-        // Uploading here or in another tab: neither listed nor expired from here.
-      } else if (!isSessionRecord(record)) {
-        void quietly(() => saved.delete((record as { id: string }).id));
-      } else if (isExpired(record, resumeMaxAge, now())) {
-        void expireUnheld(record, false);
-      } else {
-        const parts = (await quietly(() => saved.parts(record.id))) ?? [];
-        resumable.push({
-          id: record.id,
-          name: record.file.name,
-          size: record.file.size,
-          type: record.file.type,
-          lastModified: record.file.lastModified,
-          bytesUploaded: Math.min(
-            record.file.size,
-            parts.reduce((sum, part) => sum + (part.size ?? 0), 0),
-          ),
-          savedAt: record.savedAt,
-          expiresAt: record.savedAt + resumeMaxAge,
-          canReopen: record.handle !== undefined,
-        });
-      }
-    }
-    // Files picked again while the store was being read are no longer interrupted.
-    const current = resumable.filter((r) => !ownedResumeKeys.has(r.id));
-    publishResumable(current);
-    return current;
-  }
-
-  async function readHandle(record: SessionRecord): Promise<File> {
-    const { handle } = record;
-    const needsFile = (why: string, cause?: unknown) =>
-      new UploadError(
-        'resume-needs-file',
-        `Pick "${record.file.name}" again to resume its upload: ${why}.`,
-        cause === undefined ? {} : { cause },
-      );
-    if (!handle) throw needsFile('this browser could not keep a reference to the file');
-    try {
-      let permission = (await handle.queryPermission?.({ mode: 'read' })) ?? 'granted';
-      if (permission !== 'granted')
-        permission = (await handle.requestPermission?.({ mode: 'read' })) ?? 'denied';
-      if (permission !== 'granted') throw needsFile('permission to read it was not given');
-      return withHandle(await handle.getFile(), handle);
-    } catch (error) {
-      if (error instanceof UploadError) throw error;
-      throw needsFile('it was moved, renamed or deleted', error);
-    }
-  }
-
-  // Restores on their way (reading the handle, asking permission): a second click joins the first.
-  const restoring = new Map<string, Promise<string>>();
-  function restore(id: string, picked?: Blob): Promise<string> {
-    let running = restoring.get(id);
-    if (!running) {
-      running = restoreOnce(id, picked).finally(() => restoring.delete(id));
-      restoring.set(id, running);
-    }
-    return running;
-  }
-
-  async function restoreOnce(id: string, picked?: Blob): Promise<string> {
-    // Already resuming here: the same item, never a rival upload.
-    const owner = ownedResumeKeys.get(id);
-    if (owner !== undefined && getItem(owner)) return owner;
-    const saved = sessions();
-    const record = saved ? await quietly(() => saved.get(id)) : undefined;
-    if (!isSessionRecord(record) || record.scope !== resumeScope) {
-      publishResumable(store.getState().resumable.filter((r) => r.id !== id));
-      throw new UploadError('resume-gone', 'This upload is no longer remembered: upload the file again.');
-    }
-    if ((await heldLocks()).has(sessionLockName(id))) {
-      publishResumable(store.getState().resumable.filter((r) => r.id !== id));
-      throw new UploadError(
-        'resume-busy',
-        `"${record.file.name}" is uploading in another tab of this app; it goes on there.`,
-      );
-    }
-    const file = picked ?? (await readHandle(record));
-    const handle = picked ? undefined : record.handle;
-    const same = fileFingerprint(describeFile(file, undefined), resumeScope) === id;
-    if (!same && picked) {
-      const size = record.file.size.toLocaleString('en-US');
-      throw new UploadError(
-        'resume-file-mismatch',
-        `That is not the file that was uploading: pick "${record.file.name}" (${size} bytes) to resume it.`,
-      );
-    }
-    // Changed on disk since (the handle reads it as it is now): its parts cannot be trusted.
-    if (!same) await expireUnheld(record, false);
-    publishResumable(store.getState().resumable.filter((r) => r.id !== id));
-    return add([handle && !handleOf(file) ? withHandle(file, handle) : file]).join('');
-  }
-
-  async function discard(id: string): Promise<void> {
-    publishResumable(store.getState().resumable.filter((r) => r.id !== id));
-    const saved = sessions();
-    const record = saved ? await quietly(() => saved.get(id)) : undefined;
-    // Left alone if a tab resumed it since the row was listed (its lock is held).
-    if (isSessionRecord(record)) await expireUnheld(record);
-  }
 
   function pickMode(size: number): UploadMode {
     if (mode !== 'auto') return mode;
@@ -918,12 +426,12 @@ export function createUploadEngine<TResult = unknown>(
       const all = cancel();
       // Files in `completing` are left to finish (see remove); the rest is already aborted.
       for (const job of jobs.values()) releaseLock(job);
-      ownedResumeKeys.clear();
+      interrupted.releaseAll();
       jobs.clear();
       items.clear();
-      const interrupted = store.getState().resumable;
+      const remembered = store.getState().resumable;
       publishResumable([]);
-      await Promise.all([all, ...interrupted.map((r) => discard(r.id))]);
+      await Promise.all([all, ...remembered.map((r) => interrupted.discard(r.id))]);
       await Promise.all([...cleanups]);
     },
     suspend() {
@@ -941,9 +449,9 @@ export function createUploadEngine<TResult = unknown>(
     wake() {
       for (const job of jobs.values()) if (job.suspended) resume(job.id);
     },
-    loadResumable,
-    restore,
-    discard,
+    loadResumable: interrupted.loadResumable,
+    restore: interrupted.restore,
+    discard: interrupted.discard,
     setOptions(next) {
       options = { ...options, ...next };
       if (next.concurrency !== undefined) {
