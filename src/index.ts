@@ -8,7 +8,7 @@ export type {
   UploadEngine,
   UploadEngineCallbacks,
   UploadEngineOptions,
-} from './core/createUploadEngine';
+} from './core/engineOptions';
 export { UploadError, isUploadError } from './core/errors';
 export type { UploadErrorCode } from './core/errors';
 export { choosePartSize, planParts, DEFAULT_PART_SIZE, S3_LIMITS } from './core/chunkPlan';

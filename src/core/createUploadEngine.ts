@@ -32,14 +32,7 @@ const MiB = 1024 * 1024;
 
 import type { AddOptions, ControlRunner, UploadEngine, UploadEngineOptions } from './engineOptions';
 
-export type {
-  AddOptions,
-  ControlCallName,
-  ControlRunner,
-  UploadEngine,
-  UploadEngineCallbacks,
-  UploadEngineOptions,
-} from './engineOptions';
+export type * from './engineOptions';
 
 /**
  * Runs an app callback so that its failure stays the app's: it neither stops the files after
