@@ -1,1 +1,9 @@
-export function measure(entry: string): Promise<{ minified: number; gzip: number }>;
+export interface Size {
+  /** What loads up front: the entry and the chunks it imports statically. */
+  minified: number;
+  gzip: number;
+  /** Chunks loaded on first use, each gzipped on its own. */
+  lazyGzip: number;
+}
+export function measure(entry: string): Promise<Size>;
+export function measureHooks(dist: string): Promise<Size>;

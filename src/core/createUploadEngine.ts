@@ -4,7 +4,6 @@ import { choosePartSize, DEFAULT_PART_SIZE } from './chunkPlan';
 import type { EngineContext } from './engineContext';
 import { toUploadError, unrequestedAbort, UploadError } from './errors';
 import { bytesOf, createJob, describeFile, sessionRef, type Job } from './job';
-import { runMultipart } from './multipartUpload';
 import { progressAction } from './progress';
 import { createItemStore } from './itemStore';
 import { createNetworkWait } from './network';
@@ -229,7 +228,10 @@ export function createUploadEngine<TResult = unknown>(
     const run =
       job.mode === 'single'
         ? runSingle(context, job, controller.signal)
-        : runMultipart(context, job, controller.signal);
+        : // Loaded with the first multipart file: an app of small files never downloads it.
+          import('./multipartUpload').then(({ runMultipart }) =>
+            runMultipart(context, job, controller.signal),
+          );
     const settled = () => {
       if (job.controller === controller) job.controller = undefined;
     };

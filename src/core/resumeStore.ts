@@ -1,4 +1,4 @@
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { DBSchema, IDBPDatabase } from 'idb';
 import type { FileDescriptor, MultipartSession, UploadedPart } from './types';
 
 // Unfinished multipart uploads, remembered so that a reload, a crash or a browser restart costs
@@ -95,21 +95,24 @@ export function indexedDBSessionStore(name = 'upkit'): SessionStore {
   let opening: Promise<IDBPDatabase<Schema>> | undefined;
   const db = () => {
     if (opening) return opening;
-    const opened = openDB<Schema>(name, 1, {
-      upgrade(database) {
-        database.createObjectStore('sessions', { keyPath: 'id' }).createIndex('scope', 'scope');
-        database.createObjectStore('parts', { keyPath: ['id', 'partNumber'] }).createIndex('session', 'id');
-      },
-      // Another tab holds an older version open: close ours so its upgrade is not blocked.
-      blocking() {
-        void opened.then((open) => open.close());
-        if (opening === opened) opening = undefined;
-      },
-      // The browser closed it (site data cleared, Safari's lost connection): open anew next time.
-      terminated() {
-        if (opening === opened) opening = undefined;
-      },
-    });
+    // Loaded on first use: an app that never resumes never downloads it.
+    const opened = import('idb').then(({ openDB }) =>
+      openDB<Schema>(name, 1, {
+        upgrade(database) {
+          database.createObjectStore('sessions', { keyPath: 'id' }).createIndex('scope', 'scope');
+          database.createObjectStore('parts', { keyPath: ['id', 'partNumber'] }).createIndex('session', 'id');
+        },
+        // Another tab holds an older version open: close ours so its upgrade is not blocked.
+        blocking() {
+          void opened.then((open) => open.close());
+          if (opening === opened) opening = undefined;
+        },
+        // The browser closed it (site data cleared, Safari's lost connection): open anew next time.
+        terminated() {
+          if (opening === opened) opening = undefined;
+        },
+      }),
+    );
     // A refusal now (storage blocked for a moment) is tried again on the next call.
     opened.catch(() => {
       if (opening === opened) opening = undefined;
