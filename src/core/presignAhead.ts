@@ -39,7 +39,7 @@ export function createPresigner(options: PresignerOptions): Presigner {
   const waiting = new Set<Job>();
   const signing = new Map<Job, Promise<void>>();
   // A failure signing ahead, told to the job when its turn comes (its retry loop decides).
-  const failed = new Map<Job, unknown>();
+  const failed = new WeakMap<Job, unknown>();
 
   const fresh = (job: Job) => job.presigned !== undefined && !isExpiring(job.presigned, now());
 

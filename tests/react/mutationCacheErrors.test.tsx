@@ -7,12 +7,12 @@ import { usePresignedUpload } from '../../src/react/usePresignedUpload';
 import type { UploadHookResult } from '../../src/react/useUploader';
 import { createMemoryStorage } from '../helpers/memoryStorage';
 
-// mutationRunner.ts: each control *attempt* is its own mutation, so an app's global
-// MutationCache onError (commonly a toast) fires for failures the engine retries away, and for
-// every request aborted by pause/cancel/unmount -- errors the user never sees on any item.
+// mutationRunner.ts: one mutation spans a control call's retries, so an app's global
+// MutationCache onError (commonly a toast) never fires for a failure the engine retries away,
+// which the user never sees on any item.
 
 type Storage = ReturnType<typeof createMemoryStorage>;
-type Call = 'complete' | 'signParts';
+type Call = 'presign' | 'complete' | 'signParts';
 
 /**
  * Uploads `file` through `hook` under a QueryClient whose MutationCache reports errors, with the
@@ -79,4 +79,15 @@ it("a signParts call that succeeds on retry is one mutation, and never reaches t
   expect(items[0]?.status).toBe('done');
   expect(onError).not.toHaveBeenCalled();
   expect(mutations('signParts')).toHaveLength(1);
+});
+
+it("a presign that succeeds on retry is one mutation, and never reaches the app's global onError", async () => {
+  const { items, onError, mutations } = await uploadFailingOnce(
+    'presign',
+    usePresignedUpload,
+    new File(['x'], 'a.txt'),
+  );
+  expect(items[0]?.status).toBe('done');
+  expect(onError).not.toHaveBeenCalled();
+  expect(mutations('presign')).toHaveLength(1);
 });
