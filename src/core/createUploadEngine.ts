@@ -240,8 +240,10 @@ export function createUploadEngine<TResult = unknown>(
       (result) => {
         if (controller.signal.aborted) return;
         releaseResumeKey(job);
-        // onSuccess is called once the store shows it done (itemStore's onSettled).
-        dispatch(job.id, { type: 'succeed', result });
+        // onSuccess is called once the store shows it done (itemStore's onSettled). Nothing can
+        // happen to a done file but its removal: its job (URLs, part maps) is let go, so ten
+        // thousand files done hold their items and little else.
+        if (dispatch(job.id, { type: 'succeed', result })) jobs.delete(job.id);
       },
       (thrown: unknown) => {
         if (controller.signal.aborted) return;
