@@ -219,9 +219,27 @@ export function createUploadEngine<TResult = unknown>(
 
   // ---- lifecycle -----------------------------------------------------------------------------
 
+  // Files waiting for their run to start, in the order added. Runs are started only so many
+  // ahead of the PUT slots (enough to sign ahead and keep every slot busy): ten thousand files
+  // added at once cost ten thousand items, not ten thousand running promises, timers and
+  // abort listeners set up in one long task.
+  const unlaunched = new Set<Job>();
+  let running = 0;
+  const runsAhead = () => 2 * (2 * batchSize + partConcurrency());
+
+  function launchMore(): void {
+    for (const job of unlaunched) {
+      if (running >= runsAhead()) return;
+      unlaunched.delete(job);
+      if (jobs.get(job.id) === job) launch(job);
+    }
+  }
+
   function launch(job: Job): void {
     // One run per job: a second start() (a double click) must not start a rival run.
     if (job.controller || getItem(job.id)?.status !== 'queued') return;
+    unlaunched.delete(job);
+    running++;
     const controller = new AbortController();
     job.controller = controller;
     job.meter = { bytes: bytesOf(job), time: now(), speed: 0 };
@@ -234,6 +252,8 @@ export function createUploadEngine<TResult = unknown>(
           );
     const settled = () => {
       if (job.controller === controller) job.controller = undefined;
+      running--;
+      launchMore();
     };
     job.running = run.then(settled, settled);
     run.then(
@@ -349,8 +369,9 @@ export function createUploadEngine<TResult = unknown>(
     for (const { item, job } of created) {
       const { error } = item;
       if (error) tell(() => options.onError?.(error, item));
-      else if (options.autoStart !== false) launch(job);
+      else if (options.autoStart !== false) unlaunched.add(job);
     }
+    launchMore();
     return created.map((c) => c.item.id);
   }
 
@@ -397,7 +418,12 @@ export function createUploadEngine<TResult = unknown>(
       return items.whenSettled(add(files, addOptions));
     },
     start(id) {
-      for (const job of select(id)) launch(job);
+      // One file: at once. All: in order, as many ahead as when added.
+      if (id !== undefined) for (const job of select(id)) launch(job);
+      else {
+        for (const job of select()) unlaunched.add(job);
+        launchMore();
+      }
     },
     pause,
     resume,

@@ -1,0 +1,46 @@
+import { afterEach, expect, it, vi } from 'vitest';
+import { createUploadEngine } from '../../src/core/createUploadEngine';
+import { createMemoryStorage, deferred, patternedFile } from '../helpers/memoryStorage';
+
+afterEach(() => vi.unstubAllGlobals());
+
+it('starts runs only just ahead of the PUT slots, and still sends every file in the order added', async () => {
+  // Every run makes an AbortController: counting them counts the runs started.
+  let controllers = 0;
+  vi.stubGlobal(
+    'AbortController',
+    class extends AbortController {
+      constructor() {
+        super();
+        controllers++;
+      }
+    },
+  );
+  const storage = createMemoryStorage();
+  const engine = createUploadEngine({
+    mode: 'single',
+    backend: storage.backend,
+    transport: storage.transport,
+    resumeStorage: false,
+    checksum: false,
+    concurrency: 2,
+    batchSize: 5,
+  });
+  const gate = deferred();
+  storage.intercept(async () => {
+    await gate.promise;
+    return undefined;
+  });
+  const files = Array.from({ length: 1000 }, (_, i) => patternedFile(10, `f${i}.bin`));
+  const before = controllers;
+  const settled = engine.upload(files);
+  await vi.waitFor(() => expect(storage.puts).toHaveLength(2));
+  // Two batches signed ahead plus the two PUT slots, twice over: 24 runs, not 1,000.
+  expect(controllers - before).toBeLessThan(40);
+  expect(engine.store.getState().items.filter((i) => i.status === 'queued').length).toBeGreaterThan(900);
+  gate.resolve();
+  const items = await settled;
+  expect(items.every((i) => i.status === 'done')).toBe(true);
+  const order = storage.puts.map((url) => Number(/f(\d+)\.bin/.exec(decodeURIComponent(url))?.[1]));
+  expect(order).toEqual(files.map((_, i) => i));
+});
