@@ -299,7 +299,8 @@ const tokenExpiring = tokenExpiringServer();
  * new one. The person sees the file uploaded, no error.
  */
 export const TokenRefusedMidMultipart: Story = {
-  args: { multipartThreshold: 0, partSize: 5 * MiB, signBatchSize: 1, concurrency: 2 },
+  // One part PUT at a time: part 2 is signed after part 1.
+  args: { multipartThreshold: 0, partSize: 5 * MiB, signBatchSize: 1, concurrency: 1 },
   parameters: { msw: { handlers: tokenExpiring.mocks.handlers } },
   play: async ({ canvasElement }) => {
     tokenExpiring.reset();
@@ -368,7 +369,8 @@ const slowPart = slowSecondPart();
  * Remove then takes the row away.
  */
 export const CancelMidMultipart: Story = {
-  args: { multipartThreshold: 0, partSize: 5 * MiB, concurrency: 2 },
+  // One part PUT at a time: part 2 goes once part 1 has landed.
+  args: { multipartThreshold: 0, partSize: 5 * MiB, concurrency: 1 },
   parameters: { msw: { handlers: slowPart.mocks.handlers } },
   play: async ({ canvasElement }) => {
     slowPart.reset();

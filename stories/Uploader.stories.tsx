@@ -166,7 +166,8 @@ const lifeAtSend: number[] = [];
 
 export const ExpiringUrls: Story = {
   args: {
-    concurrency: 2,
+    // One part PUT at a time, so later parts' URLs age while earlier parts upload.
+    concurrency: 1,
     multipartThreshold: 5 * MiB,
     partSize: 5 * MiB,
     // What each PUT's URL had left to live when it was sent (the mocks put its expiry in it).
@@ -259,7 +260,7 @@ export const ThousandFiles: Story = {
 
 /** A large multipart upload, paused and resumed: finished parts are kept. */
 export const MultipartPauseResume: Story = {
-  args: { multipartThreshold: 0, partSize: 5 * 1024 * 1024, concurrency: 2 },
+  args: { multipartThreshold: 0, partSize: 5 * 1024 * 1024, concurrency: 1 },
   parameters: { msw: { handlers: createUploadMocks({ bytesPerSecond: 8_000_000 }).handlers } },
   play: async ({ canvasElement }) => {
     const canvas = within(canvasElement);

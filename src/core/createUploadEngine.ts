@@ -2,7 +2,7 @@ import { canChecksum } from './checksum';
 import { createCongestion } from './congestion';
 import { choosePartSize, DEFAULT_PART_SIZE } from './chunkPlan';
 import type { EngineContext } from './engineContext';
-import { toUploadError, unrequestedAbort, UploadError } from './errors';
+import { abortedError, toUploadError, unrequestedAbort, UploadError } from './errors';
 import { bytesOf, createJob, describeFile, sessionRef, type Job } from './job';
 import { progressAction } from './progress';
 import { createItemStore } from './itemStore';
@@ -247,9 +247,12 @@ export function createUploadEngine<TResult = unknown>(
       job.mode === 'single'
         ? runSingle(context, job, controller.signal)
         : // Loaded with the first multipart file: an app of small files never downloads it.
-          import('./multipartUpload').then(({ runMultipart }) =>
-            runMultipart(context, job, controller.signal),
-          );
+          import('./multipartUpload').then(({ runMultipart }) => {
+            // Paused or canceled while it loaded: a stale run must not start (its status
+            // changes would land on the next run's item).
+            if (controller.signal.aborted) throw abortedError();
+            return runMultipart(context, job, controller.signal);
+          });
     const settled = () => {
       if (job.controller === controller) job.controller = undefined;
       running--;

@@ -1,4 +1,3 @@
-import type { DBSchema, IDBPDatabase } from 'idb';
 import type { FileDescriptor, MultipartSession, UploadedPart } from './types';
 
 // Unfinished multipart uploads, remembered so that a reload, a crash or a browser restart costs
@@ -81,79 +80,25 @@ export function withHandle<T extends Blob>(file: T, handle: ResumableFileHandle)
   return file;
 }
 
-interface Schema extends DBSchema {
-  sessions: { key: string; value: SessionRecord; indexes: { scope: string } };
-  parts: { key: [string, number]; value: StoredPart; indexes: { session: string } };
-}
-
 /**
  * Sessions in IndexedDB (database `upkit`, or `name`). Opened on first use; where IndexedDB is
  * missing or refused (some private windows, blocked storage), every call rejects and upkit runs
  * without resuming.
  */
 export function indexedDBSessionStore(name = 'upkit'): SessionStore {
-  let opening: Promise<IDBPDatabase<Schema>> | undefined;
-  const db = () => {
-    if (opening) return opening;
-    // Loaded on first use: an app that never resumes never downloads it.
-    const opened = import('idb').then(({ openDB }) =>
-      openDB<Schema>(name, 1, {
-        upgrade(database) {
-          database.createObjectStore('sessions', { keyPath: 'id' }).createIndex('scope', 'scope');
-          database.createObjectStore('parts', { keyPath: ['id', 'partNumber'] }).createIndex('session', 'id');
-        },
-        // Another tab holds an older version open: close ours so its upgrade is not blocked.
-        blocking() {
-          void opened.then((open) => open.close());
-          if (opening === opened) opening = undefined;
-        },
-        // The browser closed it (site data cleared, Safari's lost connection): open anew next time.
-        terminated() {
-          if (opening === opened) opening = undefined;
-        },
-      }),
-    );
-    // A refusal now (storage blocked for a moment) is tried again on the next call.
-    opened.catch(() => {
-      if (opening === opened) opening = undefined;
-    });
-    return (opening = opened);
-  };
+  // Loaded on first use, with idb: an app that never resumes never downloads either.
+  let opened: Promise<SessionStore> | undefined;
+  const store = () =>
+    (opened ??= import('./idbSessionStore').then(({ openIndexedDBSessionStore }) =>
+      openIndexedDBSessionStore(name),
+    ));
   return {
-    async get(id) {
-      return (await db()).get('sessions', id);
-    },
-    async list(scope) {
-      const records = await (await db()).getAllFromIndex('sessions', 'scope', scope);
-      return records.sort((a, b) => a.savedAt - b.savedAt);
-    },
-    async put(record) {
-      const open = await db();
-      try {
-        await open.put('sessions', record);
-      } catch (error) {
-        // A handle-like object IndexedDB cannot clone (a polyfill, a wrapper): keep the session
-        // without it, so re-picking the file still resumes.
-        if (!record.handle || (error as { name?: string }).name !== 'DataCloneError') throw error;
-        const { handle: _dropped, ...rest } = record;
-        await open.put('sessions', rest);
-      }
-    },
-    async delete(id) {
-      const tx = (await db()).transaction(['sessions', 'parts'], 'readwrite');
-      const parts = tx.objectStore('parts');
-      await Promise.all([
-        tx.objectStore('sessions').delete(id),
-        parts.delete(IDBKeyRange.bound([id, 0], [id, Infinity])),
-        tx.done,
-      ]);
-    },
-    async putPart(part) {
-      await (await db()).put('parts', part);
-    },
-    async parts(id) {
-      return (await db()).getAllFromIndex('parts', 'session', id);
-    },
+    get: async (id) => (await store()).get(id),
+    list: async (scope) => (await store()).list(scope),
+    put: async (record) => (await store()).put(record),
+    delete: async (id) => (await store()).delete(id),
+    putPart: async (part) => (await store()).putPart(part),
+    parts: async (id) => (await store()).parts(id),
   };
 }
 

@@ -13,13 +13,14 @@ import { measure, measureHooks } from '../../scripts/measure-size.mjs';
 // it idb. `upkit/styled` carries the engine, hooks and headless parts too.
 // Raise them only on purpose, with the reason in the commit message.
 // Gzipped bytes an app loads up front (client entries; the lazy chunks, multipart and IndexedDB,
-// come on first use and have their own budget), and everything for the server.
+// come on first use and have their own budget), and everything for the server. The two hooks'
+// goal is 10 kB (issue 9).
 const BUDGET = {
-  upkit: 16_600,
-  'upkit/react': 20_200,
-  'upkit/react hooks': 17_200,
-  'upkit/styled': 28_900,
-  lazy: 4_700,
+  upkit: 15_200,
+  'upkit/react': 18_700,
+  'upkit/react hooks': 15_900,
+  'upkit/styled': 27_600,
+  lazy: 7_300,
   'upkit/server': 38_300,
 };
 
