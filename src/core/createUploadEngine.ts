@@ -193,6 +193,7 @@ export function createUploadEngine<TResult = unknown>(
 
   const context: EngineContext<TResult> = {
     backend,
+    putRetry: { ...retry, baseDelayMs: Math.min(retry.baseDelayMs, 100) },
     presigner,
     completeCalls,
     scheduler,

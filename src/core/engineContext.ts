@@ -24,6 +24,11 @@ export interface EngineContext<TResult> {
   readonly completeCalls: Batcher<CompleteSingleInput, TResult>;
   readonly scheduler: Scheduler;
   readonly retry: ResolvedRetryOptions;
+  /**
+   * Retries of PUTs to storage: their backoff starts from at most 100 ms (as the AWS SDKs'),
+   * since storage's throttling is met by halving the PUTs in flight and by `Retry-After`.
+   */
+  readonly putRetry: ResolvedRetryOptions;
   readonly random: { random?: () => number };
   /** For `withRetry`: waits for the network when the browser reports it offline. */
   waitForNetwork(signal: AbortSignal): Promise<void> | undefined;

@@ -346,7 +346,7 @@ async function uploadPart<TResult>(
       );
     },
     {
-      retry: ctx.retry,
+      retry: ctx.putRetry,
       signal,
       onResign: () => job.urls.delete(part.partNumber),
       waitForNetwork: ctx.waitForNetwork,

@@ -8,7 +8,9 @@ export interface RetryOptions {
    */
   retries?: number;
   /**
-   * Base of the exponential backoff, in ms: attempt n waits up to `baseDelayMs * 2^n`.
+   * Base of the exponential backoff, in ms: attempt n waits up to `baseDelayMs * 2^n`. PUTs to
+   * storage start from at most 100 ms (as the AWS SDKs do): storage's throttling is met by
+   * halving the PUTs in flight and by `Retry-After`.
    * @default 500
    */
   baseDelayMs?: number;

@@ -27,7 +27,7 @@ export async function fileChecksum<TResult>(
  * came first. Files take data slots in the order they were added.
  */
 async function putFile<TResult>(ctx: EngineContext<TResult>, job: Job, signal: AbortSignal) {
-  const { scheduler, retry, dispatch, presigner } = ctx;
+  const { scheduler, putRetry, dispatch, presigner } = ctx;
   return withRetry(
     async () => {
       presigner.enqueue(job);
@@ -57,7 +57,7 @@ async function putFile<TResult>(ctx: EngineContext<TResult>, job: Job, signal: A
       }
     },
     {
-      retry,
+      retry: putRetry,
       signal,
       onResign: () => (job.presigned = undefined),
       waitForNetwork: ctx.waitForNetwork,

@@ -236,3 +236,35 @@ describe('single uploads through batch calls', () => {
     await expectStored(storage, items);
   });
 });
+
+describe('retrying PUTs', () => {
+  it('backs off from at most 100 ms for a failed PUT, whatever the control calls wait', async () => {
+    const storage = createMemoryStorage();
+    const delays: number[] = [];
+    const realSetTimeout = globalThis.setTimeout;
+    const spy = vi.spyOn(globalThis, 'setTimeout').mockImplementation(((fn: () => void, ms?: number) => {
+      if (ms !== undefined && ms > 20) delays.push(ms);
+      return realSetTimeout(fn, Math.min(ms ?? 0, 5));
+    }) as typeof setTimeout);
+    try {
+      const engine = createUploadEngine<StoredResult>({
+        mode: 'single',
+        backend: storage.backend,
+        transport: storage.transport,
+        resumeStorage: false,
+        checksum: false,
+        // The top of each backoff window: 499 ms for a call, 99 ms for a PUT.
+        random: () => 0.999,
+      });
+      storage.intercept((_request, attempt) => {
+        if (attempt === 0) throw new UploadError('network', 'connection cut');
+        return undefined;
+      });
+      const [item] = await engine.upload([patternedFile(100)]);
+      expect(item?.status).toBe('done');
+      expect(delays).toEqual([99]);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
