@@ -236,6 +236,12 @@ export function createUploadEngine<TResult = unknown>(
     }
   }
 
+  /** Back in line (resumed, retried): it starts in its turn, with the others. */
+  function requeue(job: Job): void {
+    unlaunched.add(job);
+    launchMore();
+  }
+
   function launch(job: Job): void {
     // One run per job: a second start() (a double click) must not start a rival run.
     if (job.controller || getItem(job.id)?.status !== 'queued') return;
@@ -395,7 +401,7 @@ export function createUploadEngine<TResult = unknown>(
       job.suspended = false;
       // The paused run may still be settling (a createMultipart answer on its way): start the
       // next run only after it, so the two never open rival uploads.
-      if (dispatch(job.id, { type: 'resume' })) void job.running.then(() => launch(job));
+      if (dispatch(job.id, { type: 'resume' })) void job.running.then(() => requeue(job));
     }
     items.publish();
   }
@@ -436,7 +442,7 @@ export function createUploadEngine<TResult = unknown>(
       for (const job of select(id)) {
         const item = getItem(job.id);
         if (!item || item.error?.isValidation) continue;
-        if (dispatch(job.id, { type: 'retry' })) void job.running.then(() => launch(job));
+        if (dispatch(job.id, { type: 'retry' })) void job.running.then(() => requeue(job));
       }
       items.publish();
     },

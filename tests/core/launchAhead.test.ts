@@ -44,3 +44,43 @@ it('starts runs only just ahead of the PUT slots, and still sends every file in 
   const order = storage.puts.map((url) => Number(/f(\d+)\.bin/.exec(decodeURIComponent(url))?.[1]));
   expect(order).toEqual(files.map((_, i) => i));
 });
+
+it('resumes 1,000 paused files in order, starting runs only just ahead of the slots again', async () => {
+  let controllers = 0;
+  vi.stubGlobal(
+    'AbortController',
+    class extends AbortController {
+      constructor() {
+        super();
+        controllers++;
+      }
+    },
+  );
+  const storage = createMemoryStorage();
+  const engine = createUploadEngine({
+    mode: 'single',
+    backend: storage.backend,
+    transport: storage.transport,
+    resumeStorage: false,
+    checksum: false,
+    concurrency: 2,
+    batchSize: 5,
+    autoStart: false,
+  });
+  const files = Array.from({ length: 1000 }, (_, i) => patternedFile(10, `f${i}.bin`));
+  const ids = engine.add(files);
+  engine.pause();
+  const gate = deferred();
+  storage.intercept(async () => {
+    await gate.promise;
+    return undefined;
+  });
+  const before = controllers;
+  engine.resume();
+  await vi.waitFor(() => expect(storage.puts).toHaveLength(2));
+  expect(controllers - before).toBeLessThan(40);
+  gate.resolve();
+  await vi.waitFor(() => expect(storage.objects.size).toBe(1000), { timeout: 10_000 });
+  const order = storage.puts.map((url) => Number(/f(\d+)\.bin/.exec(decodeURIComponent(url))?.[1]));
+  expect(order).toEqual(ids.map((_, i) => i));
+});
