@@ -1,5 +1,6 @@
 import { onAbort, settleOnAbort } from '../core/abort';
 import { abortedError, UploadError } from '../core/errors';
+import { mapBounded } from '../core/mapBounded';
 import { parseRetryAfter } from '../core/retry';
 import type {
   BatchOutcome,
@@ -136,25 +137,18 @@ function parsePresign(json: unknown, endpoint: string, skewMs: number): PresignR
   return { ...request, key, ...(typeof token === 'string' ? { token } : {}) };
 }
 
-/** `run` over `items`, at most `limit` at a time, outcomes in the order of `items`. */
-async function settleBounded<T, R>(
+/** `run` over `items`, at most `limit` at a time, each outcome (value or error) in order. */
+function settleBounded<T, R>(
   items: readonly T[],
   limit: number,
   run: (item: T) => Promise<R>,
 ): Promise<BatchOutcome<R>[]> {
-  const outcomes: BatchOutcome<R>[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      outcomes[index] = await run(items[index] as T).then(
-        (value) => ({ ok: true as const, value }),
-        (error: unknown) => ({ ok: false as const, error }),
-      );
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return outcomes;
+  return mapBounded(items, limit, (item) =>
+    run(item).then(
+      (value): BatchOutcome<R> => ({ ok: true, value }),
+      (error: unknown): BatchOutcome<R> => ({ ok: false, error }),
+    ),
+  );
 }
 
 /**
@@ -291,7 +285,11 @@ export function httpBackend<TResult = unknown>(options: HttpBackendOptions): Upl
       }
       const status = result.status as number;
       if (status < 200 || status > 299) {
-        const retryAfter = typeof result.retryAfter === 'number' ? result.retryAfter * 1000 : undefined;
+        // As a Retry-After header is read: whole seconds, or nothing.
+        const retryAfter =
+          Number.isSafeInteger(result.retryAfter) && (result.retryAfter as number) >= 0
+            ? (result.retryAfter as number) * 1000
+            : undefined;
         return { ok: false, error: backendError(name, status, result.body, result.body, retryAfter) };
       }
       try {

@@ -161,7 +161,7 @@ export function createUploadEngine<TResult = unknown>(
 
   // ---- requests ------------------------------------------------------------------------------
 
-  const { control, controlOnce, put, batcherOf } = createRequests({
+  const { control, put, batcherOf } = createRequests({
     scheduler,
     congestion,
     runControl,
@@ -213,8 +213,6 @@ export function createUploadEngine<TResult = unknown>(
     markProgress,
     abortOrphan,
     control,
-    controlOnce,
-    runControl,
     put,
   };
 

@@ -56,15 +56,6 @@ export interface EngineContext<TResult> {
     call: (signal: AbortSignal) => Promise<T>,
     signal: AbortSignal,
   ): Promise<T>;
-  /** A control call in the control lane, without retry (the caller retries). */
-  controlOnce<T>(
-    job: Job,
-    name: ControlCallName,
-    call: (signal: AbortSignal) => Promise<T>,
-    signal: AbortSignal,
-  ): Promise<T>;
-  /** A control call made from inside a slot the caller already holds (no retry, no scheduling). */
-  runControl<T>(name: ControlCallName, call: () => Promise<T>): Promise<T>;
   /** PUTs a body, recording its progress in the job under `slot`. */
   put(
     job: Job,

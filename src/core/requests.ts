@@ -54,15 +54,6 @@ export function createRequests({
     return scheduler.run(job.id, 'control' satisfies Lane, () => settleOnAbort(signal, call(signal)), signal);
   }
 
-  function controlOnce<T>(
-    job: Job,
-    name: ControlCallName,
-    call: (signal: AbortSignal) => Promise<T>,
-    signal: AbortSignal,
-  ): Promise<T> {
-    return runControl(name, () => scheduledCall(job, call, signal));
-  }
-
   // The control runner wraps the whole retried call, so an app's mutation cache sees one
   // mutation per call, failing only when upkit gives up.
   function control<T>(
@@ -152,5 +143,5 @@ export function createRequests({
         });
   }
 
-  return { control, controlOnce, put, batcherOf };
+  return { control, put, batcherOf };
 }

@@ -1,3 +1,4 @@
+import { mapBounded } from '../core/mapBounded';
 import type { HandlerContext } from './config';
 import { errorBody, HttpError, serverError } from './httpError';
 import type { OperationCall } from './operationSupport';
@@ -110,22 +111,4 @@ function refused<TUser>(
       ? { retryAfter: Number(retryAfter) }
       : {}),
   };
-}
-
-/** `run` over `items`, at most `limit` at a time, results in the order of `items`. */
-async function mapBounded<T, R>(
-  items: readonly T[],
-  limit: number,
-  run: (item: T, index: number) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await run(items[index] as T, index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

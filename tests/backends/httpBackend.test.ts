@@ -423,3 +423,28 @@ describe('httpBackend batch calls', () => {
     ]);
   });
 });
+
+it("ignores an entry's retryAfter that is not whole seconds, as an unreadable Retry-After header is", async () => {
+  server.use(
+    http.post(`${BASE}/presign/batch`, () =>
+      HttpResponse.json({
+        results: [-3, 1.5, 'soon', 2].map((retryAfter) => ({
+          status: 503,
+          body: { error: { code: 'busy', message: 'Busy.' } },
+          retryAfter,
+        })),
+      }),
+    ),
+  );
+  const backend = httpBackend({ baseUrl: BASE });
+  const outcomes = await backend.presignBatch!(
+    ['a', 'b', 'c', 'd'].map((name) => ({ file: fileNamed(name) })),
+    ctx(),
+  );
+  expect(outcomes.map((o) => (o.ok ? 'ok' : (o.error as UploadError).retryAfterMs))).toEqual([
+    undefined,
+    undefined,
+    undefined,
+    2000,
+  ]);
+});

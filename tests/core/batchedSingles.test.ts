@@ -41,6 +41,31 @@ function setup(
   return { storage, engine, batches: batching.batches };
 }
 
+/** Holds storage's answer to the first PUT until the returned gate opens. */
+function holdFirstPut(storage: ReturnType<typeof createMemoryStorage>) {
+  const gate = deferred();
+  storage.intercept(async (_request, attempt) => {
+    if (attempt === 0) await gate.promise;
+    return undefined;
+  });
+  return gate;
+}
+
+/** An engine of single PUTs on `backend`, without hashing or resume. */
+function singleEngine(
+  storage: ReturnType<typeof createMemoryStorage>,
+  options: Partial<UploadEngineOptions<StoredResult>> = {},
+) {
+  return createUploadEngine<StoredResult>({
+    mode: 'single',
+    backend: storage.backend,
+    transport: storage.transport,
+    resumeStorage: false,
+    checksum: false,
+    ...options,
+  });
+}
+
 const files = (count: number, size = 100) =>
   Array.from({ length: count }, (_, i) => patternedFile(size + i, `f${i}.bin`));
 
@@ -69,11 +94,7 @@ describe('single uploads through batch calls', () => {
 
   it('signs at most two batches of files ahead of the PUTs', async () => {
     const { storage, engine } = setup({ concurrency: 1, batchSize: 5 });
-    const gate = deferred();
-    storage.intercept(async (_request, attempt) => {
-      if (attempt === 0) await gate.promise;
-      return undefined;
-    });
+    const gate = holdFirstPut(storage);
     const settled = engine.upload(files(40));
     await vi.waitFor(() => expect(storage.puts).toHaveLength(1));
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -178,19 +199,8 @@ describe('single uploads through batch calls', () => {
 
   it('signs ahead one call per file on a backend without batch calls', async () => {
     const storage = createMemoryStorage();
-    const engine = createUploadEngine<StoredResult>({
-      mode: 'single',
-      backend: storage.backend,
-      transport: storage.transport,
-      resumeStorage: false,
-      checksum: false,
-      concurrency: 1,
-    });
-    const gate = deferred();
-    storage.intercept(async (_request, attempt) => {
-      if (attempt === 0) await gate.promise;
-      return undefined;
-    });
+    const engine = singleEngine(storage, { concurrency: 1 });
+    const gate = holdFirstPut(storage);
     const settled = engine.upload(files(6));
     // While the first PUT is held, the next files are already signed, each in its own call.
     await vi.waitFor(() => expect(storage.calls.filter((c) => c === 'presign')).toHaveLength(6));
@@ -211,20 +221,8 @@ describe('single uploads through batch calls', () => {
       resigned.push(options?.resign?.key);
       return presign(file, ctx, options);
     };
-    const engine = createUploadEngine<StoredResult>({
-      mode: 'single',
-      backend: batching.backend,
-      transport: storage.transport,
-      resumeStorage: false,
-      checksum: false,
-      concurrency: 1,
-      now: () => clock,
-    });
-    const gate = deferred();
-    storage.intercept(async (_request, attempt) => {
-      if (attempt === 0) await gate.promise;
-      return undefined;
-    });
+    const engine = singleEngine(storage, { backend: batching.backend, concurrency: 1, now: () => clock });
+    const gate = holdFirstPut(storage);
     const settled = engine.upload(files(2));
     await vi.waitFor(() => expect(resigned).toHaveLength(2));
     // The first PUT takes 50 s: the second file's URL has 10 s left when its turn comes.
@@ -247,15 +245,8 @@ describe('retrying PUTs', () => {
       return realSetTimeout(fn, Math.min(ms ?? 0, 5));
     }) as typeof setTimeout);
     try {
-      const engine = createUploadEngine<StoredResult>({
-        mode: 'single',
-        backend: storage.backend,
-        transport: storage.transport,
-        resumeStorage: false,
-        checksum: false,
-        // The top of each backoff window: 499 ms for a call, 99 ms for a PUT.
-        random: () => 0.999,
-      });
+      // The top of each backoff window: 499 ms for a call, 99 ms for a PUT.
+      const engine = singleEngine(storage, { random: () => 0.999 });
       storage.intercept((_request, attempt) => {
         if (attempt === 0) throw new UploadError('network', 'connection cut');
         return undefined;

@@ -4,20 +4,24 @@ import { createMemoryStorage, deferred, patternedFile } from '../helpers/memoryS
 
 afterEach(() => vi.unstubAllGlobals());
 
-it('starts runs only just ahead of the PUT slots, and still sends every file in the order added', async () => {
-  // Every run makes an AbortController: counting them counts the runs started.
-  let controllers = 0;
+/** Every run makes an AbortController: counting them counts the runs started. */
+function countRuns() {
+  const runs = { started: 0 };
   vi.stubGlobal(
     'AbortController',
     class extends AbortController {
       constructor() {
         super();
-        controllers++;
+        runs.started++;
       }
     },
   );
-  const storage = createMemoryStorage();
-  const engine = createUploadEngine({
+  return runs;
+}
+
+/** Two PUT slots, batches of five: 2 x (2 x 5 + 2) = 24 runs ahead. */
+function smallEngine(storage: ReturnType<typeof createMemoryStorage>, options: { autoStart?: boolean } = {}) {
+  return createUploadEngine({
     mode: 'single',
     backend: storage.backend,
     transport: storage.transport,
@@ -25,18 +29,25 @@ it('starts runs only just ahead of the PUT slots, and still sends every file in 
     checksum: false,
     concurrency: 2,
     batchSize: 5,
+    ...options,
   });
+}
+
+it('starts runs only just ahead of the PUT slots, and still sends every file in the order added', async () => {
+  const runs = countRuns();
+  const storage = createMemoryStorage();
+  const engine = smallEngine(storage);
   const gate = deferred();
   storage.intercept(async () => {
     await gate.promise;
     return undefined;
   });
   const files = Array.from({ length: 1000 }, (_, i) => patternedFile(10, `f${i}.bin`));
-  const before = controllers;
+  const before = runs.started;
   const settled = engine.upload(files);
   await vi.waitFor(() => expect(storage.puts).toHaveLength(2));
   // Two batches signed ahead plus the two PUT slots, twice over: 24 runs, not 1,000.
-  expect(controllers - before).toBeLessThan(40);
+  expect(runs.started - before).toBeLessThan(40);
   expect(engine.store.getState().items.filter((i) => i.status === 'queued').length).toBeGreaterThan(900);
   gate.resolve();
   const items = await settled;
@@ -46,27 +57,9 @@ it('starts runs only just ahead of the PUT slots, and still sends every file in 
 });
 
 it('resumes 1,000 paused files in order, starting runs only just ahead of the slots again', async () => {
-  let controllers = 0;
-  vi.stubGlobal(
-    'AbortController',
-    class extends AbortController {
-      constructor() {
-        super();
-        controllers++;
-      }
-    },
-  );
+  const runs = countRuns();
   const storage = createMemoryStorage();
-  const engine = createUploadEngine({
-    mode: 'single',
-    backend: storage.backend,
-    transport: storage.transport,
-    resumeStorage: false,
-    checksum: false,
-    concurrency: 2,
-    batchSize: 5,
-    autoStart: false,
-  });
+  const engine = smallEngine(storage, { autoStart: false });
   const files = Array.from({ length: 1000 }, (_, i) => patternedFile(10, `f${i}.bin`));
   const ids = engine.add(files);
   engine.pause();
@@ -75,10 +68,10 @@ it('resumes 1,000 paused files in order, starting runs only just ahead of the sl
     await gate.promise;
     return undefined;
   });
-  const before = controllers;
+  const before = runs.started;
   engine.resume();
   await vi.waitFor(() => expect(storage.puts).toHaveLength(2));
-  expect(controllers - before).toBeLessThan(40);
+  expect(runs.started - before).toBeLessThan(40);
   gate.resolve();
   await vi.waitFor(() => expect(storage.objects.size).toBe(1000), { timeout: 10_000 });
   const order = storage.puts.map((url) => Number(/f(\d+)\.bin/.exec(decodeURIComponent(url))?.[1]));
