@@ -155,17 +155,28 @@ export function createItemStore<TResult>(options: ItemStoreOptions<TResult>): It
       for (const id of [...waiters.keys()]) notify(id, undefined);
     },
     publish,
-    async whenSettled(ids) {
-      const items = await Promise.all(
-        ids.map((id) => {
-          const item = published(id);
-          if (!item || isSettled(item.status)) return item;
-          return new Promise<UploadItem<TResult> | undefined>((resolve) => {
-            waiters.set(id, [...(waiters.get(id) ?? []), resolve]);
-          });
-        }),
-      );
-      return items.filter((item): item is UploadItem<TResult> => item !== undefined);
+    whenSettled(ids) {
+      // One promise for the call, not one per file: `upload()` of 10,000 files made 10,000.
+      return new Promise((resolve) => {
+        const found = ids.map(published);
+        let waiting = 1;
+        const settle = () => {
+          if (--waiting === 0) resolve(found.filter((item): item is UploadItem<TResult> => !!item));
+        };
+        found.forEach((item, position) => {
+          if (!item || isSettled(item.status)) return;
+          waiting++;
+          const id = item.id;
+          waiters.set(id, [
+            ...(waiters.get(id) ?? []),
+            (settled) => {
+              found[position] = settled;
+              settle();
+            },
+          ]);
+        });
+        settle();
+      });
     },
   };
 }

@@ -60,14 +60,15 @@ export function bytesOf(job: Job): number {
 
 /** What the backend is told about a file. */
 export function describeFile(file: Blob, metadata: Record<string, string> | undefined): FileDescriptor {
-  const named = file as Partial<File>;
-  return {
-    name: typeof named.name === 'string' && named.name ? named.name : 'blob',
+  const { name, lastModified } = file as Partial<File>;
+  const desc: FileDescriptor = {
+    name: typeof name === 'string' && name ? name : 'blob',
     size: file.size,
     type: file.type,
-    ...(typeof named.lastModified === 'number' ? { lastModified: named.lastModified } : {}),
-    ...(metadata ? { metadata } : {}),
   };
+  if (typeof lastModified === 'number') desc.lastModified = lastModified;
+  if (metadata) desc.metadata = metadata;
+  return desc;
 }
 
 export function createJob(

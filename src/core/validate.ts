@@ -23,6 +23,13 @@ export function parseAccept(accept: string | readonly string[] | undefined): str
   return list.map((token) => token.trim().toLowerCase()).filter(Boolean);
 }
 
+// The last option parsed: `validateFile` runs once per added file, with one `accept` for them all.
+let lastAccept: { accept: string | readonly string[] | undefined; tokens: string[] } | undefined;
+const acceptTokens = (accept: string | readonly string[] | undefined): string[] => {
+  if (lastAccept?.accept !== accept || !lastAccept) lastAccept = { accept, tokens: parseAccept(accept) };
+  return lastAccept.tokens;
+};
+
 /** True when a file with this name and MIME type matches one of the accept tokens. */
 export function matchesAccept(name: string, type: string, tokens: readonly string[]): boolean {
   if (tokens.length === 0) return true;
@@ -85,12 +92,12 @@ export function validateFile(
       { limit: minFileSize },
     );
   }
-  const tokens = parseAccept(options.accept);
+  const tokens = acceptTokens(options.accept);
   if (!matchesAccept(file.name, file.type, tokens)) {
     return new UploadError(
       'file-type-not-allowed',
       `"${file.name}" (${file.type || 'unknown type'}) is not an accepted type. Accepted: ${tokens.join(', ')}.`,
-      { accepted: tokens },
+      { accepted: [...tokens] },
     );
   }
   return undefined;

@@ -17,7 +17,7 @@ import { measure, measureHooks } from '../../scripts/measure-size.mjs';
 // goal is 10 kB (issue 9).
 const BUDGET = {
   upkit: 15_200,
-  'upkit/react': 18_700,
+  'upkit/react': 18_800,
   'upkit/react hooks': 15_900,
   'upkit/styled': 27_600,
   lazy: 7_300,

@@ -71,9 +71,8 @@ describe('usePresignedUpload', () => {
     });
   });
 
-  it('runs control calls as mutations on the app QueryClient', async () => {
-    server.use(...protocol.handlers);
-    const client = new QueryClient();
+  /** Uploads one small file through `usePresignedUpload` under `client`. */
+  async function uploadOneFileWith(client: QueryClient) {
     render(
       <QueryClientProvider client={client}>
         <Uploader hook={() => usePresignedUpload({ endpoint: API })} />
@@ -81,14 +80,33 @@ describe('usePresignedUpload', () => {
     );
     pick([patternedFile(10, 'a.txt', 'text/plain')]);
     await screen.findByText('a.txt: done 100%');
-    const keys = client
-      .getMutationCache()
-      .getAll()
-      .map((m) => m.options.mutationKey);
-    expect(keys).toEqual([
+  }
+
+  it('runs control calls as mutations on the app QueryClient, gone from its cache once settled', async () => {
+    server.use(...protocol.handlers);
+    const client = new QueryClient();
+    const added: unknown[] = [];
+    client.getMutationCache().subscribe((event) => {
+      if (event.type === 'added') added.push(event.mutation.options.mutationKey);
+    });
+    await uploadOneFileWith(client);
+    expect(added).toEqual([
       ['upkit', 'presign'],
       ['upkit', 'complete'],
     ]);
+    // Thousands of files must not leave thousands of answers in the app's cache.
+    await waitFor(() => expect(client.getMutationCache().getAll()).toEqual([]));
+  });
+
+  it("keeps settled control calls for the app's upkit gcTime, then lets them go", async () => {
+    server.use(...protocol.handlers);
+    const client = new QueryClient();
+    client.setMutationDefaults(['upkit'], { gcTime: 200 });
+    await uploadOneFileWith(client);
+    const settled = client.getMutationCache().getAll();
+    expect(settled.map((m) => m.state.status)).toEqual(['success', 'success']);
+    // No observer is left on them: the cache's garbage collection removes them after gcTime.
+    await waitFor(() => expect(client.getMutationCache().getAll()).toEqual([]), { timeout: 2000 });
   });
 
   it('shows validation errors on the item and never contacts the backend for it', async () => {

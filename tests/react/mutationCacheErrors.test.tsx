@@ -25,6 +25,8 @@ async function uploadFailingOnce(
 ) {
   const onError = vi.fn();
   const client = new QueryClient({ mutationCache: new MutationCache({ onError }) });
+  // Kept after they settle, for the counts below.
+  client.setMutationDefaults(['upkit'], { gcTime: Infinity });
   const storage: Storage = createMemoryStorage();
   const original = storage.backend[call].bind(storage.backend) as (...args: unknown[]) => Promise<unknown>;
   let failures = 1;
