@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the end-to-end tests need and the repo cannot carry: a MinIO binary (built once
-# from its Go module into a cache outside the repo) and Debian's chromium. Stops with one line
-# saying what to do when it cannot.
+# from its Go module into a cache outside the repo) and Debian packages (chromium, redis-server,
+# Python with Flask, boto3 and pytest). Stops with one line saying what to do when it cannot.
 set -euo pipefail
 
 MINIO_VERSION="v0.0.0-20260212201848-7aac2a2c5b7c" # github.com/minio/minio at 7aac2a2c (2026-02-12)
@@ -18,13 +18,21 @@ if [ ! -x "$MINIO_DIR/minio" ]; then
   GOBIN="$MINIO_DIR" GOFLAGS=-mod=mod go install "github.com/minio/minio@$MINIO_VERSION"
 fi
 
-if [ -z "${CHROMIUM_PATH:-}" ] && ! command -v chromium >/dev/null 2>&1; then
+# Debian packages: chromium (browser tests), redis-server (shared limits across instances) and
+# Debian's Python with Flask, boto3 and pytest (the Python backend in examples/flask-backend).
+missing=()
+if [ -z "${CHROMIUM_PATH:-}" ] && ! command -v chromium >/dev/null 2>&1; then missing+=(chromium); fi
+if [ ! -x /usr/bin/redis-server ]; then missing+=(redis-server); fi
+if ! /usr/bin/python3 -c 'import flask, boto3, pytest' >/dev/null 2>&1; then
+  missing+=(python3 python3-flask python3-boto3 python3-pytest)
+fi
+if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    echo "upkit: installing Debian chromium for the browser tests..."
+    echo "upkit: installing Debian packages for the tests: ${missing[*]}..."
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "upkit: chromium is missing: run 'sudo apt-get install -y chromium' (or set CHROMIUM_PATH), then npm test again." >&2
+    echo "upkit: missing Debian packages: run 'sudo apt-get install -y ${missing[*]}' (or set CHROMIUM_PATH for chromium), then npm test again." >&2
     exit 1
   fi
 fi
