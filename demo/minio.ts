@@ -32,8 +32,11 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Starts MinIO on 127.0.0.1 with a fresh data folder; `stop()` kills it and removes the data. */
-export async function startMinio(): Promise<RunningMinio> {
+/**
+ * Starts MinIO on 127.0.0.1 with a fresh data folder; `stop()` kills it and removes the data.
+ * `env` adds MinIO settings (a KMS key, notification targets).
+ */
+export async function startMinio(options: { env?: Record<string, string> } = {}): Promise<RunningMinio> {
   const dataDir = await mkdtemp(join(tmpdir(), 'upkit-minio-'));
   const [port, consolePort] = [await freePort(), await freePort()];
   const accessKeyId = 'upkit-test';
@@ -55,6 +58,7 @@ export async function startMinio(): Promise<RunningMinio> {
         MINIO_ROOT_USER: accessKeyId,
         MINIO_ROOT_PASSWORD: secretAccessKey,
         MINIO_BROWSER: 'off',
+        ...options.env,
       },
       stdio: ['ignore', 'ignore', 'pipe'],
     },

@@ -132,6 +132,7 @@ async function complete<TUser>(
     contentType: claims.type,
     contentDisposition,
     ...(ctx.copyPartSize === undefined ? {} : { copyPartSize: ctx.copyPartSize }),
+    ...(ctx.encryption ? { encryption: ctx.encryption.params } : {}),
   }).catch(refuse);
   if (outcome === 'exists') {
     // Completed before (what waits at the pending key now is a later PUT, never copied), or

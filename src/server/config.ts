@@ -180,6 +180,14 @@ export interface UploadHandlerConfig<TUser> {
    */
   copyPartSize?: number;
   /**
+   * Server-side encryption of every stored object: `'AES256'` (SSE-S3, keys managed by the
+   * store) or `{ kmsKeyId }` (SSE-KMS with that key). It is signed into single-upload URLs as
+   * `x-amz-server-side-encryption` (and `-aws-kms-key-id`), returned in `headers`, so storage
+   * refuses a PUT without it (allow these headers in the bucket's CORS rule); multipart uploads
+   * and the copy to the final key are created encrypted.
+   */
+  serverSideEncryption?: 'AES256' | { kmsKeyId: string };
+  /**
    * Runs once per object, after it passed verification and sits at its final key; its return
    * value is the `complete` response (and the answer to every retry). If it throws, the final
    * object is removed again: an `HttpError` under 500 refuses the file for good (the pending
@@ -230,6 +238,7 @@ export function resolveConfig<TUser>(config: UploadHandlerConfig<TUser>) {
   }
   const now = config.now ?? Date.now;
   const onEvent = config.onEvent;
+  const encryption = resolveEncryption(config.serverSideEncryption);
   const objectKey = config.objectKey ?? defaultObjectKey;
   return {
     s3: config.s3,
@@ -255,6 +264,7 @@ export function resolveConfig<TUser>(config: UploadHandlerConfig<TUser>) {
     completions: config.completions ?? memoryCompletionStore(),
     bodyTimeoutMs: config.bodyTimeoutMs ?? 10_000,
     copyPartSize,
+    encryption,
     maxBatchSize,
     batchConcurrency,
     onComplete: config.onComplete,
@@ -298,6 +308,38 @@ export function resolveConfig<TUser>(config: UploadHandlerConfig<TUser>) {
 }
 
 export type HandlerContext<TUser> = ReturnType<typeof resolveConfig<TUser>>;
+
+/** The SDK parameters (for PutObject, CreateMultipartUpload, CopyObject) and signed headers. */
+export interface Encryption {
+  params: { ServerSideEncryption: 'AES256' | 'aws:kms'; SSEKMSKeyId?: string };
+  headers: Record<string, string>;
+}
+
+function resolveEncryption(
+  option: UploadHandlerConfig<unknown>['serverSideEncryption'],
+): Encryption | undefined {
+  if (option === undefined) return undefined;
+  if (option === 'AES256') {
+    return {
+      params: { ServerSideEncryption: 'AES256' },
+      headers: { 'x-amz-server-side-encryption': 'AES256' },
+    };
+  }
+  const keyId = typeof option === 'object' && option !== null ? option.kmsKeyId : undefined;
+  // eslint-disable-next-line no-control-regex -- control characters are what is refused
+  if (typeof keyId !== 'string' || keyId.trim() === '' || /[\u0000-\u001f\u007f]/.test(keyId)) {
+    throw new TypeError(
+      "upkit/server: `serverSideEncryption` must be 'AES256' or { kmsKeyId: 'your KMS key id or ARN' }.",
+    );
+  }
+  return {
+    params: { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: keyId },
+    headers: {
+      'x-amz-server-side-encryption': 'aws:kms',
+      'x-amz-server-side-encryption-aws-kms-key-id': keyId,
+    },
+  };
+}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -41,6 +41,7 @@ export async function create<TUser>(ctx: HandlerContext<TUser>, call: OperationC
         ContentType: stored.contentType,
         ContentDisposition: ctx.disposition(stored.contentType),
         ...(checksummed ? { ChecksumAlgorithm: 'SHA256' } : {}),
+        ...ctx.encryption?.params,
       }),
     ),
   );

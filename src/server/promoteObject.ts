@@ -1,3 +1,4 @@
+import type { Encryption } from './config';
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
@@ -25,6 +26,8 @@ export interface PromoteOptions {
   contentDisposition: string;
   /** Bytes per UploadPartCopy; S3 allows 5 MiB to 5 GiB. Tests lower it. */
   copyPartSize?: number;
+  /** Server-side encryption of the final object (a copy is encrypted only if asked). */
+  encryption?: Encryption['params'];
 }
 
 /** What promotion found. */
@@ -70,6 +73,7 @@ async function multipartCopy(options: PromoteOptions): Promise<PromoteResult> {
       Key: to,
       ContentType: options.contentType,
       ContentDisposition: options.contentDisposition,
+      ...options.encryption,
     }),
   );
   const uploadId = created.UploadId;
@@ -147,6 +151,7 @@ async function plainCopy(options: PromoteOptions): Promise<PromoteResult> {
         Tagging: '',
         ContentType: options.contentType,
         ContentDisposition: options.contentDisposition,
+        ...options.encryption,
       }),
     );
     return 'promoted';

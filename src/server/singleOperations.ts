@@ -25,7 +25,13 @@ export async function presign<TUser>(ctx: HandlerContext<TUser>, call: Operation
     'Content-Type': stored.contentType,
     'Content-Disposition': ctx.disposition(stored.contentType),
     ...(checksum ? { 'x-amz-checksum-sha256': checksum } : {}),
+    ...ctx.encryption?.headers,
   };
+  // Signed headers, never query parameters: a PUT must carry each of them, or storage refuses it.
+  const headerParams = [
+    ...(checksum ? ['x-amz-checksum-sha256'] : []),
+    ...Object.keys(ctx.encryption?.headers ?? {}),
+  ];
   // Type, disposition and length are signed: storage refuses a PUT that changes any of them.
   const url = await storageFailure(() =>
     getSignedUrl(
@@ -38,18 +44,13 @@ export async function presign<TUser>(ctx: HandlerContext<TUser>, call: Operation
           ContentDisposition: ctx.disposition(stored.contentType),
           ContentLength: file.size,
           ...(checksum ? { ChecksumSHA256: checksum } : {}),
+          ...ctx.encryption?.params,
         }),
       ),
       {
         expiresIn: ctx.expiresIn,
-        signableHeaders: new Set([
-          'content-type',
-          'content-disposition',
-          'content-length',
-          ...(checksum ? ['x-amz-checksum-sha256'] : []),
-        ]),
-        // A signed header, not a query parameter: storage checks the body against a header.
-        unhoistableHeaders: new Set(['x-amz-checksum-sha256']),
+        signableHeaders: new Set(['content-type', 'content-disposition', 'content-length', ...headerParams]),
+        unhoistableHeaders: new Set(headerParams),
       },
     ),
   );
