@@ -11,9 +11,19 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import * as promClient from 'prom-client';
 import S3rver from 's3rver';
 import { createServer as createVite, type ViteDevServer } from 'vite';
-import { createUploadHandler, toNodeHandler } from '../src/server/index';
+import {
+  allEvents,
+  createUploadHandler,
+  sweepPending,
+  toNodeHandler,
+  uploadLogger,
+  uploadLogRedactPaths,
+  uploadMetrics,
+} from '../src/server/index';
 import { startMinio } from './minio';
 import { s3ClientFor } from './s3Client';
 
@@ -105,6 +115,10 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   const s3 = s3ClientFor(storage);
   if (options.storage === 'minio') await s3.send(new CreateBucketCommand({ Bucket: storage.bucket }));
 
+  // Structured logs of every upload event (pino, JSON lines) and Prometheus metrics at /metrics.
+  const logger = pino({ enabled: options.log !== false, redact: [...uploadLogRedactPaths] });
+  const metrics = new promClient.Registry();
+  promClient.collectDefaultMetrics({ register: metrics });
   const upload = toNodeHandler(
     createUploadHandler({
       s3,
@@ -114,13 +128,15 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       // The demo has one visitor. A real app returns its signed-in user here, or null.
       authorize: () => ({ id: 'demo' }),
       maxFileSize: 2 * 1024 * 1024 * 1024,
-      onEvent: (event) => {
-        if (event.type === 'rejected')
-          log(`upload api: ${event.operation} refused: ${event.status} ${event.code}`);
-        if (event.type === 'completed') log(`upload api: stored ${event.key} (${event.size} bytes)`);
-      },
+      onEvent: allEvents(uploadMetrics(promClient, { registry: metrics }), uploadLogger(logger)),
     }),
   );
+  // MinIO and s3rver ignore lifecycle rules: abandoned pending objects and multipart uploads
+  // older than a day are removed here instead, every ten minutes.
+  const sweep = () =>
+    void sweepPending({ s3, bucket: storage.bucket, olderThanMs: 24 * 3600_000 }).catch(() => {});
+  const sweeper = setInterval(sweep, 10 * 60_000);
+  sweeper.unref();
 
   const vite: ViteDevServer = await createVite({
     configFile: false,
@@ -152,6 +168,13 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (path.startsWith('/api/upload/')) {
       upload(req, res).catch(() => res.writeHead(500).end());
+      return;
+    }
+    if (path === '/metrics') {
+      metrics
+        .metrics()
+        .then((text) => res.writeHead(200, { 'content-type': metrics.contentType }).end(text))
+        .catch(() => res.writeHead(500).end());
       return;
     }
     if (path === '/api/objects') {
@@ -186,6 +209,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     s3,
     bucket: storage.bucket,
     async close() {
+      clearInterval(sweeper);
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await vite.close();

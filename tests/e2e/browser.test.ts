@@ -232,6 +232,7 @@ describe('a real browser uploading to MinIO', () => {
     const listed = async () =>
       (await (await fetch(new URL('api/objects', demo.url))).json()) as Array<{ key: string; size: number }>;
     const before = new Set((await listed()).map((object) => object.key));
+    const completedBefore = await completedMetric();
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
@@ -257,9 +258,19 @@ describe('a real browser uploading to MinIO', () => {
       expect(await objectSha256(demo.s3, demo.bucket, object?.key ?? ''), file.name).toBe(file.sha256);
     }
     expect(errors).toEqual([]);
+    // The demo's Prometheus endpoint counted both completions.
+    expect((await completedMetric()) - completedBefore).toBe(2);
     await page.close();
   });
 });
+
+/** `upkit_completed_total` as the demo's `/metrics` reports it. */
+async function completedMetric(): Promise<number> {
+  const text = await (await fetch(new URL('metrics', demo.url))).text();
+  const value = /^upkit_completed_total (\d+)$/m.exec(text)?.[1];
+  expect(value, 'upkit_completed_total in /metrics').toBeDefined();
+  return Number(value);
+}
 
 describe('a bucket whose CORS rule hides ETag (s3rver, which enforces bucket CORS)', () => {
   let hidden: RunningDemo;

@@ -16,12 +16,12 @@ import { measure, measureHooks } from '../../scripts/measure-size.mjs';
 // come on first use and have their own budget), and everything for the server. The two hooks'
 // goal is 10 kB (issue 9).
 const BUDGET = {
-  upkit: 15_200,
-  'upkit/react': 18_800,
+  upkit: 15_300,
+  'upkit/react': 18_900,
   'upkit/react hooks': 15_900,
   'upkit/styled': 27_600,
   lazy: 7_300,
-  'upkit/server': 38_300,
+  'upkit/server': 39_800,
 };
 
 const root = join(import.meta.dirname, '../..');
