@@ -12,6 +12,7 @@ export interface Completion<TUser> {
   user: TUser;
   file: Pick<FileInput, 'name' | 'metadata'>;
   request: Request;
+  source: CompletedUpload<TUser>['source'];
 }
 
 const running = new WeakMap<object, Map<string, Promise<unknown>>>();
@@ -88,7 +89,7 @@ export async function rememberedAnswer<TUser>(
  */
 async function complete<TUser>(
   ctx: HandlerContext<TUser>,
-  { claims, user, file, request }: Completion<TUser>,
+  { claims, user, file, request, source }: Completion<TUser>,
   started: number,
 ): Promise<unknown> {
   const { s3, bucket } = ctx;
@@ -156,6 +157,7 @@ async function complete<TUser>(
     fileName: file.name,
     metadata: file.metadata,
     request,
+    source,
   };
   let result: unknown;
   try {

@@ -23,8 +23,15 @@ export interface CompletedUpload<TUser> {
   contentDisposition: string;
   /** The client's declared file name: untrusted, for display only. */
   fileName: string;
+  /** What the app passed to `upload(files, { metadata })`; `undefined` from a storage event. */
   metadata: Record<string, string> | undefined;
+  /** The call that completed it: the browser's `complete`, or the storage event's webhook call. */
   request: Request;
+  /**
+   * `client` when the browser's `complete` call completed it; `storage-event` when storage's
+   * notification of the uploaded object did (the browser left before calling `complete`).
+   */
+  source: 'client' | 'storage-event';
 }
 
 /** Structured events for logs and metrics. Never contain URLs or tokens. */
@@ -188,6 +195,20 @@ export interface UploadHandlerConfig<TUser> {
    */
   serverSideEncryption?: 'AES256' | { kmsKeyId: string };
   /**
+   * Lets storage's event notifications complete single uploads whose browser never called
+   * `complete` (a tab closed right after the PUT): who uploaded what is signed into each URL as
+   * object metadata of the pending object (query parameters, so no CORS change), and
+   * `handler.handleStorageEvent` (or `storageEventWebhook`) verifies and completes it, running
+   * `onComplete` once whichever comes first. Needs `userFromId`.
+   * @default false
+   */
+  storageEvents?: boolean;
+  /**
+   * The user for an upload completed from a storage event, from its user id (`onComplete` gets
+   * it as `user`). Required with `storageEvents`.
+   */
+  userFromId?: (userId: string) => TUser | Promise<TUser>;
+  /**
    * Runs once per object, after it passed verification and sits at its final key; its return
    * value is the `complete` response (and the answer to every retry). If it throws, the final
    * object is removed again: an `HttpError` under 500 refuses the file for good (the pending
@@ -239,6 +260,11 @@ export function resolveConfig<TUser>(config: UploadHandlerConfig<TUser>) {
   const now = config.now ?? Date.now;
   const onEvent = config.onEvent;
   const encryption = resolveEncryption(config.serverSideEncryption);
+  if (config.storageEvents && typeof config.userFromId !== 'function') {
+    throw new TypeError(
+      'upkit/server: `storageEvents` needs `userFromId(userId)`, which gives `onComplete` the user of an upload completed from a storage event.',
+    );
+  }
   const objectKey = config.objectKey ?? defaultObjectKey;
   return {
     s3: config.s3,
@@ -265,6 +291,8 @@ export function resolveConfig<TUser>(config: UploadHandlerConfig<TUser>) {
     bodyTimeoutMs: config.bodyTimeoutMs ?? 10_000,
     copyPartSize,
     encryption,
+    storageEvents: config.storageEvents === true,
+    userFromId: config.userFromId,
     maxBatchSize,
     batchConcurrency,
     onComplete: config.onComplete,

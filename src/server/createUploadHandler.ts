@@ -7,8 +7,19 @@ import type { OperationCall } from './operationSupport';
 import { assertJsonRequest, readJsonBody } from './readBody';
 import { rateLimited, type RateLimiter } from './rateLimiter';
 import { complete, presign } from './singleOperations';
+import { handleStorageEvent, type StorageEventResult } from './storageEvents';
 
 export type { CompletedUpload, Operation, UploadEvent, UploadHandlerConfig } from './config';
+
+/** The Fetch-API handler `createUploadHandler` returns. */
+export interface UploadHandler {
+  (request: Request): Promise<Response>;
+  /**
+   * Completes the single uploads an S3 event notification (`{ Records: [...] }`, from a webhook,
+   * Lambda, SQS or SNS) reports as stored, for a handler made with `storageEvents: true`.
+   */
+  handleStorageEvent(event: unknown, request?: Request): Promise<StorageEventResult>;
+}
 
 type Run = <TUser>(ctx: HandlerContext<TUser>, call: OperationCall<TUser>) => Promise<unknown>;
 
@@ -55,9 +66,7 @@ async function consume(limiter: RateLimiter | undefined, key: string): Promise<v
  * const handler = createUploadHandler({ s3, bucket: 'uploads', secret: process.env.UPLOAD_SECRET!, authorize: (req) => getSession(req)?.user })
  * export const POST = handler; // app/api/upload/[...op]/route.ts
  */
-export function createUploadHandler<TUser>(
-  config: UploadHandlerConfig<TUser>,
-): (request: Request) => Promise<Response> {
+export function createUploadHandler<TUser>(config: UploadHandlerConfig<TUser>): UploadHandler {
   const ctx = resolveConfig(config);
 
   async function handle(
@@ -91,7 +100,7 @@ export function createUploadHandler<TUser>(
     return entry[1](ctx, { request, user, userId, body, started });
   }
 
-  return async function uploadHandler(request: Request): Promise<Response> {
+  async function uploadHandler(request: Request): Promise<Response> {
     const started = ctx.now();
     let entry: (typeof OPERATIONS)[number] | undefined;
     const seen: { userId?: string } = {};
@@ -114,5 +123,14 @@ export function createUploadHandler<TUser>(
       });
       return errorResponse(httpError);
     }
-  };
+  }
+
+  return Object.assign(uploadHandler, {
+    handleStorageEvent: (event: unknown, request?: Request) =>
+      handleStorageEvent(
+        ctx,
+        event,
+        request ?? new Request('http://storage-event.invalid/', { method: 'POST' }),
+      ),
+  });
 }

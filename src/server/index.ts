@@ -17,3 +17,6 @@ export { sweepPending } from './sweepPending';
 export type { SweepPendingOptions, SweepResult } from './sweepPending';
 export { allEvents, uploadLogger, uploadLogRedactPaths, uploadMetrics } from './observability';
 export type { PromClientLike, StructuredLogger, UploadMetricsOptions } from './observability';
+export { storageEventWebhook } from './storageEvents';
+export type { StorageEventResult, StorageEventWebhookOptions } from './storageEvents';
+export type { UploadHandler } from './createUploadHandler';

@@ -243,7 +243,11 @@ export async function completeMultipart<TUser>(ctx: HandlerContext<TUser>, call:
     if (name !== 'NoSuchUpload') throw storageError(error);
   }
   const file = isRecord(call.body.file) ? readFile(call.body) : { name: '', metadata: undefined };
-  return completeOnce(ctx, { claims, user: call.user, file, request: call.request }, call.started);
+  return completeOnce(
+    ctx,
+    { claims, user: call.user, file, request: call.request, source: 'client' },
+    call.started,
+  );
 }
 
 /** `multipart/abort`: accepted with an expired token, so an owner can always clean up. */

@@ -1,4 +1,5 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { EVENT_NAME, EVENT_TOKEN, EVENT_USER } from './storageEvents';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { completeOnce } from './completeUpload';
 import type { HandlerContext } from './config';
@@ -32,6 +33,15 @@ export async function presign<TUser>(ctx: HandlerContext<TUser>, call: Operation
     ...(checksum ? ['x-amz-checksum-sha256'] : []),
     ...Object.keys(ctx.encryption?.headers ?? {}),
   ];
+  const token = await ctx.tokens.sign({
+    userId: call.userId,
+    key,
+    uploadId: '',
+    size: file.size,
+    partSize: 0,
+    type: stored.contentType,
+    exp: ctx.nowSeconds() + ctx.tokenTtl,
+  });
   // Type, disposition and length are signed: storage refuses a PUT that changes any of them.
   const url = await storageFailure(() =>
     getSignedUrl(
@@ -45,6 +55,7 @@ export async function presign<TUser>(ctx: HandlerContext<TUser>, call: Operation
           ContentLength: file.size,
           ...(checksum ? { ChecksumSHA256: checksum } : {}),
           ...ctx.encryption?.params,
+          ...(ctx.storageEvents ? { Metadata: eventMetadata(call.userId, token, file.name) } : {}),
         }),
       ),
       {
@@ -54,15 +65,6 @@ export async function presign<TUser>(ctx: HandlerContext<TUser>, call: Operation
       },
     ),
   );
-  const token = await ctx.tokens.sign({
-    userId: call.userId,
-    key,
-    uploadId: '',
-    size: file.size,
-    partSize: 0,
-    type: stored.contentType,
-    exp: ctx.nowSeconds() + ctx.tokenTtl,
-  });
   ctx.emit({ type: 'signed', operation: 'presign', userId: call.userId, key, ms: ctx.now() - call.started });
   return { url, method: 'PUT', headers, key, expiresAt: expiresAt(ctx), token };
 }
@@ -107,7 +109,11 @@ export async function complete<TUser>(ctx: HandlerContext<TUser>, call: Operatio
     ctx.nowSeconds(),
   );
   const file = isRecord(call.body.file) ? readFile(call.body) : { name: '', metadata: undefined };
-  return completeOnce(ctx, { claims, user: call.user, file, request: call.request }, call.started);
+  return completeOnce(
+    ctx,
+    { claims, user: call.user, file, request: call.request, source: 'client' },
+    call.started,
+  );
 }
 
 /** A base64 SHA-256 digest, or `undefined` when none was sent. */
@@ -117,4 +123,18 @@ function readChecksum(value: unknown): string | undefined {
     throw badRequest('"checksum" must be a base64 SHA-256 digest.');
   }
   return value;
+}
+
+/**
+ * Who uploaded what, stored with the pending object for a storage event to complete it: signed
+ * query parameters of the URL (S3 and MinIO store `x-amz-meta-*` parameters as metadata), so the
+ * browser sends no extra header. Values are percent-encoded: metadata is ASCII.
+ */
+function eventMetadata(userId: string, token: string, name: string): Record<string, string> {
+  return {
+    [EVENT_USER]: encodeURIComponent(userId),
+    [EVENT_TOKEN]: token,
+    // For display only, and kept short: S3 allows 2 KB of metadata in all.
+    [EVENT_NAME]: encodeURIComponent(name.slice(0, 200)),
+  };
 }
