@@ -6,7 +6,15 @@
 import { CreateBucketCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,6 +53,12 @@ export interface DemoOptions {
   s3Port?: number;
   /** @default true */
   log?: boolean;
+  /**
+   * The upload API behind `/api/upload`: `upkit/server` in this process, or the Python backend
+   * of examples/flask-backend (Debian's or your `python3` with Flask and boto3; MinIO storage).
+   * @default 'node'
+   */
+  backend?: 'node' | 'flask';
   /**
    * s3rver only: `false` leaves ETag out of the bucket's CORS ExposeHeaders, reproducing the
    * misconfiguration that breaks multipart uploads (used by the tests).
@@ -164,10 +178,12 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     },
   });
 
+  const flask = options.backend === 'flask' ? await startFlask(storage, log) : undefined;
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (path.startsWith('/api/upload/')) {
-      upload(req, res).catch(() => res.writeHead(500).end());
+      if (flask) flask.forward(req, res);
+      else upload(req, res).catch(() => res.writeHead(500).end());
       return;
     }
     if (path === '/metrics') {
@@ -210,11 +226,97 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     bucket: storage.bucket,
     async close() {
       clearInterval(sweeper);
+      await flask?.stop();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await vite.close();
       s3.destroy();
       await storage.stop();
+    },
+  };
+}
+
+/**
+ * Runs examples/flask-backend/app.py on a free port against the demo's storage, and forwards
+ * `/api/upload/*` to it as the demo's one user (its sign-in is the `x-user` header).
+ */
+async function startFlask(storage: StorageConfig, log: (line: string) => void) {
+  const python =
+    process.env.UPKIT_PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
+  const app = fileURLToPath(new URL('../examples/flask-backend/app.py', import.meta.url));
+  const child = spawn(
+    python,
+    [
+      app,
+      '--port',
+      '0',
+      '--s3-endpoint',
+      storage.endpoint,
+      '--bucket',
+      storage.bucket,
+      '--max-file-size',
+      String(2 * 1024 ** 3),
+      '--quiet',
+    ],
+    {
+      env: {
+        ...process.env,
+        AWS_ACCESS_KEY_ID: storage.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: storage.secretAccessKey,
+        PYTHONDONTWRITEBYTECODE: '1',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+  };
+  const base = await new Promise<URL>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`the Flask backend did not start in 30 s: ${output}`)),
+      30_000,
+    );
+    const read = (chunk: Buffer) => {
+      output += chunk.toString();
+      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)\//.exec(output)?.[1];
+      if (url) {
+        clearTimeout(timer);
+        resolve(new URL(url));
+      }
+    };
+    child.stdout?.on('data', read);
+    child.stderr?.on('data', read);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      reject(
+        new Error(`the Flask backend exited: ${output.slice(-2000)} (needs python3 with flask and boto3)`),
+      );
+    });
+  }).catch(async (error: unknown) => {
+    await stop();
+    throw error;
+  });
+  log(`upkit demo: upload API is the Flask backend at ${base.origin}/api/upload`);
+  return {
+    stop,
+    forward(req: IncomingMessage, res: ServerResponse) {
+      const headers = { ...req.headers, host: base.host, 'x-user': 'demo' };
+      const proxied = httpRequest(
+        { hostname: base.hostname, port: base.port, method: req.method, path: req.url, headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      proxied.on('error', () => {
+        if (!res.headersSent) res.writeHead(502);
+        res.end();
+      });
+      req.pipe(proxied);
     },
   };
 }
@@ -227,8 +329,15 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     console.error(`upkit demo: --storage must be s3rver or minio, got ${storage}`);
     process.exit(2);
   }
+  const backend = args.includes('--backend') ? args[args.indexOf('--backend') + 1] : 'node';
+  if (backend !== 'node' && backend !== 'flask') {
+    console.error(`upkit demo: --backend must be node or flask, got ${backend}`);
+    process.exit(2);
+  }
   const demo = await startDemo({
-    storage,
+    // The Flask backend copies with UploadPartCopy and conditional writes, which s3rver lacks.
+    storage: backend === 'flask' && !args.includes('--storage') ? 'minio' : storage,
+    backend,
     port: Number(process.env.PORT ?? 5173),
     s3Port: Number(process.env.S3_PORT ?? 0),
   });
