@@ -24,16 +24,34 @@ function formatBytes(bytes: number): string {
 interface StoredObject {
   key: string;
   size: number;
+  /** Made by the server's image worker a moment after an image is verified. */
+  thumbnail?: string;
+}
+
+const IMAGE = /\.(png|jpe?g|webp|gif|avif)$/i;
+
+/** Lists the bucket; thumbnails follow their image by a moment, so it looks again (10 times at most). */
+function listBucket(
+  show: (objects: StoredObject[]) => void,
+  timer: { current: ReturnType<typeof setTimeout> | undefined },
+  tries = 0,
+): void {
+  void fetch('/api/objects')
+    .then((response) => response.json() as Promise<StoredObject[]>)
+    .then((listed) => {
+      show(listed);
+      const waiting = listed.some((object) => IMAGE.test(object.key) && !object.thumbnail);
+      // Not while offline: the list comes again when an upload finishes.
+      if (waiting && tries < 10 && navigator.onLine) {
+        timer.current = setTimeout(() => listBucket(show, timer, tries + 1), 1000);
+      }
+    });
 }
 
 function useBucket() {
   const [objects, setObjects] = useState<StoredObject[]>([]);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  const load = useCallback(() => {
-    void fetch('/api/objects')
-      .then((response) => response.json())
-      .then(setObjects);
-  }, []);
+  const load = useCallback(() => listBucket(setObjects, timer), []);
   // Many files finish close together: list the bucket once they have, not once per file.
   const refresh = useCallback(() => {
     clearTimeout(timer.current);
@@ -53,6 +71,9 @@ function Bucket({ objects }: { objects: StoredObject[] }) {
       <ul data-testid="bucket">
         {objects.map((object) => (
           <li key={object.key}>
+            {object.thumbnail && (
+              <img src={object.thumbnail} alt="" width={40} height={40} className="thumb" />
+            )}
             {object.key} <span className="muted">({formatBytes(object.size)})</span>
           </li>
         ))}

@@ -3,7 +3,13 @@
 //   npm start                         embedded s3rver
 //   npm start -- --storage minio      MinIO (built by scripts/ensure-tools.sh)
 //   PORT=8080 npm start               another port (S3_PORT for the store)
-import { CreateBucketCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutBucketNotificationConfigurationCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { spawn } from 'node:child_process';
@@ -26,13 +32,15 @@ import { createServer as createVite, type ViteDevServer } from 'vite';
 import {
   allEvents,
   createUploadHandler,
+  storageEventWebhook,
   sweepPending,
   toNodeHandler,
   uploadLogger,
   uploadLogRedactPaths,
   uploadMetrics,
 } from '../src/server/index';
-import { startMinio } from './minio';
+import { createImageWorker, derivedKey } from './imageWorker';
+import { freePort, startMinio } from './minio';
 import { s3ClientFor } from './s3Client';
 
 /** Where the demo keeps objects. */
@@ -60,6 +68,12 @@ export interface DemoOptions {
    */
   backend?: 'node' | 'flask';
   /**
+   * Completion from storage events (`node` backend): storage's webhook notifications reach
+   * `POST /api/storage-events` with this token. Set on its own when the demo starts MinIO; pass
+   * it with a MinIO of yours whose webhook target `UPKIT` points at the demo's port.
+   */
+  storageEvents?: { authToken: string };
+  /**
    * s3rver only: `false` leaves ETag out of the bucket's CORS ExposeHeaders, reproducing the
    * misconfiguration that breaks multipart uploads (used by the tests).
    * @default true
@@ -71,6 +85,8 @@ export interface RunningDemo {
   url: string;
   s3: S3Client;
   bucket: string;
+  /** The image worker (tests wait for it to be idle). */
+  images: ReturnType<typeof createImageWorker>;
   close(): Promise<void>;
 }
 
@@ -112,11 +128,23 @@ async function startS3rver(port: number, exposeEtag: boolean): Promise<StorageCo
   };
 }
 
-async function startStorage(options: DemoOptions): Promise<StorageConfig> {
+async function startStorage(
+  options: DemoOptions,
+  port: number,
+  events?: { authToken: string },
+): Promise<StorageConfig> {
   const storage = options.storage ?? 's3rver';
   if (storage === 's3rver') return startS3rver(options.s3Port ?? 0, options.corsExposeEtag ?? true);
   if (storage === 'minio') {
-    const minio = await startMinio();
+    // MinIO's webhook target, at the demo's own port (MinIO waits for it to listen).
+    const env: Record<string, string> = events
+      ? {
+          MINIO_NOTIFY_WEBHOOK_ENABLE_UPKIT: 'on',
+          MINIO_NOTIFY_WEBHOOK_ENDPOINT_UPKIT: `http://127.0.0.1:${port}/api/storage-events`,
+          MINIO_NOTIFY_WEBHOOK_AUTH_TOKEN_UPKIT: events.authToken,
+        }
+      : {};
+    const minio = await startMinio({ env });
     return { ...minio, bucket: BUCKET };
   }
   return { ...storage, stop: async () => undefined };
@@ -125,26 +153,59 @@ async function startStorage(options: DemoOptions): Promise<StorageConfig> {
 /** Starts storage, the upload API and the page; resolves once all three listen. */
 export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo> {
   const log = options.log === false ? () => undefined : (line: string) => console.log(line);
-  const storage = await startStorage(options);
+  // The port is chosen first: a MinIO started here sends its event notifications to it.
+  const port = options.port === 0 ? await freePort() : (options.port ?? 5173);
+  const events =
+    options.backend === 'flask'
+      ? undefined
+      : (options.storageEvents ??
+        (options.storage === 'minio' ? { authToken: randomBytes(24).toString('hex') } : undefined));
+  const storage = await startStorage(options, port, events);
   const s3 = s3ClientFor(storage);
   if (options.storage === 'minio') await s3.send(new CreateBucketCommand({ Bucket: storage.bucket }));
+  if (events) {
+    await s3.send(
+      new PutBucketNotificationConfigurationCommand({
+        Bucket: storage.bucket,
+        NotificationConfiguration: {
+          QueueConfigurations: [
+            {
+              QueueArn: 'arn:minio:sqs::UPKIT:webhook',
+              Events: ['s3:ObjectCreated:*'],
+              Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'pending/' }] } },
+            },
+          ],
+        },
+      }),
+    );
+  }
+  // Thumbnails and a medium size of each verified image, beside it under derived/.
+  const images = createImageWorker({
+    s3,
+    bucket: storage.bucket,
+    onError: (key, error) => log(`upkit demo: no thumbnails for ${key}: ${String(error)}`),
+  });
 
   // Structured logs of every upload event (pino, JSON lines) and Prometheus metrics at /metrics.
   const logger = pino({ enabled: options.log !== false, redact: [...uploadLogRedactPaths] });
   const metrics = new promClient.Registry();
   promClient.collectDefaultMetrics({ register: metrics });
-  const upload = toNodeHandler(
-    createUploadHandler({
-      s3,
-      bucket: storage.bucket,
-      // A fresh secret per start: tokens from an earlier run are simply refused.
-      secret: randomBytes(48),
-      // The demo has one visitor. A real app returns its signed-in user here, or null.
-      authorize: () => ({ id: 'demo' }),
-      maxFileSize: 2 * 1024 * 1024 * 1024,
-      onEvent: allEvents(uploadMetrics(promClient, { registry: metrics }), uploadLogger(logger)),
-    }),
-  );
+  const handler = createUploadHandler({
+    s3,
+    bucket: storage.bucket,
+    // A fresh secret per start: tokens from an earlier run are simply refused.
+    secret: randomBytes(48),
+    // The demo has one visitor. A real app returns its signed-in user here, or null.
+    authorize: () => ({ id: 'demo' }),
+    maxFileSize: 2 * 1024 * 1024 * 1024,
+    onEvent: allEvents(uploadMetrics(promClient, { registry: metrics }), uploadLogger(logger)),
+    // Once per object, from the browser's `complete` or from storage's notification.
+    onComplete: (upload) => images.enqueue(upload.key, upload.contentType),
+    storageEvents: events !== undefined,
+    userFromId: (id) => ({ id }),
+  });
+  const upload = toNodeHandler(handler);
+  const storageEvents = events && toNodeHandler(storageEventWebhook(handler, events));
   // MinIO and s3rver ignore lifecycle rules: abandoned pending objects and multipart uploads
   // older than a day are removed here instead, every ten minutes.
   const sweep = () =>
@@ -186,6 +247,26 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       else upload(req, res).catch(() => res.writeHead(500).end());
       return;
     }
+    if (path === '/api/storage-events' && storageEvents) {
+      storageEvents(req, res).catch(() => res.writeHead(500).end());
+      return;
+    }
+    if (path === '/api/derived') {
+      // A derived image (thumbnail, medium size) of a verified upload; nothing else is served.
+      const key = new URL(req.url ?? '/', 'http://demo').searchParams.get('key') ?? '';
+      if (!/^derived\/uploads\/[^?#]+\/(thumb|medium)\.webp$/.test(key)) {
+        res.writeHead(404).end();
+        return;
+      }
+      s3.send(new GetObjectCommand({ Bucket: storage.bucket, Key: key }))
+        .then(async (object) => {
+          const body = await object.Body?.transformToByteArray();
+          if (!body) throw new Error('empty');
+          res.writeHead(200, { 'content-type': 'image/webp', 'cache-control': 'no-store' }).end(body);
+        })
+        .catch(() => res.writeHead(404).end());
+      return;
+    }
     if (path === '/metrics') {
       metrics
         .metrics()
@@ -194,14 +275,22 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       return;
     }
     if (path === '/api/objects') {
-      // Verified objects only: pending/ holds bytes that `complete` has not checked yet.
-      s3.send(new ListObjectsV2Command({ Bucket: storage.bucket, Prefix: 'uploads/' }))
-        .then((listed) => {
-          const objects = (listed.Contents ?? []).map((o) => ({
-            key: o.Key,
-            size: o.Size,
-            lastModified: o.LastModified,
-          }));
+      // Verified objects only (pending/ holds bytes that `complete` has not checked yet), each
+      // with its thumbnail once the image worker has made it.
+      const list = (prefix: string) =>
+        s3.send(new ListObjectsV2Command({ Bucket: storage.bucket, Prefix: prefix }));
+      Promise.all([list('uploads/'), list('derived/')])
+        .then(([listed, derived]) => {
+          const made = new Set((derived.Contents ?? []).map((o) => o.Key));
+          const objects = (listed.Contents ?? []).map((o) => {
+            const thumb = derivedKey(o.Key ?? '', 'thumb');
+            return {
+              key: o.Key,
+              size: o.Size,
+              lastModified: o.LastModified,
+              ...(made.has(thumb) ? { thumbnail: `/api/derived?key=${encodeURIComponent(thumb)}` } : {}),
+            };
+          });
           res
             .writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
             .end(JSON.stringify(objects));
@@ -213,7 +302,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 5173, '127.0.0.1', resolve);
+    server.listen(port, '127.0.0.1', resolve);
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   log(
@@ -224,6 +313,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     url,
     s3,
     bucket: storage.bucket,
+    images,
     async close() {
       clearInterval(sweeper);
       await flask?.stop();
