@@ -14,6 +14,7 @@ const entries = {
   index: 'src/index.ts',
   react: 'src/react.ts',
   server: 'src/server/index.ts',
+  conformance: 'src/conformance/index.ts',
   msw: 'src/msw/index.ts',
   styled: 'src/styled/index.ts',
 };

@@ -21,7 +21,7 @@ const BUDGET = {
   'upkit/react hooks': 15_900,
   'upkit/styled': 27_600,
   lazy: 7_300,
-  'upkit/server': 41_000,
+  'upkit/server': 41_200,
 };
 
 const root = join(import.meta.dirname, '../..');

@@ -8,6 +8,7 @@ const entries = [
   'src/index.ts',
   'src/react.ts',
   'src/server/index.ts',
+  'src/conformance/index.ts',
   'src/msw/index.ts',
   'src/styled/index.ts',
 ];
