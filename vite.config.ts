@@ -56,6 +56,14 @@ export default defineConfig({
       { find: /^upkit\/react$/, replacement: fileURLToPath(new URL('src/react.ts', import.meta.url)) },
       { find: /^upkit\/msw$/, replacement: fileURLToPath(new URL('src/msw/index.ts', import.meta.url)) },
       {
+        find: /^upkit\/server$/,
+        replacement: fileURLToPath(new URL('src/server/index.ts', import.meta.url)),
+      },
+      {
+        find: /^upkit\/conformance$/,
+        replacement: fileURLToPath(new URL('src/conformance/index.ts', import.meta.url)),
+      },
+      {
         find: /^upkit\/styled$/,
         replacement: fileURLToPath(new URL('src/styled/index.ts', import.meta.url)),
       },
