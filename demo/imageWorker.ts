@@ -31,6 +31,8 @@ export interface ImageWorkerOptions {
 /** A queue that makes the derived sizes of each image it is given, a few at a time. */
 export function createImageWorker({ s3, bucket, concurrency = 2, onError }: ImageWorkerOptions) {
   const waiting: string[] = [];
+  // Queued or being made: the page asks again for these only.
+  const busy = new Set<string>();
   let running = 0;
   let idle: Array<() => void> = [];
 
@@ -63,6 +65,7 @@ export function createImageWorker({ s3, bucket, concurrency = 2, onError }: Imag
       void process(key)
         .catch((error: unknown) => onError?.(key, error))
         .finally(() => {
+          busy.delete(key);
           running--;
           next();
         });
@@ -77,8 +80,13 @@ export function createImageWorker({ s3, bucket, concurrency = 2, onError }: Imag
     /** Queues a verified object; images only, anything else is skipped. */
     enqueue(key: string, contentType: string): void {
       if (!isRasterImage(contentType)) return;
+      busy.add(key);
       waiting.push(key);
       next();
+    },
+    /** Whether the sizes of `key` are still to be made. */
+    pending(key: string): boolean {
+      return busy.has(key);
     },
     /** Resolves when nothing is queued or running. */
     idle(): Promise<void> {

@@ -26,11 +26,14 @@ interface StoredObject {
   size: number;
   /** Made by the server's image worker a moment after an image is verified. */
   thumbnail?: string;
+  /** The worker is still making it. */
+  thumbnailPending?: boolean;
 }
 
-const IMAGE = /\.(png|jpe?g|webp|gif|avif)$/i;
-
-/** Lists the bucket; thumbnails follow their image by a moment, so it looks again (10 times at most). */
+/**
+ * Lists the bucket; a thumbnail follows its image by a moment, so while the server says one is
+ * being made it looks again (10 times at most, never while offline).
+ */
 function listBucket(
   show: (objects: StoredObject[]) => void,
   timer: { current: ReturnType<typeof setTimeout> | undefined },
@@ -40,7 +43,7 @@ function listBucket(
     .then((response) => response.json() as Promise<StoredObject[]>)
     .then((listed) => {
       show(listed);
-      const waiting = listed.some((object) => IMAGE.test(object.key) && !object.thumbnail);
+      const waiting = listed.some((object) => object.thumbnailPending);
       // Not while offline: the list comes again when an upload finishes.
       if (waiting && tries < 10 && navigator.onLine) {
         timer.current = setTimeout(() => listBucket(show, timer, tries + 1), 1000);

@@ -289,6 +289,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
               size: o.Size,
               lastModified: o.LastModified,
               ...(made.has(thumb) ? { thumbnail: `/api/derived?key=${encodeURIComponent(thumb)}` } : {}),
+              ...(images.pending(o.Key ?? '') ? { thumbnailPending: true } : {}),
             };
           });
           res
