@@ -186,9 +186,9 @@ export const ServerRefusesTooLarge: Story = {
       () =>
         expect(row(canvasElement, 'scan.tiff')).toEqual({
           status: 'Failed',
-          error: message,
-          // Retry is offered, though this server would refuse the same file again.
-          actions: ['Retry', 'Cancel', 'Remove'],
+          error: `${message} ${FINAL_HINT}`,
+          // No Retry: this server would refuse the same file again (413 is final).
+          actions: ['Cancel', 'Remove'],
         }),
       PATIENT,
     );
@@ -203,6 +203,7 @@ export const ServerRefusesTooLarge: Story = {
 // ---- 3. The server refuses the content after upload --------------------------------------------
 
 const CONTENT_MISMATCH = "The file's content is not recognisable, not image/png. It was removed.";
+const FINAL_HINT = 'Sending it again will not help: remove it, or choose another file.';
 
 function contentCheckingServer() {
   const state = { puts: 0, inspected: [] as Uint8Array[] };
@@ -233,8 +234,8 @@ const contentChecked = contentCheckingServer();
 /**
  * The file reached storage whole, but the app server's check at `complete` finds its bytes are
  * not the PNG it claims to be, deletes them and answers `415 content-mismatch`. The row shows
- * the server's message. Retry asks the server again without sending the file again, and gets
- * the same answer.
+ * the server's message and what to do instead of retrying: Retry is not offered, since the same
+ * bytes would be refused again.
  */
 export const ServerRefusesContent: Story = {
   parameters: { msw: { handlers: contentChecked.mocks.handlers } },
@@ -242,7 +243,12 @@ export const ServerRefusesContent: Story = {
     contentChecked.reset();
     const photo = file('photo.png', 4000, 'image/png');
     await pick(canvasElement, [photo]);
-    const failed = { status: 'Failed', error: CONTENT_MISMATCH, actions: ['Retry', 'Cancel', 'Remove'] };
+    // No Retry: the same bytes would be refused again; the row says what to do instead.
+    const failed = {
+      status: 'Failed',
+      error: `${CONTENT_MISMATCH} ${FINAL_HINT}`,
+      actions: ['Cancel', 'Remove'],
+    };
     await waitFor(() => expect(row(canvasElement, 'photo.png')).toEqual(failed), PATIENT);
     await expect(within(canvasElement).getByRole('alert')).toHaveTextContent(
       `photo.png failed: ${CONTENT_MISMATCH}`,
@@ -254,10 +260,6 @@ export const ServerRefusesContent: Story = {
     await expect(mocks.objects.size).toBe(0);
     // A 415 is final: `complete` was not retried.
     await expect(paths(mocks)).toEqual(['presign', 'complete']);
-
-    await userEvent.click(within(canvasElement).getByRole('button', { name: 'Retry photo.png' }));
-    await waitFor(() => expect(paths(mocks)).toEqual(['presign', 'complete', 'complete']), PATIENT);
-    await waitFor(() => expect(row(canvasElement, 'photo.png')).toEqual(failed), PATIENT);
     await expect(state.puts).toBe(1);
   },
 };

@@ -154,6 +154,33 @@ export const SlowNetwork: Story = {
   },
 };
 
+/**
+ * The status bar over the list: files uploaded of total, bytes, speed and time left, and the
+ * actions for every file (Pause all, Resume all, Retry failed, Cancel all). The limits are
+ * written under the drop zone and read as its description.
+ */
+export const StatusBar: Story = {
+  args: { accept: ['image/*', 'application/pdf'], maxFileSize: 20_000_000, maxFiles: 10 },
+  parameters: { msw: { handlers: createUploadMocks({ bytesPerSecond: 200_000 }).handlers } },
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    await expect(
+      canvas.getByRole('button', { name: 'Drop files here or choose them' }),
+    ).toHaveAccessibleDescription('Images and PDFs, up to 20 MB, 10 files at most');
+    await pick(canvasElement, [
+      file('scan.pdf', 300_000, 'application/pdf'),
+      file('photo.png', 200_000, 'image/png'),
+    ]);
+    const bar = await canvas.findByRole('group', { name: 'All uploads' }, PATIENT);
+    await userEvent.click(await within(bar).findByRole('button', { name: 'Pause all' }, PATIENT));
+    await waitFor(() => expect(bar.dataset.state).toBe('paused'), PATIENT);
+    await expect(within(bar).getByText(/[01] of 2 files uploaded, [12] paused/)).toBeVisible();
+    await userEvent.click(within(bar).getByRole('button', { name: 'Resume all' }));
+    await waitFor(() => expect(bar.dataset.state).toBe('done'), { timeout: 15_000 });
+    await expect(within(bar).getByText(/All 2 files uploaded/)).toBeVisible();
+  },
+};
+
 const MiB = 1024 * 1024;
 // Part URLs live one second; a 5 MiB part takes half a second to send.
 const expiring = createUploadMocks({ urlExpiresIn: 1, bytesPerSecond: 10_000_000 });
@@ -265,13 +292,13 @@ export const MultipartPauseResume: Story = {
   play: async ({ canvasElement }) => {
     const canvas = within(canvasElement);
     await pick(canvasElement, [file('archive.zip', 16 * 1024 * 1024, 'application/zip')]);
-    const row = () => canvas.getByText('archive.zip').closest('li');
+    const row = () => canvas.getByText('archive.zip').closest('li') as HTMLElement;
     // One part of four lands, then pause.
     await waitFor(
       () =>
-        expect(Number(canvas.getByRole('progressbar').getAttribute('aria-valuenow'))).toBeGreaterThanOrEqual(
-          25,
-        ),
+        expect(
+          Number(within(row()).getByRole('progressbar').getAttribute('aria-valuenow')),
+        ).toBeGreaterThanOrEqual(25),
       {
         timeout: 5000,
       },

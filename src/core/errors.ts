@@ -82,7 +82,25 @@ export class UploadError extends Error {
   get isValidation(): boolean {
     return VALIDATION_CODES.has(this.code);
   }
+
+  /**
+   * True when sending the same file again cannot succeed: it was refused for what it is (its
+   * size, type or content, by the client or the server), not for a failure on the way. Offer
+   * Remove, or another file, instead of Retry.
+   */
+  get isFinal(): boolean {
+    return (
+      this.isValidation ||
+      this.code === 'resume-file-mismatch' ||
+      this.status === 413 ||
+      this.status === 415 ||
+      FINAL_SERVER_CODES.has(this.serverCode ?? '')
+    );
+  }
 }
+
+// upkit/server's codes for bytes that failed verification (docs/protocol.md).
+const FINAL_SERVER_CODES = new Set(['content-mismatch', 'size-mismatch']);
 
 /** Type guard that survives duplicate module copies (checks the shape, not the prototype). */
 export function isUploadError(value: unknown): value is UploadError {

@@ -47,7 +47,8 @@ export function canPerform(item: UploadItem, action: ItemAction): boolean {
     case 'remove':
       return true;
     case 'retry':
-      return canTransition(item.status, 'retry') && !item.error?.isValidation;
+      // Only what can succeed: a file refused for its size, type or content never will.
+      return canTransition(item.status, 'retry') && !item.error?.isFinal;
     default:
       return canTransition(item.status, action);
   }

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useId, type ReactNode } from 'react';
 import { useDropzone, type UseDropzoneOptions } from '../headless/useDropzone';
 import type { UploadHookResult } from '../react/useUploader';
 import { en, type StyledMessages } from './messages';
@@ -9,8 +9,10 @@ export interface UploadDropzoneProps extends Omit<UseDropzoneOptions, 'onFiles'>
   upload: Pick<UploadHookResult, 'upload'>;
   /** @default English */
   messages?: Pick<StyledMessages, 'dropzone' | 'dropzoneActive'>;
-  /** Extra content under the prompt (limits, hints). */
+  /** Extra content under the prompt. */
   children?: ReactNode;
+  /** What may be dropped, in words: shown under the prompt and tied to it with `aria-describedby`. */
+  hint?: ReactNode;
   className?: string;
 }
 
@@ -19,20 +21,35 @@ export function UploadDropzone({
   upload,
   messages = en,
   children,
+  hint,
   className,
   ...options
 }: UploadDropzoneProps) {
+  const hintId = useId();
   const { getRootProps, getInputProps, isDragActive } = useDropzone({
     ...options,
     onFiles: (files) => void upload.upload(files),
   });
+  // The limits sit outside the button (its name stays the prompt) and are its description.
   return (
-    <div {...getRootProps({ className: ['upkit-dropzone', className].filter(Boolean).join(' ') })}>
-      <input {...getInputProps()} />
-      <span className="upkit-dropzone__prompt">
-        {isDragActive ? messages.dropzoneActive : messages.dropzone}
-      </span>
-      {children}
-    </div>
+    <>
+      <div
+        {...getRootProps({
+          className: ['upkit-dropzone', className].filter(Boolean).join(' '),
+          ...(hint ? { 'aria-describedby': hintId } : {}),
+        })}
+      >
+        <input {...getInputProps()} />
+        <span className="upkit-dropzone__prompt">
+          {isDragActive ? messages.dropzoneActive : messages.dropzone}
+        </span>
+        {children}
+      </div>
+      {hint && (
+        <p id={hintId} className="upkit-dropzone__hint">
+          {hint}
+        </p>
+      )}
+    </>
   );
 }

@@ -121,6 +121,7 @@ const RowContent = memo(function RowContent({
         {item.error && (
           <p className="upkit-item__error" data-code={item.error.code}>
             {messages.errorMessage(item.error, item)}
+            {item.error.isFinal && !item.error.isValidation && ` ${messages.finalHint}`}
           </p>
         )}
       </div>

@@ -2,7 +2,10 @@ import { UploadAnnouncer } from '../headless/UploadAnnouncer';
 import { useUpload, type UseUploadOptions } from '../react/useUpload';
 import { useUploaderState } from '../react/useUploaderState';
 import { en, type StyledMessages } from './messages';
+import { formatBytes } from './format';
+import { parseAccept } from '../core/validate';
 import { UploadDropzone } from './UploadDropzone';
+import { UploadStatusBar } from './UploadStatusBar';
 import { ResumableList } from './ResumableList';
 import { UploadList } from './UploadList';
 
@@ -14,6 +17,8 @@ export type UploaderProps = UseUploadOptions & {
   locale?: string;
   /** `light`, `dark`, or follow the system. @default 'system' */
   theme?: 'light' | 'dark' | 'system';
+  /** The status bar over the list (totals, and actions for every file). @default true */
+  statusBar?: boolean;
   className?: string;
 };
 
@@ -21,9 +26,28 @@ export type UploaderProps = UseUploadOptions & {
  * Everything in one: drop zone, the uploads a reload interrupted (to resume or discard), list
  * and live announcements, on `useUpload`.
  */
-export function Uploader({ messages = en, locale, theme = 'system', className, ...options }: UploaderProps) {
+export function Uploader({
+  messages = en,
+  locale,
+  theme = 'system',
+  statusBar = true,
+  className,
+  ...options
+}: UploaderProps) {
   const upload = useUpload(options as UseUploadOptions);
-  const { accept, maxFiles } = options as { accept?: string | readonly string[]; maxFiles?: number };
+  const { accept, maxFiles, maxFileSize } = options as {
+    accept?: string | readonly string[];
+    maxFiles?: number;
+    maxFileSize?: number;
+  };
+  const hint = messages.restrictions({
+    accept: parseAccept(accept),
+    // A limit reads "20 MB", not "20.0 MB".
+    ...(maxFileSize === undefined
+      ? {}
+      : { maxFileSize: formatBytes(maxFileSize, locale).replace(/[.,]0(?=\D*$)/, '') }),
+    ...(maxFiles === undefined ? {} : { maxFiles }),
+  });
   const offline = useUploaderState(upload.uploader, (state) => state.offline);
   return (
     <div
@@ -33,6 +57,7 @@ export function Uploader({ messages = en, locale, theme = 'system', className, .
       <UploadDropzone
         upload={upload}
         messages={messages}
+        hint={hint}
         {...(accept === undefined ? {} : { accept })}
         // Folder walks stop past the limit; a one-file uploader's picker picks one.
         {...(maxFiles === undefined ? {} : { maxFiles, multiple: maxFiles !== 1 })}
@@ -43,6 +68,9 @@ export function Uploader({ messages = en, locale, theme = 'system', className, .
         </p>
       )}
       <ResumableList upload={upload} messages={messages} {...(locale === undefined ? {} : { locale })} />
+      {statusBar && (
+        <UploadStatusBar upload={upload} messages={messages} {...(locale === undefined ? {} : { locale })} />
+      )}
       <UploadList upload={upload} messages={messages} {...(locale === undefined ? {} : { locale })} />
       <UploadAnnouncer uploader={upload.uploader} messages={messages} />
     </div>

@@ -5,6 +5,8 @@ export type { UploadDropzoneProps } from './UploadDropzone';
 export { UploadButton } from './UploadButton';
 export type { UploadButtonProps } from './UploadButton';
 export { UploadList } from './UploadList';
+export { UploadStatusBar } from './UploadStatusBar';
+export type { UploadStatusBarProps } from './UploadStatusBar';
 export { ResumableList } from './ResumableList';
 export type { ResumableListProps } from './ResumableList';
 export type { UploadListProps } from './UploadList';

@@ -26,7 +26,57 @@ export interface StyledMessages extends UploadMessages, AnnouncerMessages {
     'queued' | 'signing' | 'uploading' | 'completing' | 'done' | 'paused' | 'error' | 'canceled',
     string
   >;
+  /** After the error of a file that sending again cannot help (its size, type or content). */
+  finalHint: string;
+  /** The status bar's accessible name, and its buttons. */
+  statusBarLabel: string;
+  pauseAll: string;
+  resumeAll: string;
+  cancelAll: string;
+  retryFailed: string;
+  /** The status bar's summary: "3 of 5 files uploaded", "All 5 files uploaded", "2 failed". */
+  summary: (counts: { done: number; total: number; failed: number; paused: number }) => string;
+  /**
+   * The limits in words, under the drop zone ("Images and PDFs, up to 20 MB, 10 files at most");
+   * `sizes` are already formatted. `undefined` shows nothing.
+   */
+  restrictions: (limits: { accept: string[]; maxFileSize?: string; maxFiles?: number }) => string | undefined;
 }
+
+// Words for accept tokens: `image/*` reads "images", `.pdf` and `application/pdf` "PDFs".
+function acceptWords(tokens: string[], words: Record<string, string>, and: string): string {
+  const named = tokens.map((token) => words[token] ?? words[token.replace(/^[a-z]+\//, '.')] ?? token);
+  const unique = [...new Set(named)];
+  return unique.length < 2 ? (unique[0] ?? '') : `${unique.slice(0, -1).join(', ')} ${and} ${unique.at(-1)}`;
+}
+
+const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+const EN_WORDS: Record<string, string> = {
+  'image/*': 'images',
+  'video/*': 'videos',
+  'audio/*': 'audio',
+  'text/*': 'text files',
+  '.pdf': 'PDFs',
+  '.png': 'PNG images',
+  '.jpg': 'JPEG images',
+  '.jpeg': 'JPEG images',
+  '.zip': 'ZIP archives',
+  '.csv': 'CSV files',
+};
+
+const FR_WORDS: Record<string, string> = {
+  'image/*': 'images',
+  'video/*': 'vidéos',
+  'audio/*': 'fichiers audio',
+  'text/*': 'fichiers texte',
+  '.pdf': 'PDF',
+  '.png': 'images PNG',
+  '.jpg': 'images JPEG',
+  '.jpeg': 'images JPEG',
+  '.zip': 'archives ZIP',
+  '.csv': 'fichiers CSV',
+};
 
 /** English, the default. */
 export const en: StyledMessages = {
@@ -53,6 +103,27 @@ export const en: StyledMessages = {
     paused: 'Paused',
     error: 'Failed',
     canceled: 'Canceled',
+  },
+  finalHint: 'Sending it again will not help: remove it, or choose another file.',
+  statusBarLabel: 'All uploads',
+  pauseAll: 'Pause all',
+  resumeAll: 'Resume all',
+  cancelAll: 'Cancel all',
+  retryFailed: 'Retry failed',
+  summary: ({ done, total, failed, paused }) => {
+    const files = (n: number) => `${n} file${n === 1 ? '' : 's'}`;
+    const head = done === total ? `All ${files(total)} uploaded` : `${done} of ${files(total)} uploaded`;
+    return [head, failed > 0 && `${failed} failed`, paused > 0 && `${paused} paused`]
+      .filter(Boolean)
+      .join(', ');
+  },
+  restrictions: ({ accept, maxFileSize, maxFiles }) => {
+    const parts = [
+      accept.length > 0 && capital(acceptWords(accept, EN_WORDS, 'and')),
+      maxFileSize && `up to ${maxFileSize}`,
+      maxFiles !== undefined && `${maxFiles} file${maxFiles === 1 ? '' : 's'} at most`,
+    ].filter(Boolean);
+    return parts.length > 0 ? capital(parts.join(', ')) : undefined;
   },
 };
 
@@ -109,6 +180,30 @@ export const fr: StyledMessages = {
     paused: 'En pause',
     error: 'Échec',
     canceled: 'Annulé',
+  },
+  finalHint: 'Le renvoyer n’y changera rien : retirez-le ou choisissez un autre fichier.',
+  statusBarLabel: 'Tous les envois',
+  pauseAll: 'Tout mettre en pause',
+  resumeAll: 'Tout reprendre',
+  cancelAll: 'Tout annuler',
+  retryFailed: 'Réessayer les échecs',
+  summary: ({ done, total, failed, paused }) => {
+    const files = (n: number) => `${n} fichier${n > 1 ? 's' : ''}`;
+    const head =
+      done === total
+        ? `${total > 1 ? `Les ${files(total)} envoyés` : '1 fichier envoyé'}`
+        : `${done} sur ${files(total)} envoyé${done > 1 ? 's' : ''}`;
+    return [head, failed > 0 && `${failed} en échec`, paused > 0 && `${paused} en pause`]
+      .filter(Boolean)
+      .join(', ');
+  },
+  restrictions: ({ accept, maxFileSize, maxFiles }) => {
+    const parts = [
+      accept.length > 0 && capital(acceptWords(accept, FR_WORDS, 'et')),
+      maxFileSize && `jusqu’à ${maxFileSize}`,
+      maxFiles !== undefined && `${maxFiles} fichier${maxFiles > 1 ? 's' : ''} au plus`,
+    ].filter(Boolean);
+    return parts.length > 0 ? capital(parts.join(', ')) : undefined;
   },
 };
 

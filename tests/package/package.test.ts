@@ -17,9 +17,9 @@ import { measure, measureHooks } from '../../scripts/measure-size.mjs';
 // goal is 10 kB (issue 9).
 const BUDGET = {
   upkit: 15_300,
-  'upkit/react': 18_900,
-  'upkit/react hooks': 15_900,
-  'upkit/styled': 27_600,
+  'upkit/react': 19_000,
+  'upkit/react hooks': 16_000,
+  'upkit/styled': 29_200,
   lazy: 7_300,
   'upkit/server': 41_200,
 };

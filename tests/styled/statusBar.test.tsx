@@ -1,0 +1,140 @@
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createUploadMocks } from '../../src/msw/index';
+import { fr, Uploader } from '../../src/styled/index';
+import { patternedFile } from '../helpers/memoryStorage';
+
+// issue 12: the limits in words, actions that make sense per error, and the status bar.
+
+const mocks = createUploadMocks();
+const server = setupServer(...mocks.handlers);
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => {
+  server.resetHandlers(...mocks.handlers);
+  mocks.reset();
+});
+afterAll(() => server.close());
+
+// A backend without batch calls, so each file's `complete` is its own request to answer.
+const oneFile = createUploadMocks({ batchEndpoints: false });
+
+const dropzone = (name: string) => screen.getByRole('button', { name });
+
+describe('limits in words', () => {
+  it('describes the drop zone with the accepted types, size and count, in English and French', () => {
+    const limits = { accept: ['image/*', 'application/pdf'], maxFileSize: 20_000_000, maxFiles: 10 };
+    const { unmount } = render(
+      <Uploader endpoint="/api/upload" resumeStorage={false} locale="en-US" {...limits} />,
+    );
+    const zone = dropzone('Drop files here or choose them');
+    const hint = document.getElementById(zone.getAttribute('aria-describedby') ?? '');
+    expect(hint?.textContent).toBe('Images and PDFs, up to 20 MB, 10 files at most');
+    unmount();
+    render(<Uploader endpoint="/api/upload" resumeStorage={false} locale="fr" messages={fr} {...limits} />);
+    const zoneFr = dropzone('Déposez des fichiers ici ou choisissez-les');
+    expect(document.getElementById(zoneFr.getAttribute('aria-describedby') ?? '')?.textContent).toBe(
+      'Images et PDF, jusqu’à 20\u202fMo, 10 fichiers au plus',
+    );
+  });
+
+  it('says nothing when there are no limits', () => {
+    render(<Uploader endpoint="/api/upload" resumeStorage={false} />);
+    expect(dropzone('Drop files here or choose them').hasAttribute('aria-describedby')).toBe(false);
+  });
+});
+
+describe('actions per error', () => {
+  it('offers Retry for a failure a retry can fix, and not for a file refused for its content', async () => {
+    server.use(
+      http.post('*/api/upload/complete', async ({ request }) => {
+        const body = (await request.json()) as { file: { name: string } };
+        return body.file.name === 'fake.png'
+          ? HttpResponse.json(
+              { error: { code: 'content-mismatch', message: "The file's content is not image/png." } },
+              { status: 415 },
+            )
+          : HttpResponse.json(
+              { error: { code: 'storage-error', message: 'Storage is busy.' } },
+              { status: 503 },
+            );
+      }),
+      ...oneFile.handlers,
+    );
+    const user = userEvent.setup();
+    const { container } = render(
+      <Uploader endpoint="/api/upload" resumeStorage={false} retry={{ retries: 0 }} />,
+    );
+    await user.upload(container.querySelector('input[type="file"]') as HTMLInputElement, [
+      patternedFile(100, 'fake.png', 'image/png'),
+      patternedFile(100, 'busy.png', 'image/png'),
+    ]);
+    const fake = (await screen.findByText('fake.png')).closest('li')!;
+    const busy = screen.getByText('busy.png').closest('li')!;
+    await waitFor(() =>
+      expect([fake, busy].map((li) => li.getAttribute('data-state'))).toEqual(['error', 'error']),
+    );
+    expect(within(fake).queryByRole('button', { name: 'Retry fake.png' })).toBeNull();
+    expect(
+      within(fake).getByText(/Sending it again will not help: remove it, or choose another file\./),
+    ).toBeTruthy();
+    expect(within(busy).getByRole('button', { name: 'Retry busy.png' })).toBeTruthy();
+    expect(within(busy).queryByText(/Sending it again will not help/)).toBeNull();
+  });
+});
+
+describe('<UploadStatusBar> in <Uploader>', () => {
+  it('sums the list, and its buttons act on every file they can help', async () => {
+    let failing = true;
+    server.use(
+      http.post('*/api/upload/complete', async ({ request }) => {
+        const body = (await request.json()) as { file: { name: string } };
+        if (body.file.name === 'b.txt' && failing)
+          return HttpResponse.json({ error: { code: 'busy', message: 'Busy.' } }, { status: 503 });
+        return HttpResponse.json({ key: 'uploads/ok' });
+      }),
+      ...oneFile.handlers,
+    );
+    const user = userEvent.setup();
+    const { container } = render(
+      <Uploader
+        endpoint="/api/upload"
+        resumeStorage={false}
+
+        retry={{ retries: 0 }}
+        locale="en-US"
+      />,
+    );
+    expect(screen.queryByRole('group', { name: 'All uploads' })).toBeNull();
+    await user.upload(container.querySelector('input[type="file"]') as HTMLInputElement, [
+      patternedFile(1000, 'a.txt', 'text/plain'),
+      patternedFile(3000, 'b.txt', 'text/plain'),
+    ]);
+    const bar = await screen.findByRole('group', { name: 'All uploads' });
+    await waitFor(() => expect(bar.getAttribute('data-state')).toBe('error'));
+    expect(within(bar).getByText(/^1 of 2 files uploaded, 1 failed/)).toBeTruthy();
+    expect(within(bar).queryByRole('button', { name: 'Pause all' })).toBeNull();
+
+    failing = false;
+    fireEvent.click(within(bar).getByRole('button', { name: 'Retry failed' }));
+    await waitFor(() => expect(bar.getAttribute('data-state')).toBe('done'));
+    expect(bar.querySelector('.upkit-statusbar__summary')?.textContent).toBe(
+      'All 2 files uploaded · 4.0 kB / 4.0 kB',
+    );
+    expect(within(bar).getByRole('progressbar').getAttribute('aria-valuenow')).toBe('100');
+    expect(within(bar).queryByRole('button')).toBeNull();
+  });
+
+  it('is left out with statusBar={false}', async () => {
+    const user = userEvent.setup();
+    const { container } = render(<Uploader endpoint="/api/upload" resumeStorage={false} statusBar={false} />);
+    await user.upload(
+      container.querySelector('input[type="file"]') as HTMLInputElement,
+      patternedFile(10, 'a.txt', 'text/plain'),
+    );
+    await screen.findByText('a.txt');
+    expect(screen.queryByRole('group', { name: 'All uploads' })).toBeNull();
+  });
+});
