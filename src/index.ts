@@ -24,6 +24,7 @@ export type { UploadAction } from './core/uploadMachine';
 export { matchesAccept, parseAccept, validateFile } from './core/validate';
 export type { ValidationOptions } from './core/validate';
 export { indexedDBSessionStore, memorySessionStore, withHandle } from './core/resumeStore';
+export { relativePathOf, withRelativePath } from './core/job';
 export type { ResumableFileHandle, SessionRecord, SessionStore, StoredPart } from './core/resumeStore';
 export type * from './core/types';
 export { httpBackend } from './backends/httpBackend';

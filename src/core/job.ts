@@ -58,6 +58,25 @@ export function bytesOf(job: Job): number {
   return Math.min(bytes, job.desc.size);
 }
 
+// Paths of files found inside dropped folders (a File from a folder walk has none of its own).
+const relativePaths = new WeakMap<Blob, string>();
+
+/**
+ * Remembers where in a dropped or picked folder a file was (`photos/2024/a.jpg`): it is sent to
+ * the backend as `metadata.relativePath`, so the folder's structure survives the upload.
+ */
+export function withRelativePath<T extends Blob>(file: T, path: string): T {
+  const clean = path.replace(/^\/+/, '');
+  if (clean) relativePaths.set(file, clean);
+  return file;
+}
+
+/** A file's path inside the folder it came from: a walked drop's, or the folder picker's. */
+export function relativePathOf(file: Blob): string | undefined {
+  const picked = (file as Partial<File>).webkitRelativePath;
+  return relativePaths.get(file) ?? (typeof picked === 'string' && picked ? picked : undefined);
+}
+
 /** What the backend is told about a file. */
 export function describeFile(file: Blob, metadata: Record<string, string> | undefined): FileDescriptor {
   const { name, lastModified } = file as Partial<File>;
@@ -67,7 +86,10 @@ export function describeFile(file: Blob, metadata: Record<string, string> | unde
     type: file.type,
   };
   if (typeof lastModified === 'number') desc.lastModified = lastModified;
-  if (metadata) desc.metadata = metadata;
+  const relativePath = relativePathOf(file);
+  // The app's own `relativePath` wins: it named it on purpose.
+  if (relativePath !== undefined) desc.metadata = { relativePath, ...metadata };
+  else if (metadata) desc.metadata = metadata;
   return desc;
 }
 

@@ -1,3 +1,4 @@
+import { withRelativePath } from '../core/job';
 import { withHandle, type ResumableFileHandle } from '../core/resumeStore';
 
 /** What a drop carried, read while the drop event is dispatched (afterwards the browser empties it). */
@@ -74,7 +75,8 @@ export async function collectDroppedFiles(
     try {
       if (entry.isFile) {
         queuedFiles--;
-        files.push(await fileOf(entry as FileSystemFileEntry));
+        // `photos/2024/a.jpg`: the folder's structure travels as the file's metadata.
+        files.push(withRelativePath(await fileOf(entry as FileSystemFileEntry), entry.fullPath ?? ''));
       } else if (entry.isDirectory) {
         const reader = (entry as FileSystemDirectoryEntry).createReader();
         for (let batch = await readBatch(reader); batch.length > 0; batch = await readBatch(reader)) {

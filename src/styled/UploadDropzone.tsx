@@ -1,4 +1,4 @@
-import { useId, type ReactNode } from 'react';
+import { useId, useRef, type ReactNode } from 'react';
 import { useDropzone, type UseDropzoneOptions } from '../headless/useDropzone';
 import type { UploadHookResult } from '../react/useUploader';
 import { en, type StyledMessages } from './messages';
@@ -8,11 +8,16 @@ export interface UploadDropzoneProps extends Omit<UseDropzoneOptions, 'onFiles'>
   /** The hook result files go to (`usePresignedUpload`, `useMultipartUpload`, `useUpload`). */
   upload: Pick<UploadHookResult, 'upload'>;
   /** @default English */
-  messages?: Pick<StyledMessages, 'dropzone' | 'dropzoneActive'>;
+  messages?: Pick<StyledMessages, 'dropzone' | 'dropzoneActive' | 'chooseFolder'>;
   /** Extra content under the prompt. */
   children?: ReactNode;
   /** What may be dropped, in words: shown under the prompt and tied to it with `aria-describedby`. */
   hint?: ReactNode;
+  /**
+   * A "Choose a folder" button beside the drop zone (`webkitdirectory`): every file in the folder,
+   * each with its path in it sent as `metadata.relativePath`. Dropped folders always work.
+   */
+  folders?: boolean;
   className?: string;
 }
 
@@ -22,10 +27,12 @@ export function UploadDropzone({
   messages = en,
   children,
   hint,
+  folders = false,
   className,
   ...options
 }: UploadDropzoneProps) {
   const hintId = useId();
+  const folderInput = useRef<HTMLInputElement>(null);
   const { getRootProps, getInputProps, isDragActive } = useDropzone({
     ...options,
     onFiles: (files) => void upload.upload(files),
@@ -49,6 +56,31 @@ export function UploadDropzone({
         <p id={hintId} className="upkit-dropzone__hint">
           {hint}
         </p>
+      )}
+      {folders && (
+        <>
+          <button
+            type="button"
+            className="upkit-action upkit-dropzone__folder"
+            onClick={() => folderInput.current?.click()}
+          >
+            {messages.chooseFolder}
+          </button>
+          <input
+            ref={folderInput}
+            type="file"
+            hidden
+            tabIndex={-1}
+            multiple
+            // React passes unknown lower-case attributes through: the folder picker.
+            {...{ webkitdirectory: '' }}
+            onChange={(event) => {
+              const picked = [...(event.currentTarget.files ?? [])];
+              event.currentTarget.value = '';
+              if (picked.length > 0) void upload.upload(picked);
+            }}
+          />
+        </>
       )}
     </>
   );

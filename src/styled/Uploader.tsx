@@ -19,6 +19,8 @@ export type UploaderProps = UseUploadOptions & {
   theme?: 'light' | 'dark' | 'system';
   /** The status bar over the list (totals, and actions for every file). @default true */
   statusBar?: boolean;
+  /** A "Choose a folder" button beside the drop zone; each file's path goes as metadata. @default false */
+  folders?: boolean;
   className?: string;
 };
 
@@ -31,6 +33,7 @@ export function Uploader({
   locale,
   theme = 'system',
   statusBar = true,
+  folders = false,
   className,
   ...options
 }: UploaderProps) {
@@ -58,6 +61,7 @@ export function Uploader({
         upload={upload}
         messages={messages}
         hint={hint}
+        folders={folders}
         {...(accept === undefined ? {} : { accept })}
         // Folder walks stop past the limit; a one-file uploader's picker picks one.
         {...(maxFiles === undefined ? {} : { maxFiles, multiple: maxFiles !== 1 })}

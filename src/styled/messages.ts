@@ -10,6 +10,8 @@ export interface StyledMessages extends UploadMessages, AnnouncerMessages {
   dropzone: string;
   dropzoneActive: string;
   browse: string;
+  /** The folder picker's button (`folders`). */
+  chooseFolder: string;
   /** Shown (and announced) while uploads wait for the network to come back. */
   offline: string;
   remaining: (seconds: number) => string;
@@ -86,6 +88,7 @@ export const en: StyledMessages = {
   dropzone: 'Drop files here or choose them',
   dropzoneActive: 'Drop the files to upload them',
   browse: 'Choose files',
+  chooseFolder: 'Choose a folder',
   offline: 'You are offline. Uploads go on by themselves when the network is back.',
   resumableLabel: 'Interrupted uploads',
   interrupted: (uploaded, total) => `Interrupted at ${uploaded} of ${total}`,
@@ -163,6 +166,7 @@ export const fr: StyledMessages = {
   dropzone: 'Déposez des fichiers ici ou choisissez-les',
   dropzoneActive: 'Déposez les fichiers pour les envoyer',
   browse: 'Choisir des fichiers',
+  chooseFolder: 'Choisir un dossier',
   offline: 'Vous êtes hors ligne. Les envois reprendront d’eux-mêmes au retour du réseau.',
   resumableLabel: 'Envois interrompus',
   interrupted: (uploaded, total) => `Interrompu à ${uploaded} sur ${total}`,

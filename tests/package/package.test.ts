@@ -16,10 +16,10 @@ import { measure, measureHooks } from '../../scripts/measure-size.mjs';
 // come on first use and have their own budget), and everything for the server. The two hooks'
 // goal is 10 kB (issue 9).
 const BUDGET = {
-  upkit: 15_300,
-  'upkit/react': 19_000,
-  'upkit/react hooks': 16_000,
-  'upkit/styled': 29_200,
+  upkit: 15_500,
+  'upkit/react': 19_100,
+  'upkit/react hooks': 16_100,
+  'upkit/styled': 29_500,
   lazy: 7_300,
   'upkit/server': 41_200,
 };

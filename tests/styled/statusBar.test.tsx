@@ -138,3 +138,19 @@ describe('<UploadStatusBar> in <Uploader>', () => {
     expect(screen.queryByRole('group', { name: 'All uploads' })).toBeNull();
   });
 });
+
+describe('folders', () => {
+  it('picks a folder and sends each file with its path in it as metadata.relativePath', async () => {
+    const { container } = render(<Uploader endpoint="/api/upload" resumeStorage={false} folders />);
+    expect(screen.getByRole('button', { name: 'Choose a folder' })).toBeTruthy();
+    const input = container.querySelector('input[webkitdirectory]') as HTMLInputElement;
+    const photo = patternedFile(100, 'a.png', 'image/png');
+    Object.defineProperty(photo, 'webkitRelativePath', { value: 'trip/day1/a.png' });
+    fireEvent.change(input, { target: { files: [photo] } });
+    await waitFor(() =>
+      expect(screen.getByText('a.png').closest('li')?.getAttribute('data-state')).toBe('done'),
+    );
+    const sent = JSON.stringify(mocks.requests.map((request) => request.body));
+    expect(sent).toContain('"relativePath":"trip/day1/a.png"');
+  });
+});

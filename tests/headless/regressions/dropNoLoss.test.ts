@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { describeFile, relativePathOf } from '../../../src/core/job';
 import { collectDroppedFiles } from '../../../src/headless/collectFiles';
 
 const file = (name: string) => new File(['x'], name, { type: 'text/plain' });
@@ -71,4 +72,33 @@ it('skips a folder whose reader never answers, and still delivers the rest', asy
     20,
   );
   expect(result.map((f) => f.name)).toEqual(['loose.txt', 'inside.txt']);
+});
+
+it("keeps each walked file's place in its folder, sent to the backend as metadata.relativePath", async () => {
+  const withPath = (f: File, fullPath: string) => ({ ...fileEntry(f), fullPath });
+  const a = file('a.jpg');
+  const b = file('b.jpg');
+  const trip = folder('trip', [
+    withPath(a, '/trip/a.jpg'),
+    folder('day2', [withPath(b, '/trip/day2/b.jpg')]),
+  ]);
+  const loose = file('loose.txt');
+  const result = await collectDroppedFiles({
+    files: [loose, new File([], 'trip')],
+    entries: asEntries([fileEntry(loose), trip]),
+  });
+  expect(result.map((f) => [f.name, relativePathOf(f)])).toEqual([
+    ['loose.txt', undefined],
+    ['a.jpg', 'trip/a.jpg'],
+    ['b.jpg', 'trip/day2/b.jpg'],
+  ]);
+  expect(describeFile(result[2]!, { album: 'summer' }).metadata).toEqual({
+    relativePath: 'trip/day2/b.jpg',
+    album: 'summer',
+  });
+  // A folder picker's files carry it themselves.
+  const picked = file('c.jpg');
+  Object.defineProperty(picked, 'webkitRelativePath', { value: 'trip/c.jpg' });
+  expect(describeFile(picked, undefined).metadata).toEqual({ relativePath: 'trip/c.jpg' });
+  expect(describeFile(loose, undefined).metadata).toBeUndefined();
 });
