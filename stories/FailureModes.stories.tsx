@@ -188,7 +188,7 @@ export const ServerRefusesTooLarge: Story = {
           status: 'Failed',
           error: `${message} ${FINAL_HINT}`,
           // No Retry: this server would refuse the same file again (413 is final).
-          actions: ['Cancel', 'Remove'],
+          actions: ['Remove'],
         }),
       PATIENT,
     );
@@ -247,7 +247,7 @@ export const ServerRefusesContent: Story = {
     const failed = {
       status: 'Failed',
       error: `${CONTENT_MISMATCH} ${FINAL_HINT}`,
-      actions: ['Cancel', 'Remove'],
+      actions: ['Remove'],
     };
     await waitFor(() => expect(row(canvasElement, 'photo.png')).toEqual(failed), PATIENT);
     await expect(within(canvasElement).getByRole('alert')).toHaveTextContent(

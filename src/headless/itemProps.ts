@@ -46,6 +46,10 @@ export function canPerform(item: UploadItem, action: ItemAction): boolean {
   switch (action) {
     case 'remove':
       return true;
+    case 'cancel':
+      // A failed file's choices are Retry and Remove (which also aborts what is on storage):
+      // Cancel would only relabel it.
+      return item.status !== 'error' && canTransition(item.status, 'cancel');
     case 'retry':
       // Only what can succeed: a file refused for its size, type or content never will.
       return canTransition(item.status, 'retry') && !item.error?.isFinal;

@@ -81,6 +81,11 @@ describe('actions per error', () => {
       within(fake).getByText(/Sending it again will not help: remove it, or choose another file\./),
     ).toBeTruthy();
     expect(within(busy).getByRole('button', { name: 'Retry busy.png' })).toBeTruthy();
+    // A failed row offers Remove, never Cancel (Remove aborts what is on storage too).
+    for (const row of [fake, busy]) {
+      expect(within(row).queryByRole('button', { name: /^Cancel / })).toBeNull();
+      expect(within(row).getByRole('button', { name: /^Remove / })).toBeTruthy();
+    }
     expect(within(busy).queryByText(/Sending it again will not help/)).toBeNull();
   });
 });
