@@ -18,6 +18,11 @@ export interface UploadDropzoneProps extends Omit<UseDropzoneOptions, 'onFiles'>
    * each with its path in it sent as `metadata.relativePath`. Dropped folders always work.
    */
   folders?: boolean;
+  /**
+   * On phones, open the camera instead of the file chooser: `environment` (back) or `user`
+   * (front). Use it where `accept` is images or video only; desktops ignore it.
+   */
+  capture?: 'user' | 'environment';
   className?: string;
 }
 
@@ -28,6 +33,7 @@ export function UploadDropzone({
   children,
   hint,
   folders = false,
+  capture,
   className,
   ...options
 }: UploadDropzoneProps) {
@@ -46,7 +52,7 @@ export function UploadDropzone({
           ...(hint ? { 'aria-describedby': hintId } : {}),
         })}
       >
-        <input {...getInputProps()} />
+        <input {...getInputProps(capture ? { capture } : {})} />
         <span className="upkit-dropzone__prompt">
           {isDragActive ? messages.dropzoneActive : messages.dropzone}
         </span>

@@ -21,6 +21,8 @@ export type UploaderProps = UseUploadOptions & {
   statusBar?: boolean;
   /** A "Choose a folder" button beside the drop zone; each file's path goes as metadata. @default false */
   folders?: boolean;
+  /** On phones, pick with the camera (`environment`, `user`); for image or video `accept` only. */
+  capture?: 'user' | 'environment';
   className?: string;
 };
 
@@ -34,6 +36,7 @@ export function Uploader({
   theme = 'system',
   statusBar = true,
   folders = false,
+  capture,
   className,
   ...options
 }: UploaderProps) {
@@ -62,6 +65,7 @@ export function Uploader({
         messages={messages}
         hint={hint}
         folders={folders}
+        {...(capture === undefined ? {} : { capture })}
         {...(accept === undefined ? {} : { accept })}
         // Folder walks stop past the limit; a one-file uploader's picker picks one.
         {...(maxFiles === undefined ? {} : { maxFiles, multiple: maxFiles !== 1 })}

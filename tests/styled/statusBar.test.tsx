@@ -159,3 +159,15 @@ describe('folders', () => {
     expect(sent).toContain('"relativePath":"trip/day1/a.png"');
   });
 });
+
+describe('phones', () => {
+  it('opens the camera with capture, and not otherwise', () => {
+    const { container, unmount } = render(
+      <Uploader endpoint="/api/upload" resumeStorage={false} accept="image/*" capture="environment" />,
+    );
+    expect(container.querySelector('input[type="file"]')?.getAttribute('capture')).toBe('environment');
+    unmount();
+    const plain = render(<Uploader endpoint="/api/upload" resumeStorage={false} accept="image/*" />);
+    expect(plain.container.querySelector('input[type="file"]')?.hasAttribute('capture')).toBe(false);
+  });
+});
