@@ -132,9 +132,17 @@ function readChecksum(value: unknown): string | undefined {
  */
 function eventMetadata(userId: string, token: string, name: string): Record<string, string> {
   return {
-    [EVENT_USER]: encodeURIComponent(userId),
+    [EVENT_USER]: encodeURIComponent(wellFormed(userId)),
     [EVENT_TOKEN]: token,
     // For display only, and kept short: S3 allows 2 KB of metadata in all.
-    [EVENT_NAME]: encodeURIComponent(name.slice(0, 200)),
+    [EVENT_NAME]: encodeURIComponent(wellFormed(name.slice(0, 200))),
   };
 }
+
+/**
+ * Lone surrogates (a name cut inside an emoji, or sent that way) as U+FFFD: `encodeURIComponent`
+ * throws on them, which failed the presign. A user id changed this way no longer matches its
+ * token, and the event path leaves that upload to the browser's `complete`.
+ */
+const wellFormed = (text: string) =>
+  text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');

@@ -179,6 +179,13 @@ describe('completion from storage events', () => {
     expect(sha256((await objectBytes(key))!)).toBe(sha256(bytes));
   });
 
+  it('completes a file whose long name is cut inside an emoji, with the name kept readable', async () => {
+    const name = `${'a'.repeat(199)}😀.png`;
+    const { key } = await presignAndPut(png(2200, 13), name);
+    await deliveryFor(key);
+    expect(onCompleteRunsFor(key)[0]?.fileName).toBe(`${'a'.repeat(199)}\ufffd`);
+  });
+
   it('refuses bytes that are not the declared type, and stores nothing at the final key', async () => {
     const html = new TextEncoder().encode('<html><script>alert(1)</script></html>'.padEnd(2000, ' '));
     const { key } = await presignAndPut(html);
