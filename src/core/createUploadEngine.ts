@@ -3,7 +3,7 @@ import { createCongestion } from './congestion';
 import { choosePartSize, DEFAULT_PART_SIZE } from './chunkPlan';
 import type { EngineContext } from './engineContext';
 import { abortedError, toUploadError, unrequestedAbort, UploadError } from './errors';
-import { bytesOf, createJob, describeFile, sessionRef, type Job } from './job';
+import { bytesOf, createJob, describeFile, hasStarted, sessionRef, type Job } from './job';
 import { progressAction } from './progress';
 import { createItemStore } from './itemStore';
 import { createNetworkWait } from './network';
@@ -435,6 +435,17 @@ export function createUploadEngine<TResult = unknown>(
         for (const job of select()) unlaunched.add(job);
         launchMore();
       }
+    },
+    setMetadata(id, metadata) {
+      const job = jobs.get(id);
+      if (!job || hasStarted(job)) return false;
+      const merged = { ...job.desc.metadata, ...metadata };
+      if (!dispatch(id, { type: 'metadata', metadata: { ...getItem(id)?.metadata, ...metadata } }))
+        return false;
+      // The descriptor is what presign and multipart send; nothing has read it yet.
+      job.desc.metadata = merged;
+      items.publish();
+      return true;
     },
     pause,
     resume,

@@ -140,6 +140,13 @@ export interface UploadEngine<TResult = unknown> {
   getItem(id: string): UploadItem<TResult> | undefined;
   /** Adds files without starting them; returns their ids. */
   add(files: Iterable<Blob> | ArrayLike<Blob>, options?: AddOptions): string[];
+  /**
+   * Sets the metadata a file not yet started will send to the backend (titles, alt text from a
+   * form shown before upload, with `autoStart: false`), merged over what it was added with.
+   * Returns `false`, changing nothing, once the file's first request has gone: the backend has
+   * already been told.
+   */
+  setMetadata(id: string, metadata: Record<string, string>): boolean;
   /** Starts queued files (all, or one). */
   start(id?: string): void;
   /** Pauses one file or all; in-flight requests are aborted, finished parts are kept. */

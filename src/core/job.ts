@@ -96,6 +96,14 @@ export function describeFile(file: Blob, metadata: Record<string, string> | unde
 // Made once: a job's first `running` is already settled.
 const idle = Promise.resolve();
 
+/**
+ * True once anything about the file may have reached the backend: a run was launched, or the job
+ * resumes a remembered session.
+ */
+export function hasStarted(job: Job): boolean {
+  return job.running !== idle || job.session !== undefined || job.presigned !== undefined;
+}
+
 // A class, so that a job's part maps are made when its upload first needs them: adding 10,000
 // files made 50,000 maps, most of them never used (a single PUT needs none of the part maps).
 class JobRecord implements Job {

@@ -13,7 +13,8 @@ export type UploadAction<TResult = unknown> =
   | { type: 'resume' }
   | { type: 'fail'; error: UploadError }
   | { type: 'retry' }
-  | { type: 'cancel' };
+  | { type: 'cancel' }
+  | { type: 'metadata'; metadata: Record<string, string> | undefined };
 
 type ActionType = UploadAction['type'];
 
@@ -37,6 +38,9 @@ const TRANSITIONS: Record<ActionType, { from: readonly UploadStatus[]; to: Uploa
   // completing is not cancelable either: the bytes are in storage, and interrupting the call
   // would orphan the object without the server's check. It finishes or fails.
   cancel: { from: ['queued', 'signing', 'uploading', 'paused', 'error'], to: 'canceled' },
+  // Before the first request only (the engine also checks nothing was signed yet): what the
+  // backend was told cannot change afterwards.
+  metadata: { from: ['queued', 'paused'], to: null },
 };
 
 /** True when `action` is legal from `status`. */
@@ -60,6 +64,8 @@ export function uploadReducer<TResult>(
       return { ...item, bytesUploaded: action.bytesUploaded, speed: action.speed, eta: action.eta };
     case 'key':
       return { ...item, key: action.key };
+    case 'metadata':
+      return { ...item, metadata: action.metadata };
     case 'succeed':
       return { ...item, ...idle, status: to, bytesUploaded: item.size, result: action.result };
     case 'fail':

@@ -45,6 +45,7 @@ export interface UploadHookResult<TResult = unknown> {
   upload: UploadEngine<TResult>['upload'];
   add: UploadEngine<TResult>['add'];
   start: UploadEngine<TResult>['start'];
+  setMetadata: UploadEngine<TResult>['setMetadata'];
   pause: UploadEngine<TResult>['pause'];
   resume: UploadEngine<TResult>['resume'];
   cancel: UploadEngine<TResult>['cancel'];
@@ -168,6 +169,7 @@ export function useUploader<TResult = unknown>(
     upload: uploader.upload,
     add: uploader.add,
     start: uploader.start,
+    setMetadata: uploader.setMetadata,
     pause: uploader.pause,
     resume: uploader.resume,
     cancel: uploader.cancel,

@@ -43,6 +43,7 @@ const EXPECTED: Record<ActionType, Partial<Record<UploadStatus, UploadStatus>>> 
     paused: 'canceled',
     error: 'canceled',
   },
+  metadata: { queued: 'queued', paused: 'paused' },
 };
 
 const SIZE = 1000;
@@ -79,6 +80,8 @@ function actionOf(type: ActionType): UploadAction<string> {
       return { type, result: 'server-result' };
     case 'fail':
       return { type, error: failure };
+    case 'metadata':
+      return { type, metadata: { alt: 'A red bicycle' } };
     default:
       return { type };
   }
@@ -97,10 +100,10 @@ describe('uploadReducer transition table', () => {
     expect([...UPLOAD_ACTION_TYPES].sort()).toEqual(Object.keys(EXPECTED).sort());
   });
 
-  it('has 88 status x action cases, 24 of them legal', () => {
+  it('has 96 status x action cases, 26 of them legal', () => {
     expect(cases).toHaveLength(ALL_STATUSES.length * UPLOAD_ACTION_TYPES.length);
-    expect(cases).toHaveLength(88);
-    expect(cases.filter((c) => c.expected !== undefined)).toHaveLength(24);
+    expect(cases).toHaveLength(96);
+    expect(cases.filter((c) => c.expected !== undefined)).toHaveLength(26);
   });
 
   it.each(cases.filter((c) => c.expected !== undefined))(
