@@ -7,3 +7,4 @@ export interface Size {
 }
 export function measure(entry: string): Promise<Size>;
 export function measureHooks(dist: string): Promise<Size>;
+export function measureUploader(dist: string): Promise<Size>;

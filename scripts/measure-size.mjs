@@ -49,21 +49,24 @@ export async function measure(entry) {
   };
 }
 
-/** The two upload hooks alone, tree-shaken out of `upkit/react` (`dist` is the built package). */
-export async function measureHooks(dist) {
+/** `names` alone, tree-shaken out of one built entry, as an app importing just them bundles it. */
+async function measurePick(dist, file, names) {
   const dir = mkdtempSync(join(tmpdir(), 'upkit-size-'));
   try {
-    const entry = join(dir, 'hooks.js');
-    const react = resolve(dist, 'react.js');
-    writeFileSync(
-      entry,
-      `export { usePresignedUpload, useMultipartUpload } from ${JSON.stringify(react)};\n`,
-    );
+    const entry = join(dir, 'pick.js');
+    writeFileSync(entry, `export { ${names.join(', ')} } from ${JSON.stringify(resolve(dist, file))};\n`);
     return await measure(entry);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** The two upload hooks alone, tree-shaken out of `upkit/react` (`dist` is the built package). */
+export const measureHooks = (dist) =>
+  measurePick(dist, 'react.js', ['usePresignedUpload', 'useMultipartUpload']);
+
+/** `<Uploader>` alone (English, no French, no standalone parts), out of `upkit/styled`. */
+export const measureUploader = (dist) => measurePick(dist, 'styled.js', ['Uploader']);
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const sizes = {
@@ -71,6 +74,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     'upkit/react': await measure('dist/react.js'),
     'upkit/react hooks': await measureHooks('dist'),
     'upkit/styled': await measure('dist/styled.js'),
+    'upkit/styled Uploader': await measureUploader('dist'),
     'upkit/server': await measure('dist/server.js'),
   };
   console.log(JSON.stringify(sizes, null, 2));

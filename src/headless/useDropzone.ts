@@ -62,6 +62,7 @@ export interface DropzoneRootProps {
   'data-disabled'?: '';
   onClick: (event: MouseEvent<HTMLElement>) => void;
   onKeyDown: (event: KeyboardEvent<HTMLElement>) => void;
+  onKeyUp: (event: KeyboardEvent<HTMLElement>) => void;
   onDragEnter: (event: DragEvent<HTMLElement>) => void;
   onDragOver: (event: DragEvent<HTMLElement>) => void;
   onDragLeave: (event: DragEvent<HTMLElement>) => void;
@@ -144,10 +145,13 @@ export function useDropzone(options: UseDropzoneOptions): DropzoneState {
         onKeyDown: (event: KeyboardEvent<HTMLElement>) => {
           // Only when the zone itself has focus, not a button inside it.
           if (event.target !== event.currentTarget) return;
-          if (event.key === 'Enter' || event.key === ' ') {
-            event.preventDefault();
-            open();
-          }
+          // As a native button: Enter acts on key down (once, not on auto-repeat), Space on key
+          // up (its key down only keeps the page from scrolling).
+          if (event.key === 'Enter' || event.key === ' ') event.preventDefault();
+          if (event.key === 'Enter' && !event.repeat) open();
+        },
+        onKeyUp: (event: KeyboardEvent<HTMLElement>) => {
+          if (event.target === event.currentTarget && event.key === ' ') open();
         },
         onDragEnter: (event: DragEvent<HTMLElement>) => {
           event.preventDefault();

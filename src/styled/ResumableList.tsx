@@ -4,6 +4,7 @@ import type { ResumableUpload } from '../core/selectors';
 import type { UploadHookResult } from '../react/useUploader';
 import { formatBytePair } from './format';
 import { en, type StyledMessages } from './messages';
+import { SlotButton, useSlots } from './slots';
 
 /** Props of {@link ResumableList}. */
 export interface ResumableListProps {
@@ -23,13 +24,14 @@ export interface ResumableListProps {
  */
 export function ResumableList({ upload, messages = en, locale, className }: ResumableListProps) {
   const headingId = useId();
+  const { cx } = useSlots();
   if (upload.resumable.length === 0) return null;
   return (
-    <section className={['upkit-resumable', className].filter(Boolean).join(' ')} aria-labelledby={headingId}>
-      <h3 id={headingId} className="upkit-resumable__title">
+    <section className={cx('resumable', className)} aria-labelledby={headingId}>
+      <h3 id={headingId} className={cx('resumableTitle')}>
         {messages.resumableLabel}
       </h3>
-      <ul className="upkit-list__items" role="list">
+      <ul className={cx('items')} role="list">
         {upload.resumable.map((entry) => (
           <ResumableRow key={entry.id} entry={entry} upload={upload} messages={messages} locale={locale} />
         ))}
@@ -49,6 +51,7 @@ function ResumableRow({
   messages: StyledMessages;
   locale: string | undefined;
 }) {
+  const { cx } = useSlots();
   const [failure, setFailure] = useState<UploadError | undefined>(undefined);
   const [busy, setBusy] = useState(false);
   const needsFile = !entry.canReopen || failure?.code === 'resume-needs-file';
@@ -70,20 +73,19 @@ function ResumableRow({
   };
 
   return (
-    <li className="upkit-item" data-state="interrupted">
-      <div className="upkit-item__card">
-        <span className="upkit-item__thumb" aria-hidden="true" />
-        <div className="upkit-item__body">
-          <div className="upkit-item__row">
-            <bdi className="upkit-item__name">{entry.name}</bdi>
-            <bdi className="upkit-item__size">{total}</bdi>
+    <li className={cx('item')} data-state="interrupted">
+      <div className={cx('card')}>
+        <span className={cx('thumb')} aria-hidden="true" />
+        <div className={cx('body')}>
+          <div className={cx('row')}>
+            <bdi className={cx('name')}>{entry.name}</bdi>
+            <bdi className={cx('size')}>{total}</bdi>
           </div>
-          <div className="upkit-item__row">
-            <span className="upkit-item__status">{messages.interrupted(done, total)}</span>
-            <span className="upkit-item__actions">
-              <button
-                type="button"
-                className="upkit-action"
+          <div className={cx('row')}>
+            <span className={cx('status')}>{messages.interrupted(done, total)}</span>
+            <span className={cx('actions')}>
+              <SlotButton
+                className={cx('action')}
                 disabled={busy}
                 aria-label={messages.actionLabel(
                   needsFile ? messages.resumePick : messages.resume,
@@ -92,20 +94,19 @@ function ResumableRow({
                 onClick={() => (needsFile ? picker.current?.click() : restore())}
               >
                 {needsFile ? messages.resumePick : messages.resume}
-              </button>
-              <button
-                type="button"
-                className="upkit-action"
+              </SlotButton>
+              <SlotButton
+                className={cx('action')}
                 disabled={busy}
                 aria-label={messages.actionLabel(messages.discard, entry.name)}
                 onClick={() => void upload.discard(entry.id)}
               >
                 {messages.discard}
-              </button>
+              </SlotButton>
             </span>
           </div>
           {failure && (
-            <p className="upkit-item__error" role="alert" data-code={failure.code}>
+            <p className={cx('error')} dir="auto" role="alert" data-code={failure.code}>
               {messages.resumeFailed(failure)}
             </p>
           )}

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { useDropzone, type UseDropzoneOptions } from '../headless/useDropzone';
 import type { UploadHookResult } from '../react/useUploader';
 import { en, type StyledMessages } from './messages';
+import { useSlots } from './slots';
 
 /** Props of {@link UploadButton}. */
 export interface UploadButtonProps extends Omit<UseDropzoneOptions, 'onFiles' | 'noClick'> {
@@ -15,12 +16,13 @@ export interface UploadButtonProps extends Omit<UseDropzoneOptions, 'onFiles' | 
 
 /** A button that opens the file picker (and accepts drops and pastes). */
 export function UploadButton({ upload, messages = en, children, className, ...options }: UploadButtonProps) {
+  const { cx } = useSlots();
   const { getRootProps, getInputProps } = useDropzone({
     ...options,
     onFiles: (files) => void upload.upload(files),
   });
   return (
-    <div {...getRootProps({ className: ['upkit-button', className].filter(Boolean).join(' ') })}>
+    <div {...getRootProps({ className: cx('button', className), 'data-upkit-home': '' })}>
       <input {...getInputProps()} />
       {children ?? messages.browse}
     </div>

@@ -2,6 +2,7 @@ import { useId, useRef, type ReactNode } from 'react';
 import { useDropzone, type UseDropzoneOptions } from '../headless/useDropzone';
 import type { UploadHookResult } from '../react/useUploader';
 import { en, type StyledMessages } from './messages';
+import { SlotButton, useSlots } from './slots';
 
 /** Props of {@link UploadDropzone}. */
 export interface UploadDropzoneProps extends Omit<UseDropzoneOptions, 'onFiles'> {
@@ -38,6 +39,7 @@ export function UploadDropzone({
   ...options
 }: UploadDropzoneProps) {
   const hintId = useId();
+  const { cx } = useSlots();
   const folderInput = useRef<HTMLInputElement>(null);
   const { getRootProps, getInputProps, isDragActive } = useDropzone({
     ...options,
@@ -48,30 +50,29 @@ export function UploadDropzone({
     <>
       <div
         {...getRootProps({
-          className: ['upkit-dropzone', className].filter(Boolean).join(' '),
+          className: cx('dropzone', className),
+          // Where focus goes when the list's last file is removed.
+          'data-upkit-home': '',
           ...(hint ? { 'aria-describedby': hintId } : {}),
         })}
       >
         <input {...getInputProps(capture ? { capture } : {})} />
-        <span className="upkit-dropzone__prompt">
-          {isDragActive ? messages.dropzoneActive : messages.dropzone}
-        </span>
+        <span className={cx('prompt')}>{isDragActive ? messages.dropzoneActive : messages.dropzone}</span>
         {children}
       </div>
       {hint && (
-        <p id={hintId} className="upkit-dropzone__hint">
+        <p id={hintId} className={cx('hint')}>
           {hint}
         </p>
       )}
       {folders && (
         <>
-          <button
-            type="button"
-            className="upkit-action upkit-dropzone__folder"
+          <SlotButton
+            className={cx('action', cx('folderButton'))}
             onClick={() => folderInput.current?.click()}
           >
             {messages.chooseFolder}
-          </button>
+          </SlotButton>
           <input
             ref={folderInput}
             type="file"

@@ -2,8 +2,8 @@ import {
   createContext,
   forwardRef,
   memo,
-  useCallback,
   useContext,
+  useEffect,
   useLayoutEffect,
   useRef,
   useState,
@@ -12,14 +12,25 @@ import {
   type MouseEvent,
   type ReactNode,
 } from 'react';
-import { Virtualizer } from 'virtua';
 import type { UploadEngine } from '../core/createUploadEngine';
 import { itemFraction } from '../core/selectors';
 import type { UploadItem } from '../core/types';
-import { getActionProps, getItemProps, getProgressProps, type ItemAction } from '../headless/itemProps';
+import {
+  canPerform,
+  getActionProps,
+  getItemProps,
+  getProgressProps,
+  type ItemAction,
+} from '../headless/itemProps';
 import type { UploadHookResult } from '../react/useUploader';
 import { formatBytes, formatSpeed } from './format';
+import { ItemFields, type UploadField } from './ItemFields';
 import { en, type StyledMessages } from './messages';
+import { SlotButton, useSlots } from './slots';
+import { Thumbnail } from './Thumbnail';
+import type * as VirtuaModule from './virtua';
+
+type Virtua = typeof VirtuaModule;
 
 /** Props of {@link UploadList}. */
 export interface UploadListProps {
@@ -34,45 +45,34 @@ export interface UploadListProps {
    * @default 100
    */
   virtualizeAbove?: number;
+  /**
+   * Fields asked for each file before it starts (titles, alt text), sent as its metadata; shown
+   * on the files `editable` allows (`<Uploader>` passes those an "Upload N files" button has
+   * not started yet).
+   */
+  fields?: readonly UploadField[];
+  /** Which files show their `fields`. @default files `queued` */
+  editable?: (item: UploadItem) => boolean;
+  /** Marks the empty required fields (`<Uploader>` sets it when a start was refused for them). */
+  showMissing?: boolean;
   className?: string;
 }
 
 const ACTIONS: ItemAction[] = ['pause', 'resume', 'retry', 'cancel', 'remove'];
 
-interface RowContext {
-  items: readonly UploadItem[];
+interface RowOptions {
   uploader: UploadEngine;
   messages: StyledMessages;
   locale: string | undefined;
+  fields: readonly UploadField[] | undefined;
+  showMissing: boolean;
 }
 
-/**
- * An image file in an <img> through an object URL, revoked when the element goes away (the ref's
- * null call, which React 18 and 19 both make for a ref that returns no cleanup). Memoized on the
- * file: a progress tick must not mint a new URL and make the browser decode the image again.
- */
-const Thumbnail = memo(function Thumbnail({ file }: { file: Blob }) {
-  const url = useRef<string | undefined>(undefined);
-  const ref = useCallback(
-    (img: HTMLImageElement | null) => {
-      if (url.current) URL.revokeObjectURL(url.current);
-      url.current = undefined;
-      if (!img) return;
-      url.current = URL.createObjectURL(file);
-      img.src = url.current;
-    },
-    [file],
-  );
-  return (
-    <img
-      className="upkit-item__thumb"
-      ref={ref}
-      alt=""
-      // A file the browser cannot decode shows the placeholder, not a broken image.
-      onError={(event) => (event.currentTarget.style.visibility = 'hidden')}
-    />
-  );
-});
+interface RowContext extends RowOptions {
+  items: readonly UploadItem[];
+}
+
+const queued = (item: UploadItem) => item.status === 'queued';
 
 // A row's content is memoized on its item: items are immutable, so a progress tick re-renders
 // one row.
@@ -81,23 +81,33 @@ const RowContent = memo(function RowContent({
   uploader,
   messages,
   locale,
-}: Omit<RowContext, 'items'> & { item: UploadItem }) {
-  const isImage = item.file.type.startsWith('image/') && typeof URL.createObjectURL === 'function';
+  fields,
+  showMissing,
+  editing,
+}: RowOptions & { item: UploadItem; editing: boolean }) {
+  const { cx, Progress } = useSlots();
   const percent = Math.round(itemFraction(item) * 100);
   return (
-    <div className="upkit-item__card">
-      {isImage ? <Thumbnail file={item.file} /> : <span className="upkit-item__thumb" aria-hidden="true" />}
-      <div className="upkit-item__body">
-        <div className="upkit-item__row">
+    <div className={cx('card')}>
+      <Thumbnail file={item.file} name={item.name} />
+      <div className={cx('body')}>
+        <div className={cx('row')}>
           {/* <bdi>: names and "4.0 KB" keep their own direction inside right-to-left text. */}
-          <bdi className="upkit-item__name">{item.name}</bdi>
-          <bdi className="upkit-item__size">{formatBytes(item.size, locale)}</bdi>
+          <bdi className={cx('name')}>{item.name}</bdi>
+          <bdi className={cx('size')}>{formatBytes(item.size, locale)}</bdi>
         </div>
-        <div {...getProgressProps(item, { className: 'upkit-progress' }, messages)}>
-          <div className="upkit-progress__indicator" style={{ inlineSize: `${percent}%` }} />
-        </div>
-        <div className="upkit-item__row">
-          <span className="upkit-item__status">
+        {editing && fields && (
+          <ItemFields
+            item={item}
+            fields={fields}
+            uploader={uploader}
+            messages={messages}
+            showMissing={showMissing}
+          />
+        )}
+        <Progress {...getProgressProps(item, { className: cx('progress') }, messages)} value={percent} />
+        <div className={cx('row')}>
+          <span className={cx('status')}>
             {messages.status[item.status]}
             {item.status === 'uploading' && item.speed > 0 && (
               <>
@@ -107,19 +117,23 @@ const RowContent = memo(function RowContent({
               </>
             )}
           </span>
-          <span className="upkit-item__actions">
-            {ACTIONS.map((action) => (
-              <button
-                key={action}
-                {...getActionProps(uploader, item, action, { className: 'upkit-action' }, messages)}
-              >
-                {messages[action]}
-              </button>
-            ))}
+          <span className={cx('actions')}>
+            {/* Only what applies: a design system's button may override the `hidden` attribute. */}
+            {/* A file waiting for "Upload N files" has not started: Remove is its one action. */}
+            {ACTIONS.filter((action) => canPerform(item, action) && (!editing || action === 'remove')).map(
+              (action) => (
+                <SlotButton
+                  key={action}
+                  {...getActionProps(uploader, item, action, { className: cx('action') }, messages)}
+                >
+                  {messages[action]}
+                </SlotButton>
+              ),
+            )}
           </span>
         </div>
         {item.error && (
-          <p className="upkit-item__error" data-code={item.error.code}>
+          <p className={cx('error')} dir="auto" data-code={item.error.code}>
             {messages.errorMessage(item.error, item)}
             {item.error.isFinal && !item.error.isValidation && ` ${messages.finalHint}`}
           </p>
@@ -129,10 +143,10 @@ const RowContent = memo(function RowContent({
   );
 });
 
-function rowProps(item: UploadItem, index: number, count: number) {
+function rowProps(item: UploadItem, index: number, count: number, className: string | undefined) {
   // Position and size: screen readers say "file 998 of 1,000" though only a window is mounted.
   return getItemProps(item, {
-    className: 'upkit-item',
+    className,
     'aria-posinset': index + 1,
     'aria-setsize': count,
     'data-index': index,
@@ -155,6 +169,34 @@ function neighbours(index: number, count: number): number[] {
 
 const Rows = createContext<RowContext | null>(null);
 
+// virtua (5 kB) is fetched with the first list long enough to window: most apps never list 100
+// files, and those that do get it in one small request.
+let virtua: Virtua | undefined;
+let loadingVirtua: Promise<unknown> | undefined;
+
+/** Fetches virtua (once); the list windows from its next render. */
+export function loadVirtua(): Promise<unknown> {
+  loadingVirtua ??= import('./virtua').then((module) => (virtua = module));
+  return loadingVirtua;
+}
+
+function useVirtua(needed: boolean): Virtua | undefined {
+  const [, setLoaded] = useState(false);
+  useEffect(() => {
+    if (!needed || virtua) return;
+    let live = true;
+    loadVirtua().then(
+      () => live && setLoaded(true),
+      // Offline with the chunk not cached: the first rows stay shown; the next long list retries.
+      () => (loadingVirtua = undefined),
+    );
+    return () => {
+      live = false;
+    };
+  }, [needed]);
+  return needed ? virtua : undefined;
+}
+
 function useRows(): RowContext {
   const context = useContext(Rows);
   if (!context) throw new Error('upkit: a virtual row rendered outside <UploadList>.');
@@ -165,9 +207,10 @@ function useRows(): RowContext {
 const VirtualItems = forwardRef<HTMLUListElement, { style: CSSProperties; children: ReactNode }>(
   function VirtualItems({ style, children }, ref) {
     const { messages } = useRows();
+    const { cx } = useSlots();
     return (
       // role="list": Safari drops list semantics from a list with list-style: none.
-      <ul ref={ref} style={style} className="upkit-list__items" role="list" aria-label={messages.listLabel}>
+      <ul ref={ref} style={style} className={cx('items')} role="list" aria-label={messages.listLabel}>
         {children}
       </ul>
     );
@@ -177,10 +220,11 @@ const VirtualItems = forwardRef<HTMLUListElement, { style: CSSProperties; childr
 const VirtualRow = forwardRef<HTMLLIElement, { style: CSSProperties; index: number; children: ReactNode }>(
   function VirtualRow({ style, index, children }, ref) {
     const { items } = useRows();
+    const { cx } = useSlots();
     const item = items[index];
     if (!item) return null;
     return (
-      <li ref={ref} style={style} {...rowProps(item, index, items.length)}>
+      <li ref={ref} style={style} {...rowProps(item, index, items.length, cx('item'))}>
         {children}
       </li>
     );
@@ -197,9 +241,16 @@ export function UploadList({
   messages = en,
   locale,
   virtualizeAbove = 100,
+  fields,
+  editable = queued,
+  showMissing = false,
   className,
 }: UploadListProps) {
   const { items, uploader } = upload;
+  const { cx } = useSlots();
+  // Measuring rows needs ResizeObserver; without it (jsdom, old browsers) every row renders.
+  const virtual = items.length > virtualizeAbove && typeof ResizeObserver === 'function';
+  const windowing = useVirtua(virtual);
   // By id, not index: files removed above the focused one must not unmount it.
   const [focused, setFocused] = useState<{ id: string; index: number; action?: string } | undefined>(
     undefined,
@@ -258,8 +309,8 @@ export function UploadList({
         index,
         action: button.dataset.action,
         fallback: root.current
-          ?.closest('.upkit')
-          ?.querySelector<HTMLElement>('.upkit-dropzone, .upkit-button'),
+          ?.closest('[data-upkit], .upkit')
+          ?.querySelector<HTMLElement>('[data-upkit-home]'),
       };
     }
   };
@@ -275,16 +326,18 @@ export function UploadList({
     if (event.relatedTarget || document.hasFocus()) setFocused(undefined);
   };
 
-  // Measuring rows needs ResizeObserver; without it (jsdom, old browsers) every row renders.
-  const virtual = items.length > virtualizeAbove && typeof ResizeObserver === 'function';
   // A removed focused file leaves its place to a neighbour, which must be mounted to take focus.
   const focusedAt = focused ? items.findIndex((item) => item.id === focused.id) : -1;
   const focusedIndex = focused && focusedAt < 0 ? Math.min(focused.index, items.length - 1) : focusedAt;
+  const options: RowOptions = { uploader, messages, locale, fields, showMissing };
+  const row = (item: UploadItem) => (
+    <RowContent key={item.id} item={item} {...options} editing={fields !== undefined && editable(item)} />
+  );
   return (
-    <Rows.Provider value={{ items, uploader, messages, locale }}>
+    <Rows.Provider value={{ items, ...options }}>
       {/* One outer element in both modes, so crossing virtualizeAbove keeps the scroller. */}
       <div
-        className={['upkit-list', className].filter(Boolean).join(' ')}
+        className={cx('list', className)}
         // Windowing needs a bounded scroller: inline, so it holds even without upkit/styles.css.
         style={virtual ? { maxBlockSize: 'var(--upkit-list-max-block-size, 28rem)', overflowY: 'auto' } : {}}
         ref={root}
@@ -292,22 +345,21 @@ export function UploadList({
         onFocus={onFocus}
         onBlur={onBlur}
       >
-        {virtual ? (
-          <Virtualizer
+        {virtual && windowing ? (
+          <windowing.Virtualizer
             data={items}
             as={VirtualItems}
             item={VirtualRow}
             {...(focusedIndex < 0 ? {} : { keepMounted: neighbours(focusedIndex, items.length) })}
           >
-            {(item: UploadItem) => (
-              <RowContent key={item.id} item={item} uploader={uploader} messages={messages} locale={locale} />
-            )}
-          </Virtualizer>
+            {row}
+          </windowing.Virtualizer>
         ) : (
-          <ul className="upkit-list__items" role="list" aria-label={messages.listLabel}>
-            {items.map((item, index) => (
-              <li key={item.id} {...rowProps(item, index, items.length)}>
-                <RowContent item={item} uploader={uploader} messages={messages} locale={locale} />
+          <ul className={cx('items')} role="list" aria-label={messages.listLabel}>
+            {/* While virtua loads, the first rows: never thousands at once. */}
+            {(virtual ? items.slice(0, virtualizeAbove) : items).map((item, index) => (
+              <li key={item.id} {...rowProps(item, index, items.length, cx('item'))}>
+                {row(item)}
               </li>
             ))}
           </ul>

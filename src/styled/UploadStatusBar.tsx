@@ -1,9 +1,11 @@
+import { useLayoutEffect, useRef } from 'react';
 import { selectProgress, selectStatus } from '../core/selectors';
 import type { UploadItem } from '../core/types';
 import { canPerform } from '../headless/itemProps';
 import type { UploadHookResult } from '../react/useUploader';
 import { formatBytes, formatSpeed } from './format';
 import { en, type StyledMessages } from './messages';
+import { SlotButton, useSlots } from './slots';
 
 /** Props of {@link UploadStatusBar}. */
 export interface UploadStatusBarProps {
@@ -12,6 +14,11 @@ export interface UploadStatusBarProps {
   messages?: StyledMessages;
   /** Locale for numbers. @default the browser's */
   locale?: string;
+  /**
+   * Files added with `autoStart: false` and not started yet: shows "Upload N files", which calls
+   * `start` (`<Uploader>` passes its own, which checks required fields first).
+   */
+  waiting?: { items: readonly UploadItem[]; start: () => void };
   className?: string;
 }
 
@@ -23,9 +30,27 @@ const counted = (item: UploadItem) => item.status !== 'canceled' && !item.error?
  * actions for all files at once (pause, resume, retry what can succeed, cancel). Shows nothing
  * for an empty list. Not a live region: `UploadAnnouncer` says the same once.
  */
-export function UploadStatusBar({ upload, messages = en, locale, className }: UploadStatusBarProps) {
+export function UploadStatusBar({ upload, messages = en, locale, waiting, className }: UploadStatusBarProps) {
   const { items, uploader } = upload;
+  const { cx, Progress } = useSlots();
+  const bar = useRef<HTMLDivElement>(null);
+  // Set by a click on one of the bar's buttons: where focus goes if the click hid that button.
+  const home = useRef<HTMLElement | null | undefined>(undefined);
+  // Pause all becomes Resume all, Cancel all can empty the bar: focus must not drop to <body>.
+  // It goes to the bar's first button, or, with none left, to the drop zone.
+  useLayoutEffect(() => {
+    const fallback = home.current;
+    if (fallback === undefined) return;
+    home.current = undefined;
+    const active = document.activeElement as HTMLElement | null;
+    if (active && active !== document.body && active.isConnected && !active.hidden) return;
+    (bar.current?.querySelector<HTMLElement>('button:not([hidden])') ?? fallback)?.focus();
+  });
   const files = items.filter(counted);
+  // Files waiting for "Upload N files" are neither paused nor canceled from here: they have not
+  // started, and each row can remove its own.
+  const held = new Set(waiting?.items);
+  const live = files.filter((item) => !held.has(item));
   if (files.length === 0) return null;
   const progress = selectProgress(items);
   const status = selectStatus(files);
@@ -42,8 +67,14 @@ export function UploadStatusBar({ upload, messages = en, locale, className }: Up
   const moving = status === 'uploading' && progress.speed > 0;
   const actions = [
     {
+      label: messages.uploadFiles(held.size),
+      show: held.size > 0,
+      run: () => waiting?.start(),
+      primary: true,
+    },
+    {
       label: messages.pauseAll,
-      show: files.some((i) => canPerform(i, 'pause')),
+      show: live.some((i) => canPerform(i, 'pause')),
       run: () => uploader.pause(),
     },
     {
@@ -58,30 +89,36 @@ export function UploadStatusBar({ upload, messages = en, locale, className }: Up
     },
     {
       label: messages.cancelAll,
-      show: files.some((i) => i.status !== 'done' && i.status !== 'error' && canPerform(i, 'cancel')),
+      show: live.some((i) => i.status !== 'done' && i.status !== 'error' && canPerform(i, 'cancel')),
       run: () => void uploader.cancel(),
     },
   ];
   return (
     <div
-      className={['upkit-statusbar', className].filter(Boolean).join(' ')}
+      ref={bar}
+      className={cx('statusBar', className)}
       role="group"
       aria-label={messages.statusBarLabel}
       data-state={status}
+      onClickCapture={() => {
+        home.current =
+          bar.current?.closest('[data-upkit], .upkit')?.querySelector<HTMLElement>('[data-upkit-home]') ??
+          null;
+      }}
     >
-      <div
-        className="upkit-progress"
+      <Progress
+        className={cx('progress')}
         role="progressbar"
-        aria-label={messages.statusBarLabel}
+        // Not the group's own name again: "Upload progress of all uploads".
+        aria-label={messages.progressLabel(messages.statusBarLabel.toLowerCase())}
         aria-valuemin={0}
         aria-valuemax={100}
         aria-valuenow={percent}
         aria-valuetext={`${percent}%, ${summary}`}
-      >
-        <div className="upkit-progress__indicator" style={{ inlineSize: `${percent}%` }} />
-      </div>
-      <div className="upkit-item__row">
-        <span className="upkit-statusbar__summary">
+        value={percent}
+      />
+      <div className={cx('row')}>
+        <span className={cx('summary')}>
           {summary}
           {' · '}
           <bdi>{bytes}</bdi>
@@ -93,13 +130,18 @@ export function UploadStatusBar({ upload, messages = en, locale, className }: Up
             </>
           )}
         </span>
-        <span className="upkit-item__actions">
+        <span className={cx('actions')}>
           {actions
             .filter((action) => action.show)
             .map((action) => (
-              <button key={action.label} type="button" className="upkit-action" onClick={action.run}>
+              <SlotButton
+                key={action.label}
+                className={cx('action')}
+                onClick={action.run}
+                {...('primary' in action ? { 'data-primary': '' } : {})}
+              >
                 {action.label}
-              </button>
+              </SlotButton>
             ))}
         </span>
       </div>

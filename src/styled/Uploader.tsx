@@ -1,3 +1,5 @@
+import { useId, useState } from 'react';
+import type { UploadItem } from '../core/types';
 import { UploadAnnouncer } from '../headless/UploadAnnouncer';
 import { useUpload, type UseUploadOptions } from '../react/useUpload';
 import { useUploaderState } from '../react/useUploaderState';
@@ -8,44 +10,90 @@ import { UploadDropzone } from './UploadDropzone';
 import { UploadStatusBar } from './UploadStatusBar';
 import { ResumableList } from './ResumableList';
 import { UploadList } from './UploadList';
+import { missingFields, type UploadField } from './ItemFields';
+import { UploaderSlots, useSlots, type UploaderSlotProps } from './slots';
 
 /** Props of {@link Uploader}: the hook's options, plus presentation. */
-export type UploaderProps = UseUploadOptions & {
-  /** @default English */
-  messages?: StyledMessages;
-  /** Locale for numbers. @default the browser's */
-  locale?: string;
-  /** `light`, `dark`, or follow the system. @default 'system' */
-  theme?: 'light' | 'dark' | 'system';
-  /** The status bar over the list (totals, and actions for every file). @default true */
-  statusBar?: boolean;
-  /** A "Choose a folder" button beside the drop zone; each file's path goes as metadata. @default false */
-  folders?: boolean;
-  /** On phones, pick with the camera (`environment`, `user`); for image or video `accept` only. */
-  capture?: 'user' | 'environment';
-  className?: string;
-};
+export type UploaderProps = UseUploadOptions &
+  UploaderSlotProps & {
+    /** @default English */
+    messages?: StyledMessages;
+    /** Locale for numbers. @default the browser's */
+    locale?: string;
+    /** `light`, `dark`, or follow the system. @default 'system' */
+    theme?: 'light' | 'dark' | 'system';
+    /** The status bar over the list (totals, and actions for every file). @default true */
+    statusBar?: boolean;
+    /** A "Choose a folder" button beside the drop zone; each file's path goes as metadata. @default false */
+    folders?: boolean;
+    /** On phones, pick with the camera (`environment`, `user`); for image or video `accept` only. */
+    capture?: 'user' | 'environment';
+    /**
+     * Fields asked for each file before it uploads (title, description, alt text), sent as its
+     * metadata. Use with `autoStart: false`: files wait, with their fields, for "Upload N files".
+     */
+    fields?: readonly UploadField[];
+    className?: string;
+  };
 
 /**
  * Everything in one: drop zone, the uploads a reload interrupted (to resume or discard), list
  * and live announcements, on `useUpload`.
  */
-export function Uploader({
+export function Uploader({ classNames, components, unstyled, ...props }: UploaderProps) {
+  return (
+    <UploaderSlots
+      {...(classNames && { classNames })}
+      {...(components && { components })}
+      {...(unstyled && { unstyled })}
+    >
+      <UploaderParts {...props} />
+    </UploaderSlots>
+  );
+}
+
+function UploaderParts({
   messages = en,
   locale,
   theme = 'system',
   statusBar = true,
   folders = false,
   capture,
+  fields,
   className,
   ...options
-}: UploaderProps) {
+}: Omit<UploaderProps, keyof UploaderSlotProps>) {
+  const { cx } = useSlots();
   const upload = useUpload(options as UseUploadOptions);
-  const { accept, maxFiles, maxFileSize } = options as {
+  const { accept, maxFiles, maxFileSize, autoStart } = options as {
     accept?: string | readonly string[];
     maxFiles?: number;
     maxFileSize?: number;
+    autoStart?: boolean;
   };
+  // Files an "Upload N files" click started: they keep status `queued` until their turn, but
+  // their fields can no longer change what the backend is told.
+  const [started, setStarted] = useState<ReadonlySet<string>>(() => new Set());
+  const [showMissing, setShowMissing] = useState(false);
+  const manual = autoStart === false;
+  const editable = (item: UploadItem) => manual && item.status === 'queued' && !started.has(item.id);
+  const waiting = manual ? upload.items.filter(editable) : [];
+  const start = () => {
+    const incomplete = fields ? waiting.filter((item) => missingFields(fields, item).length > 0) : [];
+    if (incomplete.length > 0) {
+      setShowMissing(true);
+      // After the render that marks them: the first empty required field takes focus.
+      requestAnimationFrame(() =>
+        document.querySelector<HTMLElement>(`[data-upkit="${rootId}"] [aria-invalid="true"]`)?.focus(),
+      );
+      return;
+    }
+    setShowMissing(false);
+    setStarted(new Set([...started, ...waiting.map((item) => item.id)]));
+    // All at once, in order: files start as many ahead of the data slots as when auto-started.
+    upload.start();
+  };
+  const rootId = useId();
   const hint = messages.restrictions({
     accept: parseAccept(accept),
     // A limit reads "20 MB", not "20.0 MB".
@@ -55,9 +103,11 @@ export function Uploader({
     ...(maxFiles === undefined ? {} : { maxFiles }),
   });
   const offline = useUploaderState(upload.uploader, (state) => state.offline);
+  const inLocale = locale === undefined ? {} : { locale };
   return (
     <div
-      className={['upkit', className].filter(Boolean).join(' ')}
+      className={cx('root', className)}
+      data-upkit={rootId}
       {...(theme === 'system' ? {} : { 'data-theme': theme })}
     >
       <UploadDropzone
@@ -71,15 +121,27 @@ export function Uploader({
         {...(maxFiles === undefined ? {} : { maxFiles, multiple: maxFiles !== 1 })}
       />
       {offline && (
-        <p className="upkit-offline" role="status">
+        <p className={cx('offline')} role="status">
           {messages.offline}
         </p>
       )}
-      <ResumableList upload={upload} messages={messages} {...(locale === undefined ? {} : { locale })} />
+      <ResumableList upload={upload} messages={messages} {...inLocale} />
       {statusBar && (
-        <UploadStatusBar upload={upload} messages={messages} {...(locale === undefined ? {} : { locale })} />
+        <UploadStatusBar
+          upload={upload}
+          messages={messages}
+          {...inLocale}
+          {...(manual ? { waiting: { items: waiting, start } } : {})}
+        />
       )}
-      <UploadList upload={upload} messages={messages} {...(locale === undefined ? {} : { locale })} />
+      <UploadList
+        upload={upload}
+        messages={messages}
+        {...inLocale}
+        {...(fields ? { fields } : {})}
+        editable={editable}
+        showMissing={showMissing}
+      />
       <UploadAnnouncer uploader={upload.uploader} messages={messages} />
     </div>
   );

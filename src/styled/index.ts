@@ -13,3 +13,6 @@ export type { UploadListProps } from './UploadList';
 export { en, fr } from './messages';
 export type { StyledMessages } from './messages';
 export { formatBytePair, formatBytes, formatSpeed } from './format';
+export { UploaderSlots } from './slots';
+export type { UploaderComponents, UploaderPart, UploaderSlotProps, UploadProgressProps } from './slots';
+export type { UploadField } from './ItemFields';

@@ -36,6 +36,10 @@ export interface StyledMessages extends UploadMessages, AnnouncerMessages {
   resumeAll: string;
   cancelAll: string;
   retryFailed: string;
+  /** Starts the files added with `autoStart: false` ("Upload 3 files"). */
+  uploadFiles: (count: number) => string;
+  /** Under an empty required field once a start was refused for it. */
+  fieldRequired: (label: string) => string;
   /** The status bar's summary: "3 of 5 files uploaded", "All 5 files uploaded", "2 failed". */
   summary: (counts: { done: number; total: number; failed: number; paused: number }) => string;
   /**
@@ -113,6 +117,8 @@ export const en: StyledMessages = {
   resumeAll: 'Resume all',
   cancelAll: 'Cancel all',
   retryFailed: 'Retry failed',
+  uploadFiles: (count) => `Upload ${count} file${count === 1 ? '' : 's'}`,
+  fieldRequired: (label) => `Fill in ${label.toLowerCase()} to upload this file.`,
   summary: ({ done, total, failed, paused }) => {
     const files = (n: number) => `${n} file${n === 1 ? '' : 's'}`;
     const head = done === total ? `All ${files(total)} uploaded` : `${done} of ${files(total)} uploaded`;
@@ -191,6 +197,8 @@ export const fr: StyledMessages = {
   resumeAll: 'Tout reprendre',
   cancelAll: 'Tout annuler',
   retryFailed: 'Réessayer les échecs',
+  uploadFiles: (count) => `Envoyer ${count} fichier${count > 1 ? 's' : ''}`,
+  fieldRequired: (label) => `Renseignez « ${label} » pour envoyer ce fichier.`,
   summary: ({ done, total, failed, paused }) => {
     const files = (n: number) => `${n} fichier${n > 1 ? 's' : ''}`;
     const head =

@@ -45,6 +45,20 @@ describe('useDropzone', () => {
     expect(click).toHaveBeenCalledTimes(2);
   });
 
+  it('acts as a native button: Space opens on release, a held Enter opens once', async () => {
+    const user = userEvent.setup();
+    render(<Zone />);
+    const click = vi.spyOn(screen.getByTestId('input'), 'click');
+    await user.tab();
+    await user.keyboard('[Space>]');
+    expect(click).toHaveBeenCalledTimes(0);
+    await user.keyboard('[/Space]');
+    expect(click).toHaveBeenCalledTimes(1);
+    // Held down: five key downs, the last four auto-repeats.
+    await user.keyboard('{Enter>5/}');
+    expect(click).toHaveBeenCalledTimes(2);
+  });
+
   it('delivers picked files and clears the input so the same file can be picked again', async () => {
     const user = userEvent.setup();
     const onFiles = vi.fn();

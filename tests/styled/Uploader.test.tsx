@@ -76,37 +76,6 @@ describe('<Uploader>', () => {
     );
   });
 
-  it('mints one object URL per image however often its row re-renders, and revokes it on removal', async () => {
-    const created: string[] = [];
-    const revoked: string[] = [];
-    const original = { create: URL.createObjectURL, revoke: URL.revokeObjectURL };
-    URL.createObjectURL = () => {
-      created.push(`blob:test/${created.length}`);
-      return created.at(-1)!;
-    };
-    URL.revokeObjectURL = (url) => void revoked.push(url);
-    try {
-      const user = userEvent.setup();
-      const slow = createUploadMocks({ bytesPerSecond: 100_000 });
-      server.use(...slow.handlers);
-      const { container } = render(<Uploader endpoint="/api/upload" resumeStorage={false} />);
-      await user.upload(
-        container.querySelector('input[type="file"]') as HTMLInputElement,
-        patternedFile(30_000, 'photo.png', 'image/png'),
-      );
-      const item = (await screen.findByText('photo.png')).closest('li')!;
-      await waitFor(() => expect(item.getAttribute('data-state')).toBe('done'));
-      expect(created).toEqual(['blob:test/0']);
-      await user.click(within(item).getByRole('button', { name: 'Remove photo.png' }));
-      await waitFor(() => expect(screen.queryByText('photo.png')).toBeNull());
-      expect(revoked).toEqual(['blob:test/0']);
-    } finally {
-      URL.createObjectURL = original.create;
-      URL.revokeObjectURL = original.revoke;
-      server.resetHandlers();
-    }
-  });
-
   it('keeps keyboard focus in the list when a file is removed', async () => {
     const user = userEvent.setup();
     const { container } = render(<Uploader endpoint="/api/upload" resumeStorage={false} />);

@@ -132,6 +132,31 @@ describe('<UploadStatusBar> in <Uploader>', () => {
     expect(within(bar).queryByRole('button')).toBeNull();
   });
 
+  it('keeps keyboard focus as its buttons come and go', async () => {
+    server.use(...createUploadMocks({ bytesPerSecond: 1_000 }).handlers);
+    const user = userEvent.setup();
+    const { container } = render(<Uploader endpoint="/api/upload" resumeStorage={false} />);
+    await user.upload(container.querySelector('input[type="file"]') as HTMLInputElement, [
+      patternedFile(50_000, 'a.txt', 'text/plain'),
+      patternedFile(50_000, 'b.txt', 'text/plain'),
+    ]);
+    const bar = await screen.findByRole('group', { name: 'All uploads' });
+    within(bar).getByRole('button', { name: 'Pause all' }).focus();
+    await user.keyboard('{Enter}');
+    // Pause all gave way to Resume all, which takes focus.
+    expect(document.activeElement).toBe(within(bar).getByRole('button', { name: 'Resume all' }));
+    await user.keyboard('{Enter}');
+    expect(document.activeElement).toBe(within(bar).getByRole('button', { name: 'Pause all' }));
+    within(bar).getByRole('button', { name: 'Cancel all' }).focus();
+    await user.keyboard('{Enter}');
+    // Nothing left to act on: the bar is gone, and focus is back on the drop zone.
+    await waitFor(() => expect(screen.queryByRole('group', { name: 'All uploads' })).toBeNull());
+    expect(document.activeElement).toBe(
+      screen.getByRole('button', { name: 'Drop files here or choose them' }),
+    );
+    server.resetHandlers(...mocks.handlers);
+  });
+
   it('is left out with statusBar={false}', async () => {
     const user = userEvent.setup();
     const { container } = render(<Uploader endpoint="/api/upload" resumeStorage={false} statusBar={false} />);

@@ -2,22 +2,16 @@
 // reports a 300x200 viewport lets virtua window the rows as in a browser.
 import { act, fireEvent, render, screen } from '@testing-library/react';
 import { useState } from 'react';
-import { afterEach, beforeEach, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, expect, it, vi } from 'vitest';
 import type { UploadEngine } from '../../../src/core/createUploadEngine';
 import type { UploadItem } from '../../../src/core/types';
 import { mockUploadItem } from '../../../src/msw/mockUploadItem';
 import { formatBytes } from '../../../src/styled/format';
-import { UploadList } from '../../../src/styled/UploadList';
+import { loadVirtua, UploadList } from '../../../src/styled/UploadList';
+import { ViewportObserver } from '../../helpers/viewportObserver';
 
-class ViewportObserver {
-  constructor(private callback: ResizeObserverCallback) {}
-  observe(target: Element) {
-    const entry = { target, contentRect: { width: 300, height: 200 } } as unknown as ResizeObserverEntry;
-    queueMicrotask(() => this.callback([entry], this as unknown as ResizeObserver));
-  }
-  unobserve() {}
-  disconnect() {}
-}
+// virtua is fetched with the first long list; here it is loaded before, as on a page that had one.
+beforeAll(() => loadVirtua());
 beforeEach(() => vi.stubGlobal('ResizeObserver', ViewportObserver));
 afterEach(() => vi.unstubAllGlobals());
 

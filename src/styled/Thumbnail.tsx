@@ -1,0 +1,95 @@
+import { memo, useEffect, useRef, useState } from 'react';
+import { useSlots } from './slots';
+
+// Decoded a few at a time: 200 photos dropped at once must not hold 200 full-size decodes.
+const PARALLEL = 3;
+// Larger images get the type tile: decoding a 200 MB TIFF for a 40 px square is not worth it.
+const MAX_PREVIEW_BYTES = 40 * 1024 * 1024;
+// Decoded this wide (CSS px x 2 for sharp edges on dense screens, with room to crop a square).
+const DECODE_WIDTH = 160;
+
+let running = 0;
+const waiting: Array<() => void> = [];
+
+function next(): void {
+  while (running < PARALLEL && waiting.length > 0) waiting.shift()?.();
+}
+
+/** Runs `task` when a decode slot is free; the returned function drops it if it has not started. */
+function enqueue(task: () => Promise<void>): () => void {
+  const run = () => {
+    running++;
+    void task().finally(() => {
+      running--;
+      next();
+    });
+  };
+  waiting.push(run);
+  next();
+  return () => {
+    const at = waiting.indexOf(run);
+    if (at >= 0) waiting.splice(at, 1);
+  };
+}
+
+const canDecode = () => typeof createImageBitmap === 'function';
+
+/**
+ * Draws `bitmap` into `canvas` as a centred square crop. The canvas is sized to the bitmap's
+ * short side (at most `DECODE_WIDTH`), and CSS scales it to the thumbnail box.
+ */
+function drawCover(canvas: HTMLCanvasElement, bitmap: ImageBitmap): void {
+  const side = Math.min(bitmap.width, bitmap.height);
+  canvas.width = side;
+  canvas.height = side;
+  canvas
+    .getContext('2d')
+    ?.drawImage(bitmap, (bitmap.width - side) / 2, (bitmap.height - side) / 2, side, side, 0, 0, side, side);
+}
+
+/** The tile's label: the extension, up to four letters ("PDF", "ZIP"), or nothing. */
+function extensionOf(name: string): string {
+  const match = /\.([a-z0-9]{1,4})$/i.exec(name);
+  return match?.[1]?.toUpperCase() ?? '';
+}
+
+/**
+ * A file's preview: images are decoded off the main thread by `createImageBitmap`, scaled down
+ * as they decode, a few at a time, and drawn into a small canvas; anything else (or an image
+ * the browser cannot decode) gets a tile with its extension. Decorative: the row names the file.
+ */
+export const Thumbnail = memo(function Thumbnail({ file, name }: { file: Blob; name: string }) {
+  const { cx } = useSlots();
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const previewable = file.type.startsWith('image/') && file.size <= MAX_PREVIEW_BYTES && canDecode();
+  const [failed, setFailed] = useState(false);
+
+  useEffect(() => {
+    if (!previewable) return;
+    let live = true;
+    const drop = enqueue(async () => {
+      if (!live) return;
+      try {
+        // Decoded (and scaled) on a browser thread: the main thread only draws the small result.
+        const bitmap = await createImageBitmap(file, { resizeWidth: DECODE_WIDTH, resizeQuality: 'medium' });
+        if (live && canvas.current) drawCover(canvas.current, bitmap);
+        bitmap.close();
+      } catch {
+        if (live) setFailed(true);
+      }
+    });
+    return () => {
+      live = false;
+      drop();
+    };
+  }, [file, previewable]);
+
+  if (previewable && !failed) {
+    return <canvas ref={canvas} className={cx('thumb')} data-kind="image" aria-hidden="true" />;
+  }
+  return (
+    <span className={cx('thumb')} data-kind="file" aria-hidden="true">
+      {extensionOf(name)}
+    </span>
+  );
+});
