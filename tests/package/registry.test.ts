@@ -1,0 +1,330 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { act, render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import * as React from 'react';
+import * as jsxRuntime from 'react/jsx-runtime';
+import ts from 'typescript';
+import * as upkit from 'upkit';
+import { createUploadMocks } from 'upkit/msw';
+import * as upkitReact from 'upkit/react';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type * as ButtonModule from '@/components/ui/button';
+import type * as ProgressModule from '@/components/ui/progress';
+import type * as UtilsModule from '@/lib/utils';
+import type * as Item from '../../registry/upkit/upkit-uploader';
+import { patternedFile } from '../helpers/memoryStorage';
+
+// issue 12: the shadcn/ui registry item (registry.json, built into public/r by `shadcn build`).
+
+const root = join(import.meta.dirname, '../..');
+const ITEM = 'upkit-uploader';
+const SOURCE = 'registry/upkit/upkit-uploader.tsx';
+
+interface RegistryItem {
+  name: string;
+  dependencies?: string[];
+  registryDependencies?: string[];
+  files?: { path: string; type: string; target?: string; content?: string }[];
+}
+
+const readJson = async <T>(path: string) => JSON.parse(await readFile(path, 'utf8')) as T;
+const registryItem = async () =>
+  (await readJson<{ items: RegistryItem[] }>(join(root, 'registry.json'))).items.find(
+    (item) => item.name === ITEM,
+  );
+
+describe('registry.json and public/r', () => {
+  it('public/r is what `shadcn build` makes of registry.json and the item files now', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'upkit-registry-'));
+    try {
+      await promisify(execFile)(
+        process.execPath,
+        [join(root, 'node_modules/shadcn/dist/index.js'), 'build', '--output', out],
+        { cwd: root, env: { ...process.env, NO_COLOR: '1' } },
+      );
+      const built = (await readdir(out)).sort();
+      expect(built).toEqual(['registry.json', `${ITEM}.json`]);
+      expect((await readdir(join(root, 'public/r'))).sort()).toEqual(built);
+      // Compared parsed: prettier formats public/r, the CLI writes JSON.stringify's layout.
+      for (const name of built) {
+        expect(
+          await readJson(join(root, 'public/r', name)),
+          `public/r/${name} is stale: run npm run registry:build`,
+        ).toEqual(await readJson(join(out, name)));
+      }
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('imports only react, upkit, upkit/react and the shadcn modules it declares', async () => {
+    const item = await registryItem();
+    const published = await readJson<RegistryItem>(join(root, `public/r/${ITEM}.json`));
+    expect(published.files?.map((file) => [file.path, file.target])).toEqual([
+      [SOURCE, 'components/upkit-uploader.tsx'],
+    ]);
+    for (const file of published.files ?? []) {
+      const imports = ts.preProcessFile(file.content ?? '', true, true).importedFiles.map((i) => i.fileName);
+      expect(imports).toContain('upkit/react');
+      for (const specifier of imports) {
+        // Not upkit/styled, upkit/server, nor a path into upkit's sources or dist.
+        expect(specifier, `${file.path} imports ${specifier}`).toMatch(
+          /^(react|upkit|upkit\/react|@\/lib\/utils|@\/components\/ui\/[a-z-]+)$/,
+        );
+        const ui = /^@\/components\/ui\/(.+)$/.exec(specifier)?.[1];
+        if (ui) expect(item?.registryDependencies, `${specifier} needs "${ui}"`).toContain(ui);
+      }
+    }
+    // upkit's hooks run control calls as TanStack Query mutations: a peer dependency of upkit's.
+    expect(item?.dependencies).toEqual(['upkit', '@tanstack/react-query']);
+  });
+
+  it("typechecks against upkit's types and shadcn's Button, Progress and cn", async () => {
+    const files = ((await registryItem())?.files ?? []).map((file) => join(root, file.path));
+    const stubs = join(root, 'registry/__stubs__/shadcn.d.ts');
+    // A strict app's settings; `upkit` resolves to this repo's sources, whose types it publishes.
+    const program = ts.createProgram([...files, stubs], {
+      strict: true,
+      noUncheckedIndexedAccess: true,
+      verbatimModuleSyntax: true,
+      isolatedModules: true,
+      jsx: ts.JsxEmit.ReactJSX,
+      module: ts.ModuleKind.ESNext,
+      moduleResolution: ts.ModuleResolutionKind.Bundler,
+      target: ts.ScriptTarget.ES2022,
+      lib: ['lib.es2022.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts'],
+      types: [],
+      skipLibCheck: true,
+      noEmit: true,
+      paths: { upkit: [join(root, 'src/index.ts')], 'upkit/react': [join(root, 'src/react.ts')] },
+    });
+    // The item's files and the stubs only: the rest of the repo has its own `tsc`.
+    const diagnostics = [
+      ...program.getOptionsDiagnostics(),
+      ...program.getGlobalDiagnostics(),
+      ...[...files, stubs].flatMap((file) => {
+        const source = program.getSourceFile(file);
+        if (!source) throw new Error(`not in the program: ${file}`);
+        return [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)];
+      }),
+    ];
+    const text = ts.formatDiagnostics(diagnostics, {
+      getCanonicalFileName: (name) => name,
+      getCurrentDirectory: () => root,
+      getNewLine: () => '\n',
+    });
+    expect(text).toBe('');
+  }, 90_000);
+});
+
+// What a shadcn project provides, behaving in the DOM as shadcn's own: new-york-v4's `Button`,
+// and `Progress` on Radix's Progress.Root, which sets role, values and data-state itself and
+// lets the caller's props win. Typed by registry/__stubs__/shadcn.d.ts.
+const { createElement: h } = React;
+const shadcn = {
+  '@/lib/utils': {
+    cn: (...classes) => classes.filter((c) => typeof c === 'string' && c !== '').join(' '),
+  } satisfies typeof UtilsModule,
+  '@/components/ui/button': {
+    Button: ({ variant, size, asChild: _asChild, ...props }) =>
+      h('button', { 'data-slot': 'button', 'data-variant': variant, 'data-size': size, ...props }),
+  } satisfies typeof ButtonModule,
+  '@/components/ui/progress': {
+    Progress: ({ value, max = 100, getValueLabel = (v, m) => `${Math.round((v / m) * 100)}%`, ...props }) =>
+      h(
+        'div',
+        {
+          role: 'progressbar',
+          'aria-valuemin': 0,
+          'aria-valuemax': max,
+          'aria-valuenow': value ?? undefined,
+          'aria-valuetext': value == null ? undefined : getValueLabel(value, max),
+          'data-state': value == null ? 'indeterminate' : value === max ? 'complete' : 'loading',
+          'data-slot': 'progress',
+          ...props,
+        },
+        h('div', {
+          'data-slot': 'progress-indicator',
+          style: { transform: `translateX(-${100 - (value ?? 0)}%)` },
+        }),
+      ),
+  } satisfies typeof ProgressModule,
+};
+
+/**
+ * The item's file as a shadcn project runs it. Vite cannot load it here: nothing resolves `@/…`
+ * (vite.config.ts has no alias for it, and a test cannot add one), and Vite's import analysis
+ * rejects an unresolved import before `vi.mock` is consulted. So TypeScript compiles it to
+ * CommonJS and its `require` gets the React and upkit modules this test uses, and the stand-ins
+ * above for the shadcn ones; any other import fails.
+ */
+async function loadItem(): Promise<typeof Item> {
+  const { outputText } = ts.transpileModule(await readFile(join(root, SOURCE), 'utf8'), {
+    fileName: SOURCE,
+    compilerOptions: {
+      module: ts.ModuleKind.CommonJS,
+      target: ts.ScriptTarget.ES2022,
+      jsx: ts.JsxEmit.ReactJSX,
+    },
+  });
+  const modules: Record<string, unknown> = {
+    react: React,
+    'react/jsx-runtime': jsxRuntime,
+    upkit,
+    'upkit/react': upkitReact,
+    ...shadcn,
+  };
+  const require = (id: string) => {
+    if (!(id in modules)) throw new Error(`${SOURCE} imports ${id}, which is not the item's to import`);
+    return modules[id];
+  };
+  const module = { exports: {} };
+  // The module wrapper, as Node's.
+  new Function('require', 'module', 'exports', outputText)(require, module, module.exports);
+  return module.exports as typeof Item;
+}
+
+describe('<UpkitUploader>', () => {
+  const mocks = createUploadMocks();
+  const server = setupServer(...mocks.handlers);
+  let UpkitUploader: typeof Item.UpkitUploader;
+  beforeAll(async () => {
+    ({ UpkitUploader } = await loadItem());
+    server.listen({ onUnhandledRequest: 'error' });
+  });
+  afterEach(() => {
+    server.resetHandlers(...mocks.handlers);
+    mocks.reset();
+  });
+  afterAll(() => server.close());
+
+  const uploader = (props: Partial<Item.UpkitUploaderProps> = {}) =>
+    render(
+      h(UpkitUploader, {
+        endpoint: '/api/upload',
+        resumeStorage: false,
+        ...props,
+      } as Item.UpkitUploaderProps),
+    );
+  const input = (container: HTMLElement) => container.querySelector<HTMLInputElement>('input[type="file"]')!;
+  const row = async (name: string) => (await screen.findByText(name)).closest('li')!;
+  const actions = (li: HTMLElement) =>
+    within(li)
+      .queryAllByRole('button')
+      .map((button) => button.textContent);
+  const zone = () => screen.getByRole('button', { name: 'Drop files here or click to choose them' });
+
+  it('uploads a picked file to done, with an accessible progress bar, a summary and an announcement', async () => {
+    const user = userEvent.setup();
+    const { container } = uploader({ className: 'mt-4' });
+    expect(container.firstElementChild?.className).toContain('mt-4');
+    expect(zone().tabIndex).toBe(0);
+    await user.upload(input(container), patternedFile(2500, 'notes.txt', 'text/plain'));
+
+    const item = await row('notes.txt');
+    await waitFor(() => expect(item.getAttribute('data-state')).toBe('done'));
+    const bar = within(item).getByRole('progressbar', { name: 'Upload progress of notes.txt' });
+    expect(bar.getAttribute('aria-valuenow')).toBe('100');
+    // upkit's value text, not Radix's "100%".
+    expect(bar.getAttribute('aria-valuetext')).toBe('100%, done');
+    expect(within(item).getByText('Uploaded')).toBeTruthy();
+    expect(actions(item)).toEqual(['Remove']);
+    expect(screen.getByText(/^All 1 file uploaded · /)).toBeTruthy();
+    expect(screen.getByRole('status').textContent).toBe('1 file uploaded.');
+    expect(mocks.objects.size).toBe(1);
+  });
+
+  it('opens the file picker with Enter and Space', async () => {
+    const user = userEvent.setup();
+    const { container } = uploader();
+    const click = vi.spyOn(input(container), 'click');
+    zone().focus();
+    await user.keyboard('{Enter}');
+    await user.keyboard(' ');
+    expect(click).toHaveBeenCalledTimes(2);
+  });
+
+  it('Remove takes the row away and gives focus back to the drop zone', async () => {
+    const user = userEvent.setup();
+    const { container } = uploader();
+    await user.upload(input(container), [patternedFile(10, 'a.txt'), patternedFile(10, 'b.txt')]);
+    const a = await row('a.txt');
+    await waitFor(() => expect(a.getAttribute('data-state')).toBe('done'));
+    await user.click(within(a).getByRole('button', { name: 'Remove a.txt' }));
+    await waitFor(() => expect(screen.queryByText('a.txt')).toBeNull());
+    expect(screen.getByText('b.txt')).toBeTruthy();
+    expect(document.activeElement).toBe(zone());
+  });
+
+  it('Pause and Resume: the buttons follow the status and keyboard focus stays in the row', async () => {
+    let release = () => {};
+    const held = new Promise<undefined>((resolve) => (release = () => resolve(undefined)));
+    server.resetHandlers(...createUploadMocks({ onStorage: () => held }).handlers);
+    const user = userEvent.setup();
+    const { container } = uploader();
+    await user.upload(input(container), patternedFile(1000, 'big.bin'));
+    const item = await row('big.bin');
+    await waitFor(() => expect(item.getAttribute('data-state')).toBe('uploading'));
+    expect(actions(item)).toEqual(['Pause', 'Cancel', 'Remove']);
+
+    within(item).getByRole('button', { name: 'Pause big.bin' }).focus();
+    await user.keyboard('{Enter}');
+    await waitFor(() => expect(item.getAttribute('data-state')).toBe('paused'));
+    expect(actions(item)).toEqual(['Resume', 'Cancel', 'Remove']);
+    expect(document.activeElement).toBe(within(item).getByRole('button', { name: 'Resume big.bin' }));
+
+    await user.keyboard('{Enter}');
+    await waitFor(() => expect(item.getAttribute('data-state')).toBe('uploading'));
+    act(() => release());
+    await waitFor(() => expect(item.getAttribute('data-state')).toBe('done'));
+  });
+
+  it('shows a failure with its reason and Retry, which uploads the file', async () => {
+    let failing = true;
+    server.resetHandlers(
+      ...createUploadMocks({
+        onControl: ({ path }) =>
+          path === 'complete' && failing
+            ? HttpResponse.json({ error: { code: 'busy', message: 'Storage is busy.' } }, { status: 503 })
+            : undefined,
+      }).handlers,
+    );
+    const user = userEvent.setup();
+    const { container } = uploader({ retry: { retries: 0 } });
+    await user.upload(input(container), patternedFile(100, 'photo.png', 'image/png'));
+    const item = await row('photo.png');
+    await waitFor(() => expect(item.getAttribute('data-state')).toBe('error'));
+    expect(within(item).getByText('Failed')).toBeTruthy();
+    expect(item.querySelector('[data-code]')?.textContent).toMatch(/\S/);
+    expect(actions(item)).toEqual(['Retry', 'Remove']);
+    expect(screen.getByText(/^0 of 1 file uploaded · 1 failed · /)).toBeTruthy();
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toMatch(/^photo\.png failed: /));
+
+    failing = false;
+    await user.click(within(item).getByRole('button', { name: 'Retry photo.png' }));
+    await waitFor(() => expect(item.getAttribute('data-state')).toBe('done'));
+  });
+
+  it('refuses a file the options do not accept, offers only Remove, and leaves it out of the summary', async () => {
+    const user = userEvent.setup({ applyAccept: false });
+    const { container } = uploader({ accept: 'image/*' });
+    expect(input(container).accept).toBe('image/*');
+    await user.upload(input(container), [
+      patternedFile(10, 'a.txt', 'text/plain'),
+      patternedFile(10, 'b.png', 'image/png'),
+    ]);
+    const refused = await row('a.txt');
+    expect(refused.getAttribute('data-state')).toBe('error');
+    expect(refused.querySelector('[data-code]')?.getAttribute('data-code')).toBe('file-type-not-allowed');
+    expect(actions(refused)).toEqual(['Remove']);
+    await waitFor(() => expect(screen.getByText(/^All 1 file uploaded · /)).toBeTruthy());
+    expect(mocks.objects.size).toBe(1);
+    expect(JSON.stringify(mocks.requests)).not.toContain('a.txt');
+  });
+});
