@@ -31,6 +31,10 @@ const react18Version = (
   }
 ).dependencies.react;
 
+// The visual project's page: tall enough for its longest subject (every state, with the status
+// bar, in French), as a capture of what lies below the viewport comes out blank.
+const visualViewport = { width: 800, height: 1600 };
+
 const external = [
   'react',
   'react-dom',
@@ -95,7 +99,7 @@ export default defineConfig({
           name: 'unit',
           environment: 'jsdom',
           include: ['tests/**/*.test.{ts,tsx}'],
-          exclude: ['tests/e2e/**', 'node_modules/**'],
+          exclude: ['tests/e2e/**', 'tests/visual/**', 'node_modules/**'],
           setupFiles: ['tests/setup.ts'],
           typecheck: { enabled: true, include: ['tests/**/*.test-d.ts'], tsconfig: 'tsconfig.json' },
           benchmark: { include: ['bench/**/*.bench.ts'] },
@@ -162,6 +166,46 @@ export default defineConfig({
             headless: true,
             provider: chromium(),
             instances: [{ browser: 'chromium' }],
+          },
+        },
+      },
+      {
+        // Screenshots of the styled components, compared with tests/visual/__screenshots__ (update:
+        // vitest run --project visual --update). A fixed page, so the pixels depend on the CSS only.
+        extends: true,
+        test: {
+          name: 'visual',
+          include: ['tests/visual/**/*.test.tsx'],
+          browser: {
+            enabled: true,
+            headless: true,
+            provider: playwright({
+              launchOptions: { executablePath: chromiumPath, args: chromiumArgs },
+              contextOptions: {
+                // The tester page holds the test's iframe and shrinks it to fit: at least as big,
+                // so screenshots stay at scale 1.
+                viewport: visualViewport,
+                deviceScaleFactor: 1,
+                colorScheme: 'light',
+                reducedMotion: 'reduce',
+                locale: 'en-US',
+                timezoneId: 'UTC',
+              },
+            }),
+            instances: [{ browser: 'chromium' }],
+            viewport: visualViewport,
+            // A failed comparison writes its own actual and diff images (.vitest-attachments/); a
+            // page screenshot would land beside the references.
+            screenshotFailures: false,
+            expect: {
+              toMatchScreenshot: {
+                comparatorName: 'pixelmatch',
+                // Same machine, same Chromium: captures are pixel-identical, busy or not. 0.05 (the
+                // default is 0.1) still fails a one-step colour change (blue-700 to blue-600) and
+                // forgives a channel or two; a few stray pixels at most.
+                comparatorOptions: { threshold: 0.05, allowedMismatchedPixels: 20 },
+              },
+            },
           },
         },
       },

@@ -39,6 +39,28 @@ const DARK_PALETTE = {
   done: 'rgb(110, 231, 183)', // --upkit-success #6ee7b7
 };
 
+/**
+ * WCAG 2.x relative luminance of a computed colour, from 0 (black) to 1 (white). Throws on
+ * anything but an opaque `rgb()`, such as a transparent background that would show the page's.
+ */
+function luminance(computed: string): number {
+  const match = /^rgba?\((\d+), (\d+), (\d+)(?:, ([\d.]+))?\)$/.exec(computed);
+  if (!match || (match[4] !== undefined && Number(match[4]) < 1)) {
+    throw new Error(`Expected an opaque rgb() colour, got "${computed}".`);
+  }
+  const [r = 0, g = 0, b = 0] = match.slice(1, 4).map((channel) => {
+    const c = Number(channel) / 255;
+    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+/** WCAG 2.x contrast ratio of two computed colours, from 1 to 21. */
+function contrast(a: string, b: string): number {
+  const [light = 0, dark = 0] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (light + 0.05) / (dark + 0.05);
+}
+
 /** The colours an uploader whose files are all done wears. */
 function colours(canvasElement: HTMLElement) {
   const root = getComputedStyle(part(canvasElement, '.upkit'));
@@ -65,7 +87,20 @@ export const Dark: Story = {
   play: async (context) => {
     await Default.play?.(context);
     const { canvasElement } = context;
-    await expect(getComputedStyle(part(canvasElement, '.upkit')).colorScheme).toBe('dark');
+    const root = part(canvasElement, '.upkit');
+    await expect(root).toHaveAttribute('data-theme', 'dark');
+    await expect(getComputedStyle(root).colorScheme).toBe('dark');
+    // Dark surfaces with light text, readable: whatever the exact palette, the uploader, its drop
+    // zone and a file's card are dark (luminance under 0.05, as #1f2937 is 0.02), their text light
+    // (over 0.6; #f3f4f6 is 0.9), at a contrast of 7:1 at least (WCAG AAA).
+    for (const selector of ['.upkit', '.upkit-dropzone', '.upkit-item__card']) {
+      const { backgroundColor, color } = getComputedStyle(part(canvasElement, selector));
+      await expect(luminance(backgroundColor), `${selector}'s background ${backgroundColor}`).toBeLessThan(
+        0.05,
+      );
+      await expect(luminance(color), `${selector}'s text ${color}`).toBeGreaterThan(0.6);
+      await expect(contrast(color, backgroundColor), `${selector}'s contrast`).toBeGreaterThanOrEqual(7);
+    }
     await expect(colours(canvasElement)).toEqual(DARK_PALETTE);
   },
 };
@@ -106,23 +141,39 @@ export const RightToLeft: Story = {
   decorators: [(Story) => <div dir="rtl">{Story()}</div>],
   play: async (context) => {
     await Default.play?.(context);
-    const rows = [...context.canvasElement.querySelectorAll('.upkit-item')];
+    const { canvasElement } = context;
+    // The direction reaches the uploader from the page, and every part inside it.
+    for (const selector of ['.upkit', '.upkit-dropzone', '.upkit-statusbar']) {
+      await expect(getComputedStyle(part(canvasElement, selector)).direction, selector).toBe('rtl');
+    }
+    const rows = [...canvasElement.querySelectorAll('.upkit-item')];
     await expect(rows).toHaveLength(2);
     for (const row of rows) {
       for (const selector of ['.upkit-item__card', '.upkit-item__row', '.upkit-progress']) {
-        await expect(getComputedStyle(part(row, selector)).direction).toBe('rtl');
+        await expect(getComputedStyle(part(row, selector)).direction, selector).toBe('rtl');
       }
       // Mirrored, as logical properties lay it out: the thumbnail on the right of the text,
       // the name right of the size, the status right of the action buttons.
-      await expect(box(row, '.upkit-item__thumb').left).toBeGreaterThanOrEqual(
+      const name = part(row, '.upkit-item__name').textContent;
+      await expect(
+        box(row, '.upkit-item__thumb').left,
+        `${name}: thumbnail right of the text`,
+      ).toBeGreaterThanOrEqual(box(row, '.upkit-item__body').right);
+      await expect(box(row, '.upkit-item__name').left, `${name}: name right of the size`).toBeGreaterThan(
+        box(row, '.upkit-item__size').right,
+      );
+      await expect(
+        box(row, '.upkit-item__status').left,
+        `${name}: status right of the actions`,
+      ).toBeGreaterThan(box(row, '.upkit-item__actions').right);
+      // The name starts at the right edge of the card's text column, the action buttons end at
+      // its left edge.
+      await expect(box(row, '.upkit-item__name').right, `${name}: name at the right edge`).toBe(
         box(row, '.upkit-item__body').right,
       );
-      await expect(box(row, '.upkit-item__name').left).toBeGreaterThan(box(row, '.upkit-item__size').right);
-      await expect(box(row, '.upkit-item__status').left).toBeGreaterThan(
-        box(row, '.upkit-item__actions').right,
+      await expect(box(row, '.upkit-item__actions').left, `${name}: actions at the left edge`).toBe(
+        box(row, '.upkit-item__body').left,
       );
-      // The action buttons end at the left edge of the card's text column.
-      await expect(box(row, '.upkit-item__actions').left).toBe(box(row, '.upkit-item__body').left);
     }
   },
 };
@@ -251,11 +302,14 @@ export const ThousandFiles: Story = {
     const canvas = within(canvasElement);
     const files = Array.from({ length: 1000 }, (_, i) => file(`file-${i}.bin`, 100 + i));
     await pick(canvasElement, files);
-    const list = await canvas.findByRole('list', { name: 'Files' });
+    // A window of rows, not a thousand: the first 100 while the virtualizer (a lazy chunk) loads,
+    // then the rows in view.
+    await waitFor(() => {
+      const rows = canvas.getByRole('list', { name: 'Files' }).querySelectorAll('li').length;
+      return expect(rows > 2 && rows < 40).toBe(true);
+    }, PATIENT);
+    const list = canvas.getByRole('list', { name: 'Files' });
     const scroller = list.closest('.upkit-list') as HTMLElement;
-    // A window of rows, not a thousand.
-    await waitFor(() => expect(list.querySelectorAll('li').length).toBeGreaterThan(2), PATIENT);
-    await expect(list.querySelectorAll('li').length).toBeLessThan(40);
     await expect(list.querySelector('li')).toHaveAttribute('aria-setsize', '1000');
 
     // The end of the list is one scroll away.
