@@ -439,11 +439,15 @@ export function createUploadEngine<TResult = unknown>(
     setMetadata(id, metadata) {
       const job = jobs.get(id);
       if (!job || hasStarted(job)) return false;
-      const merged = { ...job.desc.metadata, ...metadata };
-      if (!dispatch(id, { type: 'metadata', metadata: { ...getItem(id)?.metadata, ...metadata } }))
-        return false;
+      const merge = (base: Record<string, string> | undefined) =>
+        Object.fromEntries(
+          Object.entries({ ...base, ...metadata }).filter(
+            (entry): entry is [string, string] => entry[1] !== undefined,
+          ),
+        );
+      if (!dispatch(id, { type: 'metadata', metadata: merge(getItem(id)?.metadata) })) return false;
       // The descriptor is what presign and multipart send; nothing has read it yet.
-      job.desc.metadata = merged;
+      job.desc.metadata = merge(job.desc.metadata);
       items.publish();
       return true;
     },

@@ -142,11 +142,12 @@ export interface UploadEngine<TResult = unknown> {
   add(files: Iterable<Blob> | ArrayLike<Blob>, options?: AddOptions): string[];
   /**
    * Sets the metadata a file not yet started will send to the backend (titles, alt text from a
-   * form shown before upload, with `autoStart: false`), merged over what it was added with.
+   * form shown before upload, with `autoStart: false`), merged over what it was added with; a
+   * key set to `undefined` is taken out.
    * Returns `false`, changing nothing, once the file's first request has gone: the backend has
    * already been told.
    */
-  setMetadata(id: string, metadata: Record<string, string>): boolean;
+  setMetadata(id: string, metadata: Record<string, string | undefined>): boolean;
   /** Starts queued files (all, or one). */
   start(id?: string): void;
   /** Pauses one file or all; in-flight requests are aborted, finished parts are kept. */

@@ -69,7 +69,8 @@ export function ItemFields({
           'aria-invalid': missing || undefined,
           'aria-describedby': missing ? `${inputId}e` : undefined,
           onChange: (event: { currentTarget: { value: string } }) =>
-            uploader.setMetadata(item.id, { [field.name]: event.currentTarget.value }),
+            // Cleared: left out, not sent as an empty string.
+            uploader.setMetadata(item.id, { [field.name]: event.currentTarget.value || undefined }),
         };
         return (
           <div key={field.name} className={cx('field')}>

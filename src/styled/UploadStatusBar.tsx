@@ -115,6 +115,7 @@ export function UploadStatusBar({ upload, messages = en, locale, waiting, classN
         aria-valuemax={100}
         aria-valuenow={percent}
         aria-valuetext={`${percent}%, ${summary}`}
+        data-state={status}
         value={percent}
       />
       <div className={cx('row')}>

@@ -118,7 +118,7 @@ export const en: StyledMessages = {
   cancelAll: 'Cancel all',
   retryFailed: 'Retry failed',
   uploadFiles: (count) => `Upload ${count} file${count === 1 ? '' : 's'}`,
-  fieldRequired: (label) => `Fill in ${label.toLowerCase()} to upload this file.`,
+  fieldRequired: (label) => `${label} is needed to upload this file.`,
   summary: ({ done, total, failed, paused }) => {
     const files = (n: number) => `${n} file${n === 1 ? '' : 's'}`;
     const head = done === total ? `All ${files(total)} uploaded` : `${done} of ${files(total)} uploaded`;

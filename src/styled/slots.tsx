@@ -44,7 +44,11 @@ const BUILT_IN = {
 export type UploaderPart = keyof typeof BUILT_IN;
 
 /** Props every progress bar slot gets: `role="progressbar"` with its ARIA values, and `value` (0-100). */
-export type UploadProgressProps = ComponentPropsWithoutRef<'div'> & { value: number };
+export type UploadProgressProps = ComponentPropsWithoutRef<'div'> & {
+  value: number;
+  /** The file's status (`uploading`, `done`, `error`, ...), or the whole list's in the status bar. */
+  'data-state'?: string;
+};
 
 /**
  * Components to render in place of upkit's own, e.g. a design system's button. Each gets the
@@ -52,8 +56,11 @@ export type UploadProgressProps = ComponentPropsWithoutRef<'div'> & { value: num
  * `className`): spread them onto yours.
  */
 export interface UploaderComponents {
-  /** Every button: file actions, the status bar's, the folder picker, resume and discard. */
-  Button?: ComponentType<ComponentPropsWithoutRef<'button'>>;
+  /**
+   * Every button: file actions, the status bar's, the folder picker, resume and discard. The one
+   * main action ("Upload N files") comes with `data-primary`: map it to your primary variant.
+   */
+  Button?: ComponentType<ComponentPropsWithoutRef<'button'> & { 'data-primary'?: '' }>;
   /** Every progress bar, per file and for the whole list. */
   Progress?: ComponentType<UploadProgressProps>;
 }
@@ -70,7 +77,7 @@ export interface UploaderSlotProps {
 interface Slots {
   /** The class names of a part, plus `extra` (a component's own `className` prop). */
   cx(part: UploaderPart, extra?: string): string | undefined;
-  Button: ComponentType<ComponentPropsWithoutRef<'button'>> | 'button';
+  Button: NonNullable<UploaderComponents['Button']> | 'button';
   Progress: ComponentType<UploadProgressProps>;
 }
 
@@ -126,7 +133,7 @@ export function UploaderSlots({
 }
 
 /** A button through the `Button` slot. */
-export function SlotButton(props: ComponentPropsWithoutRef<'button'>) {
+export function SlotButton(props: ComponentPropsWithoutRef<'button'> & { 'data-primary'?: '' }) {
   const { Button } = useSlots();
   return <Button type="button" {...props} />;
 }

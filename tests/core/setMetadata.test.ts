@@ -55,8 +55,9 @@ describe('setMetadata', () => {
       );
       const [id = ''] = engine.add([file], { metadata: { album: 'summer' } });
       expect(engine.setMetadata(id, { alt: 'A red bicycle', title: 'Bike' })).toBe(true);
-      // A second edit replaces the fields it names and keeps the others.
-      expect(engine.setMetadata(id, { title: 'My bike' })).toBe(true);
+      // A second edit replaces the fields it names and keeps the others; undefined takes one out.
+      expect(engine.setMetadata(id, { title: 'My bike', note: 'draft' })).toBe(true);
+      expect(engine.setMetadata(id, { note: undefined })).toBe(true);
       expect(engine.getItem(id)?.metadata).toEqual({
         album: 'summer',
         alt: 'A red bicycle',

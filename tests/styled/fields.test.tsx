@@ -79,6 +79,17 @@ describe('fields before upload', () => {
     expect(screen.queryByRole('button', { name: /^Upload \d+ files?$/ })).toBeNull();
   });
 
+  it('leaves a field typed into and cleared out of the metadata, rather than sending it empty', async () => {
+    const { user, container } = await addTwo();
+    await user.type(screen.getByRole('textbox', { name: 'Title bike.png' }), 'My bike');
+    await user.type(screen.getByRole('textbox', { name: 'Alt text bike.png' }), 'oops');
+    await user.clear(screen.getByRole('textbox', { name: 'Alt text bike.png' }));
+    await user.type(screen.getByRole('textbox', { name: 'Title notes.pdf' }), 'Notes');
+    await user.click(screen.getByRole('button', { name: 'Upload 2 files' }));
+    await waitFor(() => expect(container.querySelectorAll('li[data-state="done"]')).toHaveLength(2));
+    expect(toldMetadata()['bike.png']).toEqual({ title: 'My bike' });
+  });
+
   it('starts nothing while a required field is empty: marks it, says why, and focuses it', async () => {
     const { user } = await addTwo();
     await user.type(screen.getByRole('textbox', { name: 'Title bike.png' }), 'My bike');
@@ -87,7 +98,7 @@ describe('fields before upload', () => {
     await waitFor(() => expect(document.activeElement).toBe(empty));
     expect(empty.getAttribute('aria-invalid')).toBe('true');
     expect(document.getElementById(empty.getAttribute('aria-describedby') ?? '')?.textContent).toBe(
-      'Fill in title to upload this file.',
+      'Title is needed to upload this file.',
     );
     // The filled one is not marked, and nothing went to the backend.
     expect(screen.getByRole('textbox', { name: 'Title bike.png' }).getAttribute('aria-invalid')).toBeNull();
