@@ -28,5 +28,6 @@ export { relativePathOf, withRelativePath } from './core/job';
 export type { ResumableFileHandle, SessionRecord, SessionStore, StoredPart } from './core/resumeStore';
 export type * from './core/types';
 export { httpBackend } from './backends/httpBackend';
+export { UPKIT_MIN_PROTOCOL, UPKIT_PROTOCOL } from './core/protocol';
 export type { HttpBackendOptions } from './backends/httpBackend';
 export { xhrTransport } from './backends/xhrTransport';

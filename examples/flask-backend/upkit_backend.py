@@ -1372,6 +1372,26 @@ def _read_json_body(req: Request, max_bytes: int) -> Dict[str, Any]:
     return body
 
 
+# The protocol versions this backend speaks (docs/protocol.md, Versions). A call without
+# `protocol` comes from a client older than the field, which spoke version 1.
+PROTOCOL = 1
+MIN_PROTOCOL = 1
+
+
+def _check_protocol(body: Dict[str, Any]) -> None:
+    version = body.get('protocol', 1)
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise _bad_request('"protocol" must be an integer (docs/protocol.md).')
+    if version < MIN_PROTOCOL:
+        raise HttpError(400, 'protocol-too-old',
+                        f"This page's upload client is too old for the server (protocol {version}; the server "
+                        f'needs {MIN_PROTOCOL} to {PROTOCOL}). Reload the page; if it persists, the app must upgrade upkit.')  # fmt: skip
+    if version > PROTOCOL:
+        raise HttpError(400, 'protocol-too-new',
+                        f"This page's upload client is newer than the server (protocol {version}; the server "
+                        f'speaks {MIN_PROTOCOL} to {PROTOCOL}). The app must upgrade its upload backend.')  # fmt: skip
+
+
 def _authorized_user(cfg: _Config, req: Request) -> Tuple[Any, str]:
     user = cfg.authorize(req)
     if user is None or user is False:
@@ -1390,6 +1410,7 @@ def _serve(cfg: _Config, req: Request, operation: str) -> Any:
     _assert_json_request(req)
     user, user_id = _authorized_user(cfg, req)
     body = _read_json_body(req, max_bytes)
+    _check_protocol(body)
     return run(cfg, _Call(req, user, user_id, body))
 
 

@@ -13,6 +13,7 @@ import type {
   UploadBackend,
   UploadedPart,
 } from '../core/types';
+import { UPKIT_PROTOCOL } from '../core/protocol';
 
 /** Options for {@link httpBackend}. */
 export interface HttpBackendOptions {
@@ -164,7 +165,7 @@ export function httpBackend<TResult = unknown>(options: HttpBackendOptions): Upl
   /** POSTs JSON and returns the parsed answer plus the client-minus-server clock difference. */
   async function call(
     endpoint: string,
-    body: unknown,
+    body: object,
     { signal }: RequestContext,
   ): Promise<{ json: unknown; skewMs: number }> {
     const doFetch = options.fetch ?? globalThis.fetch;
@@ -187,7 +188,9 @@ export function httpBackend<TResult = unknown>(options: HttpBackendOptions): Upl
       response = await doFetch(joinUrl(options.baseUrl, endpoint), {
         method: 'POST',
         headers,
-        body: JSON.stringify(body),
+        // Every call says which protocol it speaks, so a server of another version refuses it
+        // clearly instead of misreading it (docs/protocol.md, Versions).
+        body: JSON.stringify({ protocol: UPKIT_PROTOCOL, ...body }),
         credentials: options.credentials ?? 'same-origin',
         signal: timeout.signal,
       });
@@ -246,7 +249,7 @@ export function httpBackend<TResult = unknown>(options: HttpBackendOptions): Upl
    */
   async function batch<T>(
     name: 'presign' | 'complete',
-    bodies: unknown[],
+    bodies: object[],
     ctx: RequestContext,
     parse: (json: unknown, skewMs: number) => T,
   ): Promise<BatchOutcome<T>[]> {

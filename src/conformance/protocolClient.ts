@@ -1,3 +1,5 @@
+import { UPKIT_PROTOCOL } from '../core/protocol';
+
 /** A backend's answer, read once and kept whole. */
 export interface Reply {
   /** `POST <path>` as called, for messages. */
@@ -56,7 +58,12 @@ export function createUserClient(setup: ClientSetup, userHeaders: Record<string,
       if (options.contentType !== null) headers['content-type'] = options.contentType ?? 'application/json';
       if (setup.origin) headers.origin = setup.origin;
       Object.assign(headers, userHeaders, options.headers);
-      const payload = options.raw ?? (body === undefined ? undefined : JSON.stringify(body));
+      // As upkit's client does: every JSON object body names the protocol version it speaks.
+      const versioned =
+        typeof body === 'object' && body !== null && !Array.isArray(body) && !('protocol' in body)
+          ? { protocol: UPKIT_PROTOCOL, ...body }
+          : body;
+      const payload = options.raw ?? (versioned === undefined ? undefined : JSON.stringify(versioned));
       setup.count();
       const response = await fetch(`${base}/${path}`, {
         method,

@@ -100,7 +100,13 @@ export class UploadError extends Error {
 }
 
 // upkit/server's codes for bytes that failed verification (docs/protocol.md).
-const FINAL_SERVER_CODES = new Set(['content-mismatch', 'size-mismatch']);
+// protocol-too-*: client and server speak different protocol versions (docs/protocol.md).
+const FINAL_SERVER_CODES = new Set([
+  'content-mismatch',
+  'size-mismatch',
+  'protocol-too-old',
+  'protocol-too-new',
+]);
 
 /** Type guard that survives duplicate module copies (checks the shape, not the prototype). */
 export function isUploadError(value: unknown): value is UploadError {

@@ -4,7 +4,7 @@ import { clientAddressOf } from './clientAddress';
 import { errorResponse, HttpError, json, serverError } from './httpError';
 import { abortMultipart, completeMultipart, create, listParts, signParts } from './multipartOperations';
 import type { OperationCall } from './operationSupport';
-import { assertJsonRequest, readJsonBody } from './readBody';
+import { assertJsonRequest, checkProtocol, readJsonBody } from './readBody';
 import { rateLimited, type RateLimiter } from './rateLimiter';
 import { complete, presign } from './singleOperations';
 import { handleStorageEvent, type StorageEventResult } from './storageEvents';
@@ -97,6 +97,7 @@ export function createUploadHandler<TUser>(config: UploadHandlerConfig<TUser>): 
     // One unit per call; a batch's first entry, whose operation consumes one per further entry.
     await consume(ctx.limiter, userId);
     const body = await readJsonBody(request, { maxBytes: entry[2], timeoutMs: ctx.bodyTimeoutMs });
+    checkProtocol(body);
     return entry[1](ctx, { request, user, userId, body, started });
   }
 

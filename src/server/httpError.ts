@@ -21,7 +21,9 @@ export type ServerErrorCode =
   | 'rate-limited'
   | 'storage-error'
   | 'server-error'
-  | 'server-misconfigured';
+  | 'server-misconfigured'
+  | 'protocol-too-old'
+  | 'protocol-too-new';
 
 /** An error that becomes a JSON response. Messages are shown to end users: write them for people. */
 export class HttpError extends Error {

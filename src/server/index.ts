@@ -3,6 +3,7 @@ export type { CompletedUpload, Operation, UploadEvent, UploadHandlerConfig } fro
 export { memoryCompletionStore } from './completionStore';
 export type { CompletionStore, MemoryCompletionStoreOptions } from './completionStore';
 export { HttpError } from './httpError';
+export { UPKIT_MIN_PROTOCOL, UPKIT_PROTOCOL } from '../core/protocol';
 export type { ServerErrorCode } from './httpError';
 export { isActiveType, parseMediaType } from './mediaType';
 export { defaultObjectKey, safeExtension, safeSegment } from './objectKey';

@@ -1,5 +1,6 @@
 import { HttpError } from './httpError';
 import { parseMediaType } from './mediaType';
+import { UPKIT_MIN_PROTOCOL, UPKIT_PROTOCOL } from '../core/protocol';
 
 /** Limits on a control call's body. */
 export interface BodyLimits {
@@ -80,4 +81,29 @@ export async function readJsonBody(request: Request, limits: BodyLimits): Promis
     throw new HttpError(400, 'bad-request', 'The request body must be a JSON object.');
   }
   return body as Record<string, unknown>;
+}
+
+/**
+ * Refuses a call in a protocol version this server does not speak, saying which side to
+ * upgrade (docs/protocol.md, Versions). No `protocol`: a client from before the field, version 1.
+ */
+export function checkProtocol(body: Record<string, unknown>): void {
+  const version = body.protocol ?? 1;
+  if (typeof version !== 'number' || !Number.isSafeInteger(version)) {
+    throw new HttpError(400, 'bad-request', '"protocol" must be an integer (docs/protocol.md).');
+  }
+  if (version < UPKIT_MIN_PROTOCOL) {
+    throw new HttpError(
+      400,
+      'protocol-too-old',
+      `This page's upload client is too old for the server (protocol ${version}; the server needs ${UPKIT_MIN_PROTOCOL} to ${UPKIT_PROTOCOL}). Reload the page; if it persists, the app must upgrade upkit.`,
+    );
+  }
+  if (version > UPKIT_PROTOCOL) {
+    throw new HttpError(
+      400,
+      'protocol-too-new',
+      `This page's upload client is newer than the server (protocol ${version}; the server speaks ${UPKIT_MIN_PROTOCOL} to ${UPKIT_PROTOCOL}). The app must upgrade upkit/server.`,
+    );
+  }
 }

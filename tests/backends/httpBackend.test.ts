@@ -44,7 +44,8 @@ describe('httpBackend', () => {
       expiresAt: Date.parse('2030-01-01T00:00:00.000Z'),
       token: 'tok',
     });
-    expect(seen?.body).toEqual({ file });
+    // Every call names the protocol version it speaks (docs/protocol.md, Versions).
+    expect(seen?.body).toEqual({ protocol: 1, file });
     expect(seen?.headers).toMatchObject({
       'x-csrf': 'c',
       authorization: 'Bearer t',
@@ -93,11 +94,11 @@ describe('httpBackend', () => {
     });
     await backend.abortMultipart(session, ctx());
     expect(calls).toEqual([
-      ['multipart/create', { file, partSize: 8 * 1024 * 1024 }],
-      ['multipart/sign-parts', { uploadId: 'U', key: 'K', token: 'T', partNumbers: [1] }],
-      ['multipart/list-parts', { uploadId: 'U', key: 'K', token: 'T' }],
-      ['multipart/complete', { uploadId: 'U', key: 'K', token: 'T', parts, file }],
-      ['multipart/abort', { uploadId: 'U', key: 'K', token: 'T' }],
+      ['multipart/create', { protocol: 1, file, partSize: 8 * 1024 * 1024 }],
+      ['multipart/sign-parts', { protocol: 1, uploadId: 'U', key: 'K', token: 'T', partNumbers: [1] }],
+      ['multipart/list-parts', { protocol: 1, uploadId: 'U', key: 'K', token: 'T' }],
+      ['multipart/complete', { protocol: 1, uploadId: 'U', key: 'K', token: 'T', parts, file }],
+      ['multipart/abort', { protocol: 1, uploadId: 'U', key: 'K', token: 'T' }],
     ]);
   });
 
@@ -274,6 +275,7 @@ describe('httpBackend batch calls', () => {
       {
         path: 'presign/batch',
         body: {
+          protocol: 1,
           files: [
             { file: fileNamed('a.png'), checksum: 'c2hh' },
             { file: fileNamed('big.png') },
@@ -322,7 +324,7 @@ describe('httpBackend batch calls', () => {
       file: fileNamed(name),
     }));
     const outcomes = await backend.completeBatch!(inputs, ctx());
-    expect(calls).toEqual([{ path: 'complete/batch', body: { uploads: inputs } }]);
+    expect(calls).toEqual([{ path: 'complete/batch', body: { protocol: 1, uploads: inputs } }]);
     expect(outcomes).toEqual([
       { ok: true, value: { stored: 'uploads/a' } },
       { ok: true, value: undefined },

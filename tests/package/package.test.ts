@@ -23,7 +23,7 @@ const BUDGET = {
   'upkit/styled': 27_700,
   'upkit/styled Uploader': 26_100,
   lazy: 12_000,
-  'upkit/server': 41_200,
+  'upkit/server': 41_500,
 };
 
 const root = join(import.meta.dirname, '../..');

@@ -1,10 +1,13 @@
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { memorySessionStore, withHandle } from '../../src/core/resumeStore';
 import { fr, Uploader } from '../../src/styled/index';
 import { blobSha256, createMemoryStorage, patternedFile, sha256 } from '../helpers/memoryStorage';
 import { interruptAfterPartOne, isPartOne } from '../helpers/resume';
+
+// 12 MiB files hashed in jsdom: seconds on a busy two-core machine, not the default five.
+vi.setConfig({ testTimeout: 30_000 });
 
 // The styled uploader lists what a reload interrupted, above the files, with Resume and Discard.
 

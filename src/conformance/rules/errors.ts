@@ -1,4 +1,4 @@
-import { everyOf, expectError, expectRefused, skip } from '../checks';
+import { everyOf, expectError, expectRefused, fail, skip } from '../checks';
 import { createUpload, descriptor, uploaded } from '../flows';
 import type { Reply } from '../protocolClient';
 import type { ConformanceRule } from '../rule';
@@ -73,6 +73,27 @@ export const errorRules: ConformanceRule[] = [
               expectRefused(await ctx.a.call('presign', undefined, { raw }), [400], `presign with ${what}`),
         ),
       );
+    },
+  },
+  {
+    id: 'protocol-version',
+    description:
+      'a call in a protocol version the backend does not speak gets 400 protocol-too-new or protocol-too-old, not a misread answer',
+    async run(ctx) {
+      const file = descriptor(2048, ctx.allowedType);
+      for (const [protocol, code] of [
+        [999, 'protocol-too-new'],
+        [0, 'protocol-too-old'],
+      ] as const) {
+        const reply = expectError(
+          await ctx.a.call('presign', { protocol, file }),
+          [400],
+          `presign in protocol ${protocol}`,
+        );
+        const answered = (reply.json as { error: { code: string } }).error.code;
+        if (answered !== code)
+          fail(`presign in protocol ${protocol}: expected error code ${code}, got ${answered}`);
+      }
     },
   },
   {
