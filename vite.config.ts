@@ -99,7 +99,13 @@ export default defineConfig({
           name: 'unit',
           environment: 'jsdom',
           include: ['tests/**/*.test.{ts,tsx}'],
-          exclude: ['tests/e2e/**', 'tests/visual/**', 'node_modules/**'],
+          exclude: [
+            'tests/e2e/**',
+            'tests/visual/**',
+            'tests/consumers/**',
+            'tests/package/package.test.ts',
+            'node_modules/**',
+          ],
           setupFiles: ['tests/setup.ts'],
           typecheck: { enabled: true, include: ['tests/**/*.test-d.ts'], tsconfig: 'tsconfig.json' },
           benchmark: { include: ['bench/**/*.bench.ts'] },
@@ -140,6 +146,19 @@ export default defineConfig({
           provide: { reactVersion: react18Version },
           // Left to Node, these would import the root's React 19.
           server: { deps: { inline: ['@testing-library/react', '@tanstack/react-query', 'virtua'] } },
+        },
+      },
+      {
+        // The package as users meet it: built and packed once (global setup), then required from
+        // CommonJS, type-checked under three module resolutions, checked by attw, measured.
+        extends: true,
+        test: {
+          name: 'package',
+          environment: 'node',
+          include: ['tests/consumers/**/*.test.ts', 'tests/package/package.test.ts'],
+          globalSetup: ['tests/consumers/globalSetup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
         },
       },
       {

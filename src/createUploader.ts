@@ -1,7 +1,11 @@
-import { httpBackend, type HttpBackendOptions } from './backends/httpBackend';
-import { xhrTransport } from './backends/xhrTransport';
-import { createUploadEngine, type UploadEngine, type UploadEngineOptions } from './core/createUploadEngine';
-import type { MultipartUploadBackend, SingleUploadBackend } from './core/types';
+import { httpBackend, type HttpBackendOptions } from './backends/httpBackend.js';
+import { xhrTransport } from './backends/xhrTransport.js';
+import {
+  createUploadEngine,
+  type UploadEngine,
+  type UploadEngineOptions,
+} from './core/createUploadEngine.js';
+import type { MultipartUploadBackend, SingleUploadBackend } from './core/types.js';
 
 /** Where control calls go: a URL speaking `docs/protocol.md`, or your own backend object. */
 export type BackendSource<TResult> =

@@ -1,6 +1,6 @@
-export { createUploader } from './createUploader';
-export type { BackendSource, UploaderOptions } from './createUploader';
-export { createUploadEngine } from './core/createUploadEngine';
+export { createUploader } from './createUploader.js';
+export type { BackendSource, UploaderOptions } from './createUploader.js';
+export { createUploadEngine } from './core/createUploadEngine.js';
 export type {
   AddOptions,
   ControlCallName,
@@ -8,26 +8,26 @@ export type {
   UploadEngine,
   UploadEngineCallbacks,
   UploadEngineOptions,
-} from './core/engineOptions';
-export { UploadError, isUploadError } from './core/errors';
-export type { UploadErrorCode } from './core/errors';
-export { choosePartSize, planParts, DEFAULT_PART_SIZE, S3_LIMITS } from './core/chunkPlan';
-export type { PartSpec } from './core/chunkPlan';
-export { backoffDelay, classifyError, parseRetryAfter } from './core/retry';
-export type { RetryDecision, RetryOptions } from './core/retry';
-export { createScheduler } from './core/scheduler';
-export type { Lane, Scheduler } from './core/scheduler';
-export { itemFraction, selectProgress, selectStatus } from './core/selectors';
-export type { AggregateProgress, AggregateStatus, ResumableUpload, UploaderState } from './core/selectors';
-export { canTransition, isActive, isSettled, uploadReducer } from './core/uploadMachine';
-export type { UploadAction } from './core/uploadMachine';
-export { matchesAccept, parseAccept, validateFile } from './core/validate';
-export type { ValidationOptions } from './core/validate';
-export { indexedDBSessionStore, memorySessionStore, withHandle } from './core/resumeStore';
-export { relativePathOf, withRelativePath } from './core/job';
-export type { ResumableFileHandle, SessionRecord, SessionStore, StoredPart } from './core/resumeStore';
-export type * from './core/types';
-export { httpBackend } from './backends/httpBackend';
-export { UPKIT_MIN_PROTOCOL, UPKIT_PROTOCOL } from './core/protocol';
-export type { HttpBackendOptions } from './backends/httpBackend';
-export { xhrTransport } from './backends/xhrTransport';
+} from './core/engineOptions.js';
+export { UploadError, isUploadError } from './core/errors.js';
+export type { UploadErrorCode } from './core/errors.js';
+export { choosePartSize, planParts, DEFAULT_PART_SIZE, S3_LIMITS } from './core/chunkPlan.js';
+export type { PartSpec } from './core/chunkPlan.js';
+export { backoffDelay, classifyError, parseRetryAfter } from './core/retry.js';
+export type { RetryDecision, RetryOptions } from './core/retry.js';
+export { createScheduler } from './core/scheduler.js';
+export type { Lane, Scheduler } from './core/scheduler.js';
+export { itemFraction, selectProgress, selectStatus } from './core/selectors.js';
+export type { AggregateProgress, AggregateStatus, ResumableUpload, UploaderState } from './core/selectors.js';
+export { canTransition, isActive, isSettled, uploadReducer } from './core/uploadMachine.js';
+export type { UploadAction } from './core/uploadMachine.js';
+export { matchesAccept, parseAccept, validateFile } from './core/validate.js';
+export type { ValidationOptions } from './core/validate.js';
+export { indexedDBSessionStore, memorySessionStore, withHandle } from './core/resumeStore.js';
+export { relativePathOf, withRelativePath } from './core/job.js';
+export type { ResumableFileHandle, SessionRecord, SessionStore, StoredPart } from './core/resumeStore.js';
+export type * from './core/types.js';
+export { httpBackend } from './backends/httpBackend.js';
+export { UPKIT_MIN_PROTOCOL, UPKIT_PROTOCOL } from './core/protocol.js';
+export type { HttpBackendOptions } from './backends/httpBackend.js';
+export { xhrTransport } from './backends/xhrTransport.js';

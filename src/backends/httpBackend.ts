@@ -1,7 +1,7 @@
-import { onAbort, settleOnAbort } from '../core/abort';
-import { abortedError, UploadError } from '../core/errors';
-import { mapBounded } from '../core/mapBounded';
-import { parseRetryAfter } from '../core/retry';
+import { onAbort, settleOnAbort } from '../core/abort.js';
+import { abortedError, UploadError } from '../core/errors.js';
+import { mapBounded } from '../core/mapBounded.js';
+import { parseRetryAfter } from '../core/retry.js';
 import type {
   BatchOutcome,
   FileDescriptor,
@@ -12,8 +12,8 @@ import type {
   SignedPart,
   UploadBackend,
   UploadedPart,
-} from '../core/types';
-import { UPKIT_PROTOCOL } from '../core/protocol';
+} from '../core/types.js';
+import { UPKIT_PROTOCOL } from '../core/protocol.js';
 
 /** Options for {@link httpBackend}. */
 export interface HttpBackendOptions {

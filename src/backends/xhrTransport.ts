@@ -1,6 +1,6 @@
-import { abortedError, UploadError } from '../core/errors';
-import { storageError } from '../core/storageError';
-import type { Transport, TransportRequest, TransportResponse } from '../core/types';
+import { abortedError, UploadError } from '../core/errors.js';
+import { storageError } from '../core/storageError.js';
+import type { Transport, TransportRequest, TransportResponse } from '../core/types.js';
 
 /**
  * PUTs a Blob with XMLHttpRequest: the one browser API that reports upload progress everywhere

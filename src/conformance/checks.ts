@@ -1,4 +1,4 @@
-import type { PutReply, Reply } from './protocolClient';
+import type { PutReply, Reply } from './protocolClient.js';
 
 /** A rule's expectation that the backend did not meet; the message is the reason shown. */
 export class RuleFailure extends Error {

@@ -1,4 +1,4 @@
-import { mapBounded } from '../core/mapBounded';
+import { mapBounded } from '../core/mapBounded.js';
 import {
   expectOkObject,
   fail,
@@ -7,9 +7,9 @@ import {
   readPresignedRequest,
   shown,
   type PresignedRequest,
-} from './checks';
-import type { PutReply, UserClient } from './protocolClient';
-import type { RuleContext } from './rule';
+} from './checks.js';
+import type { PutReply, UserClient } from './protocolClient.js';
+import type { RuleContext } from './rule.js';
 
 /** Bytes in a mebibyte. */
 export const MiB = 1024 * 1024;

@@ -1,4 +1,4 @@
-import type { ConformanceReport, RuleResult } from './types';
+import type { ConformanceReport, RuleResult } from './types.js';
 
 /** One line for a rule: `PASS id: description`, `FAIL id: reason` or `SKIP id: reason`. */
 export function formatResult(result: RuleResult): string {

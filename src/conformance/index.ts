@@ -6,12 +6,12 @@
  *
  * @module
  */
-export { conformanceRules, runConformance } from './runConformance';
-export { formatReport, formatResult } from './formatReport';
+export { conformanceRules, runConformance } from './runConformance.js';
+export { formatReport, formatResult } from './formatReport.js';
 export type {
   ConformanceOptions,
   ConformanceReport,
   ConformanceStorage,
   RuleResult,
   RuleStatus,
-} from './types';
+} from './types.js';

@@ -1,4 +1,4 @@
-import { UPKIT_PROTOCOL } from '../core/protocol';
+import { UPKIT_PROTOCOL } from '../core/protocol.js';
 
 /** A backend's answer, read once and kept whole. */
 export interface Reply {

@@ -1,6 +1,6 @@
-import { skip } from './checks';
-import type { UserClient } from './protocolClient';
-import type { StorageReader } from './storageReader';
+import { skip } from './checks.js';
+import type { UserClient } from './protocolClient.js';
+import type { StorageReader } from './storageReader.js';
 
 /** The two signed-in users, for cleanups that run after a rule. */
 export interface Users {

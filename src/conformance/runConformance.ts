@@ -1,10 +1,10 @@
-import { RuleFailure, RuleSkip } from './checks';
-import { createUserClient, type UserClient } from './protocolClient';
-import type { ConformanceRule, RuleContext, Users } from './rule';
-import { allRules } from './rules/index';
-import { fileOf, hasBuiltInSample, sampleHead } from './samples';
-import { createStorageReader, type StorageReader } from './storageReader';
-import type { ConformanceOptions, ConformanceReport, RuleResult } from './types';
+import { RuleFailure, RuleSkip } from './checks.js';
+import { createUserClient, type UserClient } from './protocolClient.js';
+import type { ConformanceRule, RuleContext, Users } from './rule.js';
+import { allRules } from './rules/index.js';
+import { fileOf, hasBuiltInSample, sampleHead } from './samples.js';
+import { createStorageReader, type StorageReader } from './storageReader.js';
+import type { ConformanceOptions, ConformanceReport, RuleResult } from './types.js';
 
 /** The rules {@link runConformance} knows: ids for `only`, and what each checks. */
 export const conformanceRules: ReadonlyArray<{ readonly id: string; readonly description: string }> =

@@ -1,5 +1,5 @@
-import { sha256Hex } from './samples';
-import type { ConformanceStorage } from './types';
+import { sha256Hex } from './samples.js';
+import type { ConformanceStorage } from './types.js';
 
 /** What the rules ask of storage, when they are given access to it. */
 export interface StorageReader {

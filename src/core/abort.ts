@@ -1,4 +1,4 @@
-import { abortedError } from './errors';
+import { abortedError } from './errors.js';
 
 /**
  * Calls `listener` once when `signal` aborts, or right away if it already has: a listener added

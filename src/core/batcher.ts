@@ -1,6 +1,6 @@
-import { onAbort, settleOnAbort } from './abort';
-import { abortedError } from './errors';
-import type { BatchOutcome } from './types';
+import { onAbort, settleOnAbort } from './abort.js';
+import { abortedError } from './errors.js';
+import type { BatchOutcome } from './types.js';
 
 /** Gathers one-file calls into batch calls. */
 export interface Batcher<TIn, TOut> {

@@ -1,4 +1,4 @@
-import { UploadError } from './errors';
+import { UploadError } from './errors.js';
 
 const MiB = 1024 * 1024;
 

@@ -1,19 +1,19 @@
-import { canChecksum } from './checksum';
-import { createCongestion } from './congestion';
-import { choosePartSize, DEFAULT_PART_SIZE } from './chunkPlan';
-import type { EngineContext } from './engineContext';
-import { abortedError, toUploadError, unrequestedAbort, UploadError } from './errors';
-import { bytesOf, createJob, describeFile, hasStarted, sessionRef, type Job } from './job';
-import { progressAction } from './progress';
-import { createItemStore } from './itemStore';
-import { createNetworkWait } from './network';
-import { createRequests } from './requests';
-import { createInterrupted } from './interrupted';
-import { defaultSessionStore, quietly, type SessionStore } from './resumeStore';
-import { DEFAULT_RETRY } from './retry';
-import { createScheduler } from './scheduler';
-import { fileChecksum, runSingle } from './singleUpload';
-import { createPresigner } from './presignAhead';
+import { canChecksum } from './checksum.js';
+import { createCongestion } from './congestion.js';
+import { choosePartSize, DEFAULT_PART_SIZE } from './chunkPlan.js';
+import type { EngineContext } from './engineContext.js';
+import { abortedError, toUploadError, unrequestedAbort, UploadError } from './errors.js';
+import { bytesOf, createJob, describeFile, hasStarted, sessionRef, type Job } from './job.js';
+import { progressAction } from './progress.js';
+import { createItemStore } from './itemStore.js';
+import { createNetworkWait } from './network.js';
+import { createRequests } from './requests.js';
+import { createInterrupted } from './interrupted.js';
+import { defaultSessionStore, quietly, type SessionStore } from './resumeStore.js';
+import { DEFAULT_RETRY } from './retry.js';
+import { createScheduler } from './scheduler.js';
+import { fileChecksum, runSingle } from './singleUpload.js';
+import { createPresigner } from './presignAhead.js';
 import type {
   CompleteSingleInput,
   PresignRequest,
@@ -23,15 +23,15 @@ import type {
   SingleUploadBackend,
   UploadItem,
   UploadMode,
-} from './types';
-import { canTransition } from './uploadMachine';
-import { validateFile } from './validate';
+} from './types.js';
+import { canTransition } from './uploadMachine.js';
+import { validateFile } from './validate.js';
 
 const MiB = 1024 * 1024;
 
-import type { AddOptions, ControlRunner, UploadEngine, UploadEngineOptions } from './engineOptions';
+import type { AddOptions, ControlRunner, UploadEngine, UploadEngineOptions } from './engineOptions.js';
 
-export type * from './engineOptions';
+export type * from './engineOptions.js';
 
 /**
  * Runs an app callback so that its failure stays the app's: it neither stops the files after
@@ -255,7 +255,7 @@ export function createUploadEngine<TResult = unknown>(
       job.mode === 'single'
         ? runSingle(context, job, controller.signal)
         : // Loaded with the first multipart file: an app of small files never downloads it.
-          import('./multipartUpload').then(({ runMultipart }) => {
+          import('./multipartUpload.js').then(({ runMultipart }) => {
             // Paused or canceled while it loaded: a stale run must not start (its status
             // changes would land on the next run's item).
             if (controller.signal.aborted) throw abortedError();

@@ -1,10 +1,10 @@
-import type { Batcher } from './batcher';
-import type { ControlCallName } from './createUploadEngine';
-import type { Job } from './job';
-import type { Presigner } from './presignAhead';
-import type { ResolvedRetryOptions } from './retry';
-import type { SessionRecord, SessionStore } from './resumeStore';
-import type { Scheduler } from './scheduler';
+import type { Batcher } from './batcher.js';
+import type { ControlCallName } from './createUploadEngine.js';
+import type { Job } from './job.js';
+import type { Presigner } from './presignAhead.js';
+import type { ResolvedRetryOptions } from './retry.js';
+import type { SessionRecord, SessionStore } from './resumeStore.js';
+import type { Scheduler } from './scheduler.js';
 import type {
   CompleteSingleInput,
   MultipartSession,
@@ -12,8 +12,8 @@ import type {
   PresignedRequest,
   SingleUploadBackend,
   TransportResponse,
-} from './types';
-import type { UploadAction } from './uploadMachine';
+} from './types.js';
+import type { UploadAction } from './uploadMachine.js';
 
 /** What the single and multipart runners need from the engine that owns them. */
 export interface EngineContext<TResult> {

@@ -1,10 +1,16 @@
 import type { StoreApi } from 'zustand/vanilla';
-import type { UploadError } from './errors';
-import type { RetryOptions } from './retry';
-import type { SessionStore } from './resumeStore';
-import type { ResumableUpload, UploaderState } from './selectors';
-import type { UploadItem, UploadMode, Transport, SingleUploadBackend, MultipartUploadBackend } from './types';
-import type { ValidationOptions } from './validate';
+import type { UploadError } from './errors.js';
+import type { RetryOptions } from './retry.js';
+import type { SessionStore } from './resumeStore.js';
+import type { ResumableUpload, UploaderState } from './selectors.js';
+import type {
+  UploadItem,
+  UploadMode,
+  Transport,
+  SingleUploadBackend,
+  MultipartUploadBackend,
+} from './types.js';
+import type { ValidationOptions } from './validate.js';
 
 /**
  * Wraps every control-plane call (presign, createMultipart, signParts, listParts, complete,

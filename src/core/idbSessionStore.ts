@@ -1,5 +1,5 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { SessionRecord, SessionStore, StoredPart } from './resumeStore';
+import type { SessionRecord, SessionStore, StoredPart } from './resumeStore.js';
 
 interface Schema extends DBSchema {
   sessions: { key: string; value: SessionRecord; indexes: { scope: string } };

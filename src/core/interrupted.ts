@@ -1,11 +1,11 @@
 import type { StoreApi } from 'zustand/vanilla';
-import type { ControlRunner } from './engineOptions';
-import type { Job } from './job';
-import type { createResumeRegister } from './resumeRegister';
-import { fileFingerprint, type SessionRecord, type SessionStore } from './resumeStore';
-import type { ResolvedRetryOptions } from './retry';
-import type { ResumableUpload, UploaderState } from './selectors';
-import type { FileDescriptor, MultipartUploadBackend, UploadMode } from './types';
+import type { ControlRunner } from './engineOptions.js';
+import type { Job } from './job.js';
+import type { createResumeRegister } from './resumeRegister.js';
+import { fileFingerprint, type SessionRecord, type SessionStore } from './resumeStore.js';
+import type { ResolvedRetryOptions } from './retry.js';
+import type { ResumableUpload, UploaderState } from './selectors.js';
+import type { FileDescriptor, MultipartUploadBackend, UploadMode } from './types.js';
 
 /** What the register of interrupted uploads needs from its engine. */
 export interface InterruptedOptions<TResult> {
@@ -72,7 +72,7 @@ export function createInterrupted<TResult>(options: InterruptedOptions<TResult>)
   type Register = ReturnType<typeof createResumeRegister<TResult>>;
   let register: Promise<Register> | undefined;
   const load = () =>
-    (register ??= import('./resumeRegister').then(({ createResumeRegister }) =>
+    (register ??= import('./resumeRegister.js').then(({ createResumeRegister }) =>
       createResumeRegister({ ...options, ownedResumeKeys, publishResumable }),
     ));
 

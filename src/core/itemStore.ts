@@ -1,7 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { UploaderState } from './selectors';
-import type { UploadItem } from './types';
-import { isSettled, uploadReducer, type UploadAction } from './uploadMachine';
+import type { UploaderState } from './selectors.js';
+import type { UploadItem } from './types.js';
+import { isSettled, uploadReducer, type UploadAction } from './uploadMachine.js';
 
 /** The engine's view of the item list: every change at once, published at most once a frame. */
 export interface ItemStore<TResult> {

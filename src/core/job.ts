@@ -6,7 +6,7 @@ import type {
   SignedPart,
   UploadedPart,
   UploadMode,
-} from './types';
+} from './types.js';
 
 /** The engine's private, mutable record of one file: what the store's immutable item does not show. */
 export interface Job {

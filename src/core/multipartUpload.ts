@@ -1,15 +1,15 @@
-import { onAbort } from './abort';
-import { sha256Base64 } from './checksum';
-import { choosePartSize, planParts, type PartSpec } from './chunkPlan';
-import type { EngineContext } from './engineContext';
-import { isExpiring } from './engineContext';
-import { abortedError, toUploadError, UploadError } from './errors';
-import { sessionRef, type Job, type OpenSession } from './job';
-import { sessionLockName, tryLock } from './locks';
-import { handleOf, isExpired, isSessionRecord, quietly, type SessionRecord } from './resumeStore';
-import { retriedAlready, withRetry } from './retry';
-import { missingEtagError } from './storageError';
-import type { MultipartSession, UploadedPart } from './types';
+import { onAbort } from './abort.js';
+import { sha256Base64 } from './checksum.js';
+import { choosePartSize, planParts, type PartSpec } from './chunkPlan.js';
+import type { EngineContext } from './engineContext.js';
+import { isExpiring } from './engineContext.js';
+import { abortedError, toUploadError, UploadError } from './errors.js';
+import { sessionRef, type Job, type OpenSession } from './job.js';
+import { sessionLockName, tryLock } from './locks.js';
+import { handleOf, isExpired, isSessionRecord, quietly, type SessionRecord } from './resumeStore.js';
+import { retriedAlready, withRetry } from './retry.js';
+import { missingEtagError } from './storageError.js';
+import type { MultipartSession, UploadedPart } from './types.js';
 
 // S3 multipart: create (or reopen after a reload), parts PUT in parallel through URLs signed in
 // batches just ahead of need, complete with the parts' ETags in order.

@@ -1,4 +1,4 @@
-import { abortedError } from './errors';
+import { abortedError } from './errors.js';
 
 /**
  * Waiting for the network: while the browser says it is offline, `waitForNetwork` returns a

@@ -1,8 +1,8 @@
-import { settleOnAbort } from './abort';
-import type { Batcher } from './batcher';
-import { isExpiring } from './engineContext';
-import type { Job } from './job';
-import type { PresignRequest, PresignResult } from './types';
+import { settleOnAbort } from './abort.js';
+import type { Batcher } from './batcher.js';
+import { isExpiring } from './engineContext.js';
+import type { Job } from './job.js';
+import type { PresignRequest, PresignResult } from './types.js';
 
 /** Signs single PUTs' URLs just ahead of need, in batches. */
 export interface Presigner {

@@ -1,5 +1,5 @@
-import { bytesOf, type Job } from './job';
-import type { UploadAction } from './uploadMachine';
+import { bytesOf, type Job } from './job.js';
+import type { UploadAction } from './uploadMachine.js';
 
 /**
  * The job's progress as an action, its speed smoothed exponentially with a ~2 s time constant:

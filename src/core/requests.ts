@@ -1,12 +1,12 @@
-import { settleOnAbort } from './abort';
-import { createBatcher } from './batcher';
-import type { createCongestion } from './congestion';
-import type { ControlCallName, ControlRunner } from './engineOptions';
-import { toUploadError } from './errors';
-import type { Job } from './job';
-import { retriedAlready, withRetry, type ResolvedRetryOptions } from './retry';
-import type { Lane, Scheduler } from './scheduler';
-import type { BatchOutcome, PresignedRequest, Transport } from './types';
+import { settleOnAbort } from './abort.js';
+import { createBatcher } from './batcher.js';
+import type { createCongestion } from './congestion.js';
+import type { ControlCallName, ControlRunner } from './engineOptions.js';
+import { toUploadError } from './errors.js';
+import type { Job } from './job.js';
+import { retriedAlready, withRetry, type ResolvedRetryOptions } from './retry.js';
+import type { Lane, Scheduler } from './scheduler.js';
+import type { BatchOutcome, PresignedRequest, Transport } from './types.js';
 
 export interface RequestsOptions {
   scheduler: Scheduler;

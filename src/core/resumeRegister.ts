@@ -1,7 +1,7 @@
-import { UploadError } from './errors';
-import type { InterruptedOptions } from './interrupted';
-import { describeFile, sessionRef } from './job';
-import { heldLocks, sessionLockName, tryLock } from './locks';
+import { UploadError } from './errors.js';
+import type { InterruptedOptions } from './interrupted.js';
+import { describeFile, sessionRef } from './job.js';
+import { heldLocks, sessionLockName, tryLock } from './locks.js';
 import {
   fileFingerprint,
   handleOf,
@@ -10,9 +10,9 @@ import {
   quietly,
   withHandle,
   type SessionRecord,
-} from './resumeStore';
-import { withRetry } from './retry';
-import type { ResumableUpload } from './selectors';
+} from './resumeStore.js';
+import { withRetry } from './retry.js';
+import type { ResumableUpload } from './selectors.js';
 
 /**
  * The register's work with remembered sessions: listing, resuming, discarding and expiring them.

@@ -1,4 +1,4 @@
-import type { FileDescriptor, MultipartSession, UploadedPart } from './types';
+import type { FileDescriptor, MultipartSession, UploadedPart } from './types.js';
 
 // Unfinished multipart uploads, remembered so that a reload, a crash or a browser restart costs
 // at most the parts that were in flight. IndexedDB by default: it outlives the tab, holds File
@@ -89,7 +89,7 @@ export function indexedDBSessionStore(name = 'upkit'): SessionStore {
   // Loaded on first use, with idb: an app that never resumes never downloads either.
   let opened: Promise<SessionStore> | undefined;
   const store = () =>
-    (opened ??= import('./idbSessionStore').then(({ openIndexedDBSessionStore }) =>
+    (opened ??= import('./idbSessionStore.js').then(({ openIndexedDBSessionStore }) =>
       openIndexedDBSessionStore(name),
     ));
   return {

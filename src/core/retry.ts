@@ -1,4 +1,4 @@
-import { abortedError, toUploadError, unrequestedAbort, type UploadError } from './errors';
+import { abortedError, toUploadError, unrequestedAbort, type UploadError } from './errors.js';
 
 /** How failed requests are retried. */
 export interface RetryOptions {

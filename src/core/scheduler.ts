@@ -1,4 +1,4 @@
-import { abortedError } from './errors';
+import { abortedError } from './errors.js';
 
 /**
  * `control`: calls to the app's backend (presign, sign parts, complete, abort).

@@ -1,5 +1,5 @@
-import { isActive } from './uploadMachine';
-import type { UploadItem } from './types';
+import { isActive } from './uploadMachine.js';
+import type { UploadItem } from './types.js';
 
 /** The state the uploader's store holds. */
 export interface UploaderState<TResult = unknown> {

@@ -1,8 +1,8 @@
-import { sha256Base64 } from './checksum';
-import type { EngineContext } from './engineContext';
-import { toUploadError } from './errors';
-import type { Job } from './job';
-import { withRetry } from './retry';
+import { sha256Base64 } from './checksum.js';
+import type { EngineContext } from './engineContext.js';
+import { toUploadError } from './errors.js';
+import type { Job } from './job.js';
+import { withRetry } from './retry.js';
 
 // Web Crypto hashes a whole buffer, never a stream: files above this go without a checksum
 // rather than hold their bytes in memory twice.

@@ -1,5 +1,5 @@
-import { UploadError } from './errors';
-import { parseRetryAfter } from './retry';
+import { UploadError } from './errors.js';
+import { parseRetryAfter } from './retry.js';
 
 /** Reads `<Code>` and `<Message>` from an S3-style XML error body. */
 export function parseS3Error(body: string): { code?: string; message?: string } {

@@ -1,4 +1,4 @@
-import type { UploadError } from './errors';
+import type { UploadError } from './errors.js';
 
 /**
  * One file's life. The only legal paths are

@@ -1,5 +1,5 @@
-import type { UploadError } from './errors';
-import type { UploadItem, UploadStatus } from './types';
+import type { UploadError } from './errors.js';
+import type { UploadItem, UploadStatus } from './types.js';
 
 /** Everything that can happen to one file. The reducer below is the only way status changes. */
 export type UploadAction<TResult = unknown> =

@@ -1,5 +1,5 @@
-import { UploadError } from './errors';
-import { scaleBytes } from './bytes';
+import { UploadError } from './errors.js';
+import { scaleBytes } from './bytes.js';
 
 /** Checks run on every file before any request is made. */
 export interface ValidationOptions {

@@ -1,5 +1,5 @@
-import type { UploadEngine } from '../core/createUploadEngine';
-import { useUploadAnnouncer, type AnnouncerMessages } from './useUploadAnnouncer';
+import type { UploadEngine } from '../core/createUploadEngine.js';
+import { useUploadAnnouncer, type AnnouncerMessages } from './useUploadAnnouncer.js';
 
 /** Props of {@link UploadAnnouncer}. */
 export interface UploadAnnouncerProps {

@@ -1,7 +1,7 @@
 import { createContext, useContext, type ComponentPropsWithoutRef, type ReactNode } from 'react';
-import type { UploadEngine } from '../core/createUploadEngine';
-import { itemFraction } from '../core/selectors';
-import type { UploadItem as Item } from '../core/types';
+import type { UploadEngine } from '../core/createUploadEngine.js';
+import { itemFraction } from '../core/selectors.js';
+import type { UploadItem as Item } from '../core/types.js';
 import {
   defaultMessages,
   getActionProps,
@@ -9,7 +9,7 @@ import {
   getProgressProps,
   type ItemAction,
   type UploadMessages,
-} from './itemProps';
+} from './itemProps.js';
 
 interface ItemContextValue {
   item: Item;

@@ -1,5 +1,5 @@
-import { withRelativePath } from '../core/job';
-import { withHandle, type ResumableFileHandle } from '../core/resumeStore';
+import { withRelativePath } from '../core/job.js';
+import { withHandle, type ResumableFileHandle } from '../core/resumeStore.js';
 
 /** What a drop carried, read while the drop event is dispatched (afterwards the browser empties it). */
 export interface DropSnapshot {

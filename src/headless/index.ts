@@ -1,19 +1,24 @@
-export { useDropzone } from './useDropzone';
-export type { DropzoneInputProps, DropzoneRootProps, DropzoneState, UseDropzoneOptions } from './useDropzone';
-export { canPerform, defaultMessages, getActionProps, getItemProps, getProgressProps } from './itemProps';
-export type { ItemAction, UploadMessages } from './itemProps';
-export { defaultAnnouncerMessages, useUploadAnnouncer } from './useUploadAnnouncer';
-export type { AnnouncerMessages } from './useUploadAnnouncer';
-export { UploadAnnouncer } from './UploadAnnouncer';
-export type { UploadAnnouncerProps } from './UploadAnnouncer';
-export { collectDroppedFiles, snapshotDrop } from './collectFiles';
-export type { DropSnapshot } from './collectFiles';
-export { composeHandlers, mergeProps } from './composeProps';
-export { Upload } from './UploadItemParts';
+export { useDropzone } from './useDropzone.js';
+export type {
+  DropzoneInputProps,
+  DropzoneRootProps,
+  DropzoneState,
+  UseDropzoneOptions,
+} from './useDropzone.js';
+export { canPerform, defaultMessages, getActionProps, getItemProps, getProgressProps } from './itemProps.js';
+export type { ItemAction, UploadMessages } from './itemProps.js';
+export { defaultAnnouncerMessages, useUploadAnnouncer } from './useUploadAnnouncer.js';
+export type { AnnouncerMessages } from './useUploadAnnouncer.js';
+export { UploadAnnouncer } from './UploadAnnouncer.js';
+export type { UploadAnnouncerProps } from './UploadAnnouncer.js';
+export { collectDroppedFiles, snapshotDrop } from './collectFiles.js';
+export type { DropSnapshot } from './collectFiles.js';
+export { composeHandlers, mergeProps } from './composeProps.js';
+export { Upload } from './UploadItemParts.js';
 export type {
   UploadItemActionProps,
   UploadItemErrorProps,
   UploadItemIndicatorProps,
   UploadItemProgressProps,
   UploadItemRootProps,
-} from './UploadItemParts';
+} from './UploadItemParts.js';

@@ -1,9 +1,9 @@
-import type { UploadEngine } from '../core/createUploadEngine';
-import type { UploadError } from '../core/errors';
-import { itemFraction } from '../core/selectors';
-import type { UploadItem } from '../core/types';
-import { canTransition } from '../core/uploadMachine';
-import { mergeProps } from './composeProps';
+import type { UploadEngine } from '../core/createUploadEngine.js';
+import type { UploadError } from '../core/errors.js';
+import { itemFraction } from '../core/selectors.js';
+import type { UploadItem } from '../core/types.js';
+import { canTransition } from '../core/uploadMachine.js';
+import { mergeProps } from './composeProps.js';
 
 /** What a user can do to one file. */
 export type ItemAction = 'pause' | 'resume' | 'cancel' | 'retry' | 'remove';

@@ -9,8 +9,8 @@ import {
   type MouseEvent,
   type Ref,
 } from 'react';
-import { collectDroppedFiles, snapshotDrop } from './collectFiles';
-import { mergeProps } from './composeProps';
+import { collectDroppedFiles, snapshotDrop } from './collectFiles.js';
+import { mergeProps } from './composeProps.js';
 
 /** Options of {@link useDropzone}. */
 export interface UseDropzoneOptions {

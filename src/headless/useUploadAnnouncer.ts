@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
-import type { UploadEngine } from '../core/createUploadEngine';
-import { selectProgress, selectStatus, type AggregateStatus } from '../core/selectors';
-import { defaultMessages, type UploadMessages } from './itemProps';
+import type { UploadEngine } from '../core/createUploadEngine.js';
+import { selectProgress, selectStatus, type AggregateStatus } from '../core/selectors.js';
+import { defaultMessages, type UploadMessages } from './itemProps.js';
 
 /** What the live regions say; pass your own for another language. */
 export interface AnnouncerMessages extends Pick<UploadMessages, 'errorMessage'> {

@@ -1,5 +1,5 @@
 import { delay, http, HttpResponse, type HttpHandler } from 'msw';
-import { choosePartSize } from '../core/chunkPlan';
+import { choosePartSize } from '../core/chunkPlan.js';
 
 /** Knobs of {@link createUploadMocks}. */
 export interface UploadMocksOptions {

@@ -1,3 +1,3 @@
-export { createUploadMocks } from './createUploadMocks';
-export type { MockedRequest, UploadMocks, UploadMocksOptions } from './createUploadMocks';
-export { mockUploadItem } from './mockUploadItem';
+export { createUploadMocks } from './createUploadMocks.js';
+export type { MockedRequest, UploadMocks, UploadMocksOptions } from './createUploadMocks.js';
+export { mockUploadItem } from './mockUploadItem.js';

@@ -1,4 +1,4 @@
-import type { UploadItem } from '../core/types';
+import type { UploadItem } from '../core/types.js';
 
 let nextId = 0;
 

@@ -1,6 +1,6 @@
 import { MutationObserver, type QueryClient } from '@tanstack/react-query';
-import type { ControlRunner } from '../core/createUploadEngine';
-import { abortedError, toUploadError } from '../core/errors';
+import type { ControlRunner } from '../core/createUploadEngine.js';
+import { abortedError, toUploadError } from '../core/errors.js';
 
 // Returned instead of failing when upkit itself aborted the call (pause, cancel, unmount):
 // that is not an error, and an app's global MutationCache.onError must not hear of it.

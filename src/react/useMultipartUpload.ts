@@ -3,7 +3,7 @@ import {
   type DistributiveOmit,
   type UploadHookResult,
   type UseUploaderOptions,
-} from './useUploader';
+} from './useUploader.js';
 
 /** Options of {@link useMultipartUpload}. */
 export type UseMultipartUploadOptions<TResult = unknown> = DistributiveOmit<

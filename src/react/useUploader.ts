@@ -1,7 +1,7 @@
 import { QueryClient, QueryClientContext } from '@tanstack/react-query';
 import { useContext, useEffect, useRef, useState, useSyncExternalStore } from 'react';
-import { createUploader, type UploaderOptions } from '../createUploader';
-import type { UploadEngine } from '../core/createUploadEngine';
+import { createUploader, type UploaderOptions } from '../createUploader.js';
+import type { UploadEngine } from '../core/createUploadEngine.js';
 import {
   selectProgress,
   selectStatus,
@@ -9,9 +9,9 @@ import {
   type AggregateStatus,
   type ResumableUpload,
   type UploaderState,
-} from '../core/selectors';
-import type { UploadItem } from '../core/types';
-import { createMutationRunner } from './mutationRunner';
+} from '../core/selectors.js';
+import type { UploadItem } from '../core/types.js';
+import { createMutationRunner } from './mutationRunner.js';
 
 /** `Omit` that keeps a union a union (plain `Omit` keeps only the keys every member shares). */
 export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

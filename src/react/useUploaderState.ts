@@ -1,7 +1,7 @@
 import { useCallback, useMemo, useRef, useSyncExternalStore } from 'react';
-import type { UploadEngine } from '../core/createUploadEngine';
-import type { UploaderState } from '../core/selectors';
-import type { UploadItem } from '../core/types';
+import type { UploadEngine } from '../core/createUploadEngine.js';
+import type { UploaderState } from '../core/selectors.js';
+import type { UploadItem } from '../core/types.js';
 
 /**
  * Subscribes to a slice of an uploader's state. The component re-renders only when the slice

@@ -1,10 +1,10 @@
-import { mapBounded } from '../core/mapBounded';
-import type { HandlerContext } from './config';
-import { errorBody, HttpError, serverError } from './httpError';
-import type { OperationCall } from './operationSupport';
-import { rateLimited } from './rateLimiter';
-import { tooLarge } from './readBody';
-import { badRequest, isRecord } from './requestInput';
+import { mapBounded } from '../core/mapBounded.js';
+import type { HandlerContext } from './config.js';
+import { errorBody, HttpError, serverError } from './httpError.js';
+import type { OperationCall } from './operationSupport.js';
+import { rateLimited } from './rateLimiter.js';
+import { tooLarge } from './readBody.js';
+import { badRequest, isRecord } from './requestInput.js';
 
 /** One entry's answer in a batch: what its one-file call would have answered. */
 export interface BatchResult {

@@ -1,10 +1,10 @@
 import { DeleteObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
-import type { CompletedUpload, HandlerContext } from './config';
-import { HttpError, type ServerErrorCode } from './httpError';
-import { promoteObject } from './promoteObject';
-import type { FileInput } from './requestInput';
-import type { TokenClaims } from './uploadToken';
-import { storageStatus, verifyObject } from './verifyObject';
+import type { CompletedUpload, HandlerContext } from './config.js';
+import { HttpError, type ServerErrorCode } from './httpError.js';
+import { promoteObject } from './promoteObject.js';
+import type { FileInput } from './requestInput.js';
+import type { TokenClaims } from './uploadToken.js';
+import { storageStatus, verifyObject } from './verifyObject.js';
 
 /** What `complete` needs to know about the call. */
 export interface Completion<TUser> {

@@ -1,11 +1,11 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { parseAccept } from '../core/validate';
-import { memoryCompletionStore, type CompletionStore } from './completionStore';
-import { HttpError } from './httpError';
-import { isPassiveType } from './mediaType';
-import { defaultObjectKey, type KeyContext } from './objectKey';
-import { memoryRateLimiter, type RateLimiter } from './rateLimiter';
-import { createTokenSigner } from './uploadToken';
+import { parseAccept } from '../core/validate.js';
+import { memoryCompletionStore, type CompletionStore } from './completionStore.js';
+import { HttpError } from './httpError.js';
+import { isPassiveType } from './mediaType.js';
+import { defaultObjectKey, type KeyContext } from './objectKey.js';
+import { memoryRateLimiter, type RateLimiter } from './rateLimiter.js';
+import { createTokenSigner } from './uploadToken.js';
 
 const MiB = 1024 * 1024;
 const MAX_EXPIRES_IN = 3600;

@@ -1,15 +1,15 @@
-import { batchOf } from './batchOperations';
-import { resolveConfig, type HandlerContext, type Operation, type UploadHandlerConfig } from './config';
-import { clientAddressOf } from './clientAddress';
-import { errorResponse, HttpError, json, serverError } from './httpError';
-import { abortMultipart, completeMultipart, create, listParts, signParts } from './multipartOperations';
-import type { OperationCall } from './operationSupport';
-import { assertJsonRequest, checkProtocol, readJsonBody } from './readBody';
-import { rateLimited, type RateLimiter } from './rateLimiter';
-import { complete, presign } from './singleOperations';
-import { handleStorageEvent, type StorageEventResult } from './storageEvents';
+import { batchOf } from './batchOperations.js';
+import { resolveConfig, type HandlerContext, type Operation, type UploadHandlerConfig } from './config.js';
+import { clientAddressOf } from './clientAddress.js';
+import { errorResponse, HttpError, json, serverError } from './httpError.js';
+import { abortMultipart, completeMultipart, create, listParts, signParts } from './multipartOperations.js';
+import type { OperationCall } from './operationSupport.js';
+import { assertJsonRequest, checkProtocol, readJsonBody } from './readBody.js';
+import { rateLimited, type RateLimiter } from './rateLimiter.js';
+import { complete, presign } from './singleOperations.js';
+import { handleStorageEvent, type StorageEventResult } from './storageEvents.js';
 
-export type { CompletedUpload, Operation, UploadEvent, UploadHandlerConfig } from './config';
+export type { CompletedUpload, Operation, UploadEvent, UploadHandlerConfig } from './config.js';
 
 /** The Fetch-API handler `createUploadHandler` returns. */
 export interface UploadHandler {

@@ -6,10 +6,10 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { choosePartSize, S3_LIMITS } from '../core/chunkPlan';
-import { completeOnce, rememberedAnswer } from './completeUpload';
-import { HttpError } from './httpError';
-import type { HandlerContext } from './config';
+import { choosePartSize, S3_LIMITS } from '../core/chunkPlan.js';
+import { completeOnce, rememberedAnswer } from './completeUpload.js';
+import { HttpError } from './httpError.js';
+import type { HandlerContext } from './config.js';
 import {
   checkFile,
   SHA256_BASE64,
@@ -18,8 +18,8 @@ import {
   storageError,
   storageFailure,
   type OperationCall,
-} from './operationSupport';
-import { badRequest, isRecord, readFile, readString } from './requestInput';
+} from './operationSupport.js';
+import { badRequest, isRecord, readFile, readString } from './requestInput.js';
 
 /** `multipart/create`: an upload at the pending key, with the part size the server will sign. */
 export async function create<TUser>(ctx: HandlerContext<TUser>, call: OperationCall<TUser>) {

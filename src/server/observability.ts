@@ -1,4 +1,4 @@
-import type { UploadEvent } from './config';
+import type { UploadEvent } from './config.js';
 
 // Metrics and logs for the `onEvent` stream, on the app's own prom-client and logger: upkit
 // imports neither (they are the app's choice and version), it only needs their shapes.

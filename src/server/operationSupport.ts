@@ -1,9 +1,9 @@
 import type { PutObjectCommand, UploadPartCommand } from '@aws-sdk/client-s3';
-import { S3_LIMITS } from '../core/chunkPlan';
-import type { HandlerContext } from './config';
-import { HttpError } from './httpError';
-import { parseMediaType, resolveStoredType, type StoredType } from './mediaType';
-import { badRequest, displayName, sizeMessage, type FileInput } from './requestInput';
+import { S3_LIMITS } from '../core/chunkPlan.js';
+import type { HandlerContext } from './config.js';
+import { HttpError } from './httpError.js';
+import { parseMediaType, resolveStoredType, type StoredType } from './mediaType.js';
+import { badRequest, displayName, sizeMessage, type FileInput } from './requestInput.js';
 
 /** A base64 SHA-256 digest: 32 bytes, as S3's `x-amz-checksum-sha256`. */
 export const SHA256_BASE64 = /^[A-Za-z0-9+/]{43}=$/;

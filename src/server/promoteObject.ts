@@ -1,4 +1,4 @@
-import type { Encryption } from './config';
+import type { Encryption } from './config.js';
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
@@ -8,8 +8,8 @@ import {
   UploadPartCopyCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { HttpError } from './httpError';
-import { changedMeanwhile, storageStatus } from './verifyObject';
+import { HttpError } from './httpError.js';
+import { changedMeanwhile, storageStatus } from './verifyObject.js';
 
 const GiB = 1024 * 1024 * 1024;
 

@@ -1,4 +1,4 @@
-import { HttpError } from './httpError';
+import { HttpError } from './httpError.js';
 
 /** The answer of a rate limiter. */
 export interface RateLimitResult {

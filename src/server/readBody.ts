@@ -1,6 +1,6 @@
-import { HttpError } from './httpError';
-import { parseMediaType } from './mediaType';
-import { UPKIT_MIN_PROTOCOL, UPKIT_PROTOCOL } from '../core/protocol';
+import { HttpError } from './httpError.js';
+import { parseMediaType } from './mediaType.js';
+import { UPKIT_MIN_PROTOCOL, UPKIT_PROTOCOL } from '../core/protocol.js';
 
 /** Limits on a control call's body. */
 export interface BodyLimits {

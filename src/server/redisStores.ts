@@ -1,5 +1,5 @@
-import type { CompletionStore } from './completionStore';
-import type { RateLimiter, RateLimitResult } from './rateLimiter';
+import type { CompletionStore } from './completionStore.js';
+import type { RateLimiter, RateLimitResult } from './rateLimiter.js';
 
 /**
  * The one method upkit needs of a Redis client: send a command, get its reply (integers as

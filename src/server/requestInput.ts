@@ -1,5 +1,5 @@
-import { formatSizePair } from '../core/validate';
-import { HttpError } from './httpError';
+import { formatSizePair } from '../core/validate.js';
+import { HttpError } from './httpError.js';
 
 /** The client's description of a file: every field untrusted. */
 export interface FileInput {

@@ -1,8 +1,8 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { EVENT_NAME, EVENT_TOKEN, EVENT_USER } from './storageEvents';
+import { EVENT_NAME, EVENT_TOKEN, EVENT_USER } from './storageEvents.js';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { completeOnce } from './completeUpload';
-import type { HandlerContext } from './config';
+import { completeOnce } from './completeUpload.js';
+import type { HandlerContext } from './config.js';
 import {
   checkFile,
   expiresAt,
@@ -10,8 +10,8 @@ import {
   withClientChecksumOnly,
   storageFailure,
   type OperationCall,
-} from './operationSupport';
-import { badRequest, isRecord, readFile, readString } from './requestInput';
+} from './operationSupport.js';
+import { badRequest, isRecord, readFile, readString } from './requestInput.js';
 
 /** `presign`: a URL for one PUT of exactly the declared size and checked type, to the pending key. */
 export async function presign<TUser>(ctx: HandlerContext<TUser>, call: OperationCall<TUser>) {

@@ -1,10 +1,10 @@
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import { mapBounded } from '../core/mapBounded';
-import { completeOnce } from './completeUpload';
-import type { HandlerContext } from './config';
-import { errorResponse, HttpError, json, serverError } from './httpError';
-import { readJsonBody } from './readBody';
-import { storageStatus } from './verifyObject';
+import { mapBounded } from '../core/mapBounded.js';
+import { completeOnce } from './completeUpload.js';
+import type { HandlerContext } from './config.js';
+import { errorResponse, HttpError, json, serverError } from './httpError.js';
+import { readJsonBody } from './readBody.js';
+import { storageStatus } from './verifyObject.js';
 
 // Metadata names (S3 gives them back lower-case, without `x-amz-meta-`).
 export const EVENT_USER = 'upkit-user';

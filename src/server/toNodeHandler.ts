@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
-import { rememberClientAddress } from './clientAddress';
-import { errorResponse, HttpError } from './httpError';
+import { rememberClientAddress } from './clientAddress.js';
+import { errorResponse, HttpError } from './httpError.js';
 
 /** Options of {@link toNodeHandler}. */
 export interface NodeHandlerOptions {

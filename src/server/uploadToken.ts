@@ -1,4 +1,4 @@
-import { HttpError } from './httpError';
+import { HttpError } from './httpError.js';
 
 /** What an upload token vouches for: who may touch which object, and what was declared. */
 export interface TokenClaims {

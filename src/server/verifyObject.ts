@@ -1,5 +1,5 @@
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { HttpError } from './httpError';
+import { HttpError } from './httpError.js';
 
 /** Bytes read from the start of an object to recognise its type (file-type's own minimum). */
 const SNIFF_BYTES = 4100;

@@ -1,8 +1,8 @@
 import { useId } from 'react';
-import type { UploadEngine } from '../core/createUploadEngine';
-import type { UploadItem } from '../core/types';
-import type { StyledMessages } from './messages';
-import { useSlots } from './slots';
+import type { UploadEngine } from '../core/createUploadEngine.js';
+import type { UploadItem } from '../core/types.js';
+import type { StyledMessages } from './messages.js';
+import { useSlots } from './slots.js';
 
 /**
  * A field asked for each file before it uploads (with `autoStart: false`): a title, a

@@ -1,10 +1,10 @@
 import { useId, useRef, useState } from 'react';
-import { isUploadError, type UploadError } from '../core/errors';
-import type { ResumableUpload } from '../core/selectors';
-import type { UploadHookResult } from '../react/useUploader';
-import { formatBytePair } from './format';
-import { en, type StyledMessages } from './messages';
-import { SlotButton, useSlots } from './slots';
+import { isUploadError, type UploadError } from '../core/errors.js';
+import type { ResumableUpload } from '../core/selectors.js';
+import type { UploadHookResult } from '../react/useUploader.js';
+import { formatBytePair } from './format.js';
+import { en, type StyledMessages } from './messages.js';
+import { SlotButton, useSlots } from './slots.js';
 
 /** Props of {@link ResumableList}. */
 export interface ResumableListProps {

@@ -1,5 +1,5 @@
 import { memo, useEffect, useRef, useState } from 'react';
-import { useSlots } from './slots';
+import { useSlots } from './slots.js';
 
 // Decoded a few at a time: 200 photos dropped at once must not hold 200 full-size decodes.
 const PARALLEL = 3;

@@ -1,8 +1,8 @@
 import type { ReactNode } from 'react';
-import { useDropzone, type UseDropzoneOptions } from '../headless/useDropzone';
-import type { UploadHookResult } from '../react/useUploader';
-import { en, type StyledMessages } from './messages';
-import { useSlots } from './slots';
+import { useDropzone, type UseDropzoneOptions } from '../headless/useDropzone.js';
+import type { UploadHookResult } from '../react/useUploader.js';
+import { en, type StyledMessages } from './messages.js';
+import { useSlots } from './slots.js';
 
 /** Props of {@link UploadButton}. */
 export interface UploadButtonProps extends Omit<UseDropzoneOptions, 'onFiles' | 'noClick'> {

@@ -1,8 +1,8 @@
 import { useId, useRef, type ReactNode } from 'react';
-import { useDropzone, type UseDropzoneOptions } from '../headless/useDropzone';
-import type { UploadHookResult } from '../react/useUploader';
-import { en, type StyledMessages } from './messages';
-import { SlotButton, useSlots } from './slots';
+import { useDropzone, type UseDropzoneOptions } from '../headless/useDropzone.js';
+import type { UploadHookResult } from '../react/useUploader.js';
+import { en, type StyledMessages } from './messages.js';
+import { SlotButton, useSlots } from './slots.js';
 
 /** Props of {@link UploadDropzone}. */
 export interface UploadDropzoneProps extends Omit<UseDropzoneOptions, 'onFiles'> {

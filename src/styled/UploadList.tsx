@@ -12,23 +12,23 @@ import {
   type MouseEvent,
   type ReactNode,
 } from 'react';
-import type { UploadEngine } from '../core/createUploadEngine';
-import { itemFraction } from '../core/selectors';
-import type { UploadItem } from '../core/types';
+import type { UploadEngine } from '../core/createUploadEngine.js';
+import { itemFraction } from '../core/selectors.js';
+import type { UploadItem } from '../core/types.js';
 import {
   canPerform,
   getActionProps,
   getItemProps,
   getProgressProps,
   type ItemAction,
-} from '../headless/itemProps';
-import type { UploadHookResult } from '../react/useUploader';
-import { formatBytes, formatSpeed } from './format';
-import { ItemFields, type UploadField } from './ItemFields';
-import { en, type StyledMessages } from './messages';
-import { SlotButton, useSlots } from './slots';
-import { Thumbnail } from './Thumbnail';
-import type * as VirtuaModule from './virtua';
+} from '../headless/itemProps.js';
+import type { UploadHookResult } from '../react/useUploader.js';
+import { formatBytes, formatSpeed } from './format.js';
+import { ItemFields, type UploadField } from './ItemFields.js';
+import { en, type StyledMessages } from './messages.js';
+import { SlotButton, useSlots } from './slots.js';
+import { Thumbnail } from './Thumbnail.js';
+import type * as VirtuaModule from './virtua.js';
 
 type Virtua = typeof VirtuaModule;
 
@@ -176,7 +176,7 @@ let loadingVirtua: Promise<unknown> | undefined;
 
 /** Fetches virtua (once); the list windows from its next render. */
 export function loadVirtua(): Promise<unknown> {
-  loadingVirtua ??= import('./virtua').then((module) => (virtua = module));
+  loadingVirtua ??= import('./virtua.js').then((module) => (virtua = module));
   return loadingVirtua;
 }
 

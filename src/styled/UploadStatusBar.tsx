@@ -1,11 +1,11 @@
 import { useLayoutEffect, useRef } from 'react';
-import { selectProgress, selectStatus } from '../core/selectors';
-import type { UploadItem } from '../core/types';
-import { canPerform } from '../headless/itemProps';
-import type { UploadHookResult } from '../react/useUploader';
-import { formatBytes, formatSpeed } from './format';
-import { en, type StyledMessages } from './messages';
-import { SlotButton, useSlots } from './slots';
+import { selectProgress, selectStatus } from '../core/selectors.js';
+import type { UploadItem } from '../core/types.js';
+import { canPerform } from '../headless/itemProps.js';
+import type { UploadHookResult } from '../react/useUploader.js';
+import { formatBytes, formatSpeed } from './format.js';
+import { en, type StyledMessages } from './messages.js';
+import { SlotButton, useSlots } from './slots.js';
 
 /** Props of {@link UploadStatusBar}. */
 export interface UploadStatusBarProps {

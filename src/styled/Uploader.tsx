@@ -1,17 +1,17 @@
 import { useId, useState } from 'react';
-import type { UploadItem } from '../core/types';
-import { UploadAnnouncer } from '../headless/UploadAnnouncer';
-import { useUpload, type UseUploadOptions } from '../react/useUpload';
-import { useUploaderState } from '../react/useUploaderState';
-import { en, type StyledMessages } from './messages';
-import { formatBytes } from './format';
-import { parseAccept } from '../core/validate';
-import { UploadDropzone } from './UploadDropzone';
-import { UploadStatusBar } from './UploadStatusBar';
-import { ResumableList } from './ResumableList';
-import { UploadList } from './UploadList';
-import { missingFields, type UploadField } from './ItemFields';
-import { UploaderSlots, useSlots, type UploaderSlotProps } from './slots';
+import type { UploadItem } from '../core/types.js';
+import { UploadAnnouncer } from '../headless/UploadAnnouncer.js';
+import { useUpload, type UseUploadOptions } from '../react/useUpload.js';
+import { useUploaderState } from '../react/useUploaderState.js';
+import { en, type StyledMessages } from './messages.js';
+import { formatBytes } from './format.js';
+import { parseAccept } from '../core/validate.js';
+import { UploadDropzone } from './UploadDropzone.js';
+import { UploadStatusBar } from './UploadStatusBar.js';
+import { ResumableList } from './ResumableList.js';
+import { UploadList } from './UploadList.js';
+import { missingFields, type UploadField } from './ItemFields.js';
+import { UploaderSlots, useSlots, type UploaderSlotProps } from './slots.js';
 
 /** Props of {@link Uploader}: the hook's options, plus presentation. */
 export type UploaderProps = UseUploadOptions &

@@ -1,4 +1,4 @@
-import { scaleBytes } from '../core/bytes';
+import { scaleBytes } from '../core/bytes.js';
 
 // Intl's units from 1,000 bytes up: PREFIXED[power - 1].
 const PREFIXED = ['kilobyte', 'megabyte', 'gigabyte', 'terabyte', 'petabyte'] as const;

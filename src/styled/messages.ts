@@ -1,7 +1,7 @@
-import { defaultMessages, type UploadMessages } from '../headless/itemProps';
-import type { UploadError, UploadErrorCode } from '../core/errors';
-import { formatBytePair } from './format';
-import { defaultAnnouncerMessages, type AnnouncerMessages } from '../headless/useUploadAnnouncer';
+import { defaultMessages, type UploadMessages } from '../headless/itemProps.js';
+import type { UploadError, UploadErrorCode } from '../core/errors.js';
+import { formatBytePair } from './format.js';
+import { defaultAnnouncerMessages, type AnnouncerMessages } from '../headless/useUploadAnnouncer.js';
 
 /** Every visible string of the styled components. */
 export interface StyledMessages extends UploadMessages, AnnouncerMessages {

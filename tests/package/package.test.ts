@@ -1,9 +1,8 @@
 // @vitest-environment node
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { publint } from 'publint';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { measure, measureHooks, measureUploader } from '../../scripts/measure-size.mjs';
 
 // Budgets in gzipped bytes of the minified entry, peers external, dependencies included
@@ -48,9 +47,7 @@ function moduleGraph(entry: string): string[] {
   return [...seen.values()];
 }
 
-beforeAll(() => {
-  execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'pipe' });
-}, 120_000);
+// dist/ is built once for the project by tests/consumers/globalSetup.ts.
 
 describe('the built package', () => {
   it('has a module and type declarations for every export', () => {

@@ -9,10 +9,10 @@ import {
   isRecord,
   shown,
   skip,
-} from '../checks';
-import { descriptor, putOk, readPresigned, uploaded, type Presigned } from '../flows';
-import type { Reply } from '../protocolClient';
-import type { ConformanceRule, RuleContext } from '../rule';
+} from '../checks.js';
+import { descriptor, putOk, readPresigned, uploaded, type Presigned } from '../flows.js';
+import type { Reply } from '../protocolClient.js';
+import type { ConformanceRule, RuleContext } from '../rule.js';
 
 /** A batch endpoint's answer; skips the rule when the backend does not offer it (404 or 405). */
 async function batch(ctx: RuleContext, path: string, body: unknown): Promise<Reply> {

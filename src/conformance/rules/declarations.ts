@@ -1,6 +1,6 @@
-import { everyOf, expectOkObject, expectRefused, fail, headerOf, is2xx, isRecord } from '../checks';
-import { createUpload, descriptor, readPresigned, tokenField, type FileDescriptor } from '../flows';
-import type { ConformanceRule, RuleContext } from '../rule';
+import { everyOf, expectOkObject, expectRefused, fail, headerOf, is2xx, isRecord } from '../checks.js';
+import { createUpload, descriptor, readPresigned, tokenField, type FileDescriptor } from '../flows.js';
+import type { ConformanceRule, RuleContext } from '../rule.js';
 
 const GiB = 1024 ** 3;
 const TiB = 1024 * GiB;

@@ -1,7 +1,7 @@
-import { everyOf, expectError, expectRefused, fail, skip } from '../checks';
-import { createUpload, descriptor, uploaded } from '../flows';
-import type { Reply } from '../protocolClient';
-import type { ConformanceRule } from '../rule';
+import { everyOf, expectError, expectRefused, fail, skip } from '../checks.js';
+import { createUpload, descriptor, uploaded } from '../flows.js';
+import type { Reply } from '../protocolClient.js';
+import type { ConformanceRule } from '../rule.js';
 
 /** Authentication, request format and routing: the errors every call can get. */
 export const errorRules: ConformanceRule[] = [

@@ -1,13 +1,13 @@
-import type { ConformanceRule } from '../rule';
-import { batchRules } from './batches';
-import { declarationRules } from './declarations';
-import { errorRules } from './errors';
-import { keyRules } from './keys';
-import { pagingRules } from './paging';
-import { quarantineRules } from './quarantine';
-import { shapeRules } from './shapes';
-import { tokenRules } from './tokens';
-import { transferRules } from './transfers';
+import type { ConformanceRule } from '../rule.js';
+import { batchRules } from './batches.js';
+import { declarationRules } from './declarations.js';
+import { errorRules } from './errors.js';
+import { keyRules } from './keys.js';
+import { pagingRules } from './paging.js';
+import { quarantineRules } from './quarantine.js';
+import { shapeRules } from './shapes.js';
+import { tokenRules } from './tokens.js';
+import { transferRules } from './transfers.js';
 
 /** Every rule, in the order they run: shapes first, the slow paging rule last. */
 export const allRules: readonly ConformanceRule[] = [

@@ -1,6 +1,6 @@
-import { fail } from '../checks';
-import { createUpload, descriptor, presign } from '../flows';
-import type { ConformanceRule } from '../rule';
+import { fail } from '../checks.js';
+import { createUpload, descriptor, presign } from '../flows.js';
+import type { ConformanceRule } from '../rule.js';
 
 const HOSTILE_NAME = '../../conformance/evil.php';
 

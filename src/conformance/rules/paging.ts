@@ -1,7 +1,15 @@
-import { mapBounded } from '../../core/mapBounded';
-import { expectOkObject, fail, isRecord, skip } from '../checks';
-import { descriptor, entryFor, openedUpload, partCount, PART_SIZE, signParts, type Session } from '../flows';
-import { needStorage, type ConformanceRule, type RuleContext } from '../rule';
+import { mapBounded } from '../../core/mapBounded.js';
+import { expectOkObject, fail, isRecord, skip } from '../checks.js';
+import {
+  descriptor,
+  entryFor,
+  openedUpload,
+  partCount,
+  PART_SIZE,
+  signParts,
+  type Session,
+} from '../flows.js';
+import { needStorage, type ConformanceRule, type RuleContext } from '../rule.js';
 
 /** Parts past one ListParts page (S3 answers at most 1,000 a page). */
 const PARTS = 1001;

@@ -1,4 +1,4 @@
-import { expectOkJsonOrEmpty, expectRefused, fail, headerOf, is2xx, shown, skip } from '../checks';
+import { expectOkJsonOrEmpty, expectRefused, fail, headerOf, is2xx, shown, skip } from '../checks.js';
 import {
   completeMultipartBody,
   createUpload,
@@ -9,10 +9,10 @@ import {
   entryFor,
   tokenField,
   uploaded,
-} from '../flows';
-import type { Reply } from '../protocolClient';
-import { needStorage, type ConformanceRule, type RuleContext } from '../rule';
-import { htmlFile, sha256Hex } from '../samples';
+} from '../flows.js';
+import type { Reply } from '../protocolClient.js';
+import { needStorage, type ConformanceRule, type RuleContext } from '../rule.js';
+import { htmlFile, sha256Hex } from '../samples.js';
 
 /** How a backend may refuse bytes at `complete`: never a success, never "try again". */
 const REFUSALS = [400, 403, 409, 413, 415, 422];

@@ -6,7 +6,7 @@ import {
   fail,
   headerOf,
   isRecord,
-} from '../checks';
+} from '../checks.js';
 import {
   createUpload,
   descriptor,
@@ -16,8 +16,8 @@ import {
   putOk,
   readPresigned,
   signParts,
-} from '../flows';
-import type { ConformanceRule } from '../rule';
+} from '../flows.js';
+import type { ConformanceRule } from '../rule.js';
 
 const GiB = 1024 * MiB;
 

@@ -7,7 +7,7 @@ import {
   fail,
   isRecord,
   skip,
-} from '../checks';
+} from '../checks.js';
 import {
   completeMultipartBody,
   createUpload,
@@ -16,8 +16,8 @@ import {
   tokenField,
   uploaded,
   type Session,
-} from '../flows';
-import type { ConformanceRule, RuleContext } from '../rule';
+} from '../flows.js';
+import type { ConformanceRule, RuleContext } from '../rule.js';
 
 const DIGITS = '0123456789';
 const LOWER = 'abcdefghijklmnopqrstuvwxyz';

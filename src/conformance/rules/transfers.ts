@@ -6,7 +6,7 @@ import {
   fail,
   isRecord,
   shown,
-} from '../checks';
+} from '../checks.js';
 import {
   completeMultipartBody,
   createUpload,
@@ -18,10 +18,10 @@ import {
   tokenField,
   uploaded,
   type FileDescriptor,
-} from '../flows';
-import type { Reply, UserClient } from '../protocolClient';
-import { needStorage, type RuleContext, type ConformanceRule } from '../rule';
-import { sha256Hex } from '../samples';
+} from '../flows.js';
+import type { Reply, UserClient } from '../protocolClient.js';
+import { needStorage, type RuleContext, type ConformanceRule } from '../rule.js';
+import { sha256Hex } from '../samples.js';
 
 /** Fails unless storage holds exactly `bytes` at `key`. */
 async function expectStored(ctx: RuleContext, key: string, bytes: Uint8Array): Promise<string> {
