@@ -104,6 +104,7 @@ export default defineConfig({
             'tests/visual/**',
             'tests/consumers/**',
             'tests/package/package.test.ts',
+            'tests/package/apiReport.test.ts',
             'node_modules/**',
           ],
           setupFiles: ['tests/setup.ts'],
@@ -155,7 +156,11 @@ export default defineConfig({
         test: {
           name: 'package',
           environment: 'node',
-          include: ['tests/consumers/**/*.test.ts', 'tests/package/package.test.ts'],
+          include: [
+            'tests/consumers/**/*.test.ts',
+            'tests/package/package.test.ts',
+            'tests/package/apiReport.test.ts',
+          ],
           globalSetup: ['tests/consumers/globalSetup.ts'],
           testTimeout: 60_000,
           hookTimeout: 180_000,
