@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 // The package as users meet it: built once, packed with `npm pack`, and unpacked as
@@ -17,4 +17,9 @@ export default function setup(): void {
   const tarball = readdirSync(work).find((name) => name.endsWith('.tgz'));
   if (!tarball) throw new Error('npm pack wrote no tarball');
   execFileSync('tar', ['-xzf', join(work, tarball), '-C', installed, '--strip-components=1']);
+  // Its own package scope: `upkit` resolves to node_modules/upkit, not to this repo by its name.
+  writeFileSync(
+    join(work, 'package.json'),
+    JSON.stringify({ name: 'consumer', private: true, type: 'module' }),
+  );
 }

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
@@ -10,11 +10,6 @@ import { describe, expect, it } from 'vitest';
 const work = join(import.meta.dirname, '.work');
 const app = join(work, 'ts-app');
 mkdirSync(app, { recursive: true });
-// Its own package scope, so `upkit` resolves to node_modules/upkit and not to the repo itself.
-writeFileSync(
-  join(work, 'package.json'),
-  JSON.stringify({ name: 'consumer', private: true, type: 'module' }),
-);
 copyFileSync(join(import.meta.dirname, 'fixtures/typescript/consumer.tsx'), join(app, 'consumer.tsx'));
 
 const settings = {

@@ -19,8 +19,8 @@ const BUDGET = {
   upkit: 15_700,
   'upkit/react': 19_300,
   'upkit/react hooks': 16_300,
-  'upkit/styled': 27_700,
-  'upkit/styled Uploader': 26_100,
+  'upkit/styled': 28_000,
+  'upkit/styled Uploader': 26_400,
   lazy: 12_000,
   'upkit/server': 41_500,
 };
