@@ -14,6 +14,7 @@ const peers = [
   '@tanstack/react-query',
   '@aws-sdk/client-s3',
   '@aws-sdk/s3-request-presigner',
+  'msw',
 ];
 
 const gzip = (code) => gzipSync(code, { level: 9 }).length;
@@ -76,6 +77,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     'upkit/styled': await measure('dist/styled.js'),
     'upkit/styled Uploader': await measureUploader('dist'),
     'upkit/server': await measure('dist/server.js'),
+    'upkit/msw': await measure('dist/msw.js'),
   };
   console.log(JSON.stringify(sizes, null, 2));
 }

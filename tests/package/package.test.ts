@@ -23,6 +23,8 @@ const BUDGET = {
   'upkit/styled Uploader': 26_400,
   lazy: 12_000,
   'upkit/server': 41_500,
+  // The mocks for tests and stories (msw itself is a peer).
+  'upkit/msw': 4_200,
 };
 
 const root = join(import.meta.dirname, '../..');
@@ -83,6 +85,7 @@ describe('the built package', () => {
       'upkit/styled Uploader': (await measureUploader(join(root, 'dist'))).gzip,
       lazy: styled.lazyGzip,
       'upkit/server': server.gzip + server.lazyGzip,
+      'upkit/msw': (await measure(join(root, 'dist/msw.js'))).gzip,
     };
     for (const [entry, limit] of Object.entries(BUDGET)) {
       expect(sizes[entry as keyof typeof sizes], `${entry} gzip bytes`).toBeLessThanOrEqual(limit);
