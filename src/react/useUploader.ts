@@ -184,7 +184,10 @@ export function useUploader<TResult = unknown>(
       enumerable: true,
       get: () => {
         tracked.add(key);
-        return view[key];
+        // The store's current value, not this render's: read after render (renderHook's
+        // `result.current.items` in a waitFor), the first read used to return the value of the
+        // last render, which had not tracked it, and stayed stale. In render both are the same.
+        return getView()[key];
       },
     });
   }
