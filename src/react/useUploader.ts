@@ -162,7 +162,8 @@ export function useUploader<TResult = unknown>(
     if (cache.current?.state !== state) cache.current = { state, view: toView(state, cache.current?.view) };
     return cache.current.view;
   }
-  const view = useSyncExternalStore(subscribe, getView, getView);
+  // Subscribes this component to the keys its renders (or later reads) use; the getters read getView.
+  useSyncExternalStore(subscribe, getView, getView);
 
   const result = {
     uploader,
