@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useRef, useState } from 'react';
 import type { UploadItem } from '../core/types.js';
 import { UploadAnnouncer } from '../headless/UploadAnnouncer.js';
 import { useUpload, type UseUploadOptions } from '../react/useUpload.js';
@@ -73,6 +73,7 @@ function UploaderParts({
   };
   // Files an "Upload N files" click started: they keep status `queued` until their turn, but
   // their fields can no longer change what the backend is told.
+  const root = useRef<HTMLDivElement>(null);
   const [started, setStarted] = useState<ReadonlySet<string>>(() => new Set());
   const [showMissing, setShowMissing] = useState(false);
   const manual = autoStart === false;
@@ -83,9 +84,7 @@ function UploaderParts({
     if (incomplete.length > 0) {
       setShowMissing(true);
       // After the render that marks them: the first empty required field takes focus.
-      requestAnimationFrame(() =>
-        document.querySelector<HTMLElement>(`[data-upkit="${rootId}"] [aria-invalid="true"]`)?.focus(),
-      );
+      requestAnimationFrame(() => root.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
       return;
     }
     setShowMissing(false);
@@ -93,7 +92,6 @@ function UploaderParts({
     // All at once, in order: files start as many ahead of the data slots as when auto-started.
     upload.start();
   };
-  const rootId = useId();
   const hint = messages.restrictions({
     accept: parseAccept(accept),
     // A limit reads "20 MB", not "20.0 MB".
@@ -107,7 +105,9 @@ function UploaderParts({
   return (
     <div
       className={cx('root', className)}
-      data-upkit={rootId}
+      ref={root}
+      // Where the list and the status bar find the drop zone to hand focus back to.
+      data-upkit=""
       {...(theme === 'system' ? {} : { 'data-theme': theme })}
     >
       <UploadDropzone
