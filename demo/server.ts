@@ -3,6 +3,7 @@
 //   npm start                         embedded s3rver
 //   npm start -- --storage minio      MinIO (built by scripts/ensure-tools.sh)
 //   PORT=8080 npm start               another port (S3_PORT for the store)
+//   npm start -- --page app/dist      a built app of yours instead of the demo page
 import {
   CreateBucketCommand,
   GetObjectCommand,
@@ -11,7 +12,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import {
@@ -23,8 +24,9 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import mime from 'mime';
 import pino from 'pino';
 import * as promClient from 'prom-client';
 import S3rver from 's3rver';
@@ -79,6 +81,12 @@ export interface DemoOptions {
    * @default true
    */
   corsExposeEtag?: boolean;
+  /**
+   * A built app (its output folder, e.g. a Vite app's `dist`) served instead of the demo page,
+   * on the same origin as `/api/upload`: how the package tests open an app built from the packed
+   * upkit. Its files are served as they are, and `index.html` for every other path.
+   */
+  page?: string;
 }
 
 export interface RunningDemo {
@@ -213,32 +221,35 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   const sweeper = setInterval(sweep, 10 * 60_000);
   sweeper.unref();
 
-  const vite: ViteDevServer = await createVite({
-    configFile: false,
-    root: fileURLToPath(new URL('.', import.meta.url)),
-    logLevel: 'warn',
-    appType: 'spa',
-    server: { middlewareMode: true, hmr: false },
-    resolve: {
-      alias: [
-        { find: /^upkit$/, replacement: fileURLToPath(new URL('../src/index.ts', import.meta.url)) },
-        {
-          find: /^upkit\/react$/,
-          replacement: fileURLToPath(new URL('../src/react.ts', import.meta.url)),
+  const vite: ViteDevServer | undefined = options.page
+    ? undefined
+    : await createVite({
+        configFile: false,
+        root: fileURLToPath(new URL('.', import.meta.url)),
+        logLevel: 'warn',
+        appType: 'spa',
+        server: { middlewareMode: true, hmr: false },
+        resolve: {
+          alias: [
+            { find: /^upkit$/, replacement: fileURLToPath(new URL('../src/index.ts', import.meta.url)) },
+            {
+              find: /^upkit\/react$/,
+              replacement: fileURLToPath(new URL('../src/react.ts', import.meta.url)),
+            },
+            // The source, never dist/: a fresh clone has no build.
+            {
+              find: /^upkit\/styled$/,
+              replacement: fileURLToPath(new URL('../src/styled/index.ts', import.meta.url)),
+            },
+            {
+              find: /^upkit\/styles\.css$/,
+              replacement: fileURLToPath(new URL('../src/styled/styles.css', import.meta.url)),
+            },
+          ],
         },
-        // The source, never dist/: a fresh clone has no build.
-        {
-          find: /^upkit\/styled$/,
-          replacement: fileURLToPath(new URL('../src/styled/index.ts', import.meta.url)),
-        },
-        {
-          find: /^upkit\/styles\.css$/,
-          replacement: fileURLToPath(new URL('../src/styled/styles.css', import.meta.url)),
-        },
-      ],
-    },
-  });
+      });
 
+  const page = options.page ? servePage(options.page) : undefined;
   const flask = options.backend === 'flask' ? await startFlask(storage, log) : undefined;
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
@@ -299,7 +310,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
         .catch(() => res.writeHead(502).end());
       return;
     }
-    vite.middlewares(req, res);
+    if (page) page(req, res).catch(() => res.writeHead(500).end());
+    else vite?.middlewares(req, res);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -320,10 +332,34 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       await flask?.stop();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
-      await vite.close();
+      await vite?.close();
       s3.destroy();
       await storage.stop();
     },
+  };
+}
+
+/** A built app's files from `dir`, and its `index.html` for paths that name no file in it. */
+function servePage(dir: string) {
+  const root = resolve(dir);
+  return async (req: IncomingMessage, res: ServerResponse) => {
+    let path: string;
+    try {
+      path = decodeURIComponent(new URL(req.url ?? '/', 'http://demo').pathname);
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
+    const named = resolve(root, `.${path}`);
+    const isFile =
+      named.startsWith(root + sep) &&
+      (await stat(named).then(
+        (s) => s.isFile(),
+        () => false,
+      ));
+    const file = isFile ? named : join(root, 'index.html');
+    const body = await readFile(file);
+    res.writeHead(200, { 'content-type': mime.getType(file) ?? 'application/octet-stream' }).end(body);
   };
 }
 
@@ -425,7 +461,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     console.error(`upkit demo: --backend must be node or flask, got ${backend}`);
     process.exit(2);
   }
+  const pageArg = args.includes('--page') ? args[args.indexOf('--page') + 1] : undefined;
   const demo = await startDemo({
+    ...(pageArg ? { page: pageArg } : {}),
     // The Flask backend copies with UploadPartCopy and conditional writes, which s3rver lacks.
     storage: backend === 'flask' && !args.includes('--storage') ? 'minio' : storage,
     backend,
