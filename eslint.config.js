@@ -14,6 +14,8 @@ export default tseslint.config(
       'node_modules/',
       'public/',
       'tests/consumers/.work/',
+      // A CommonJS Jest app, with Jest's globals.
+      'tests/consumers/fixtures/jest-app/',
     ],
   },
   js.configs.recommended,

@@ -36,3 +36,17 @@ if [ "${#missing[@]}" -gt 0 ]; then
     exit 1
   fi
 fi
+
+# The consumer apps of the package tests (tests/consumers/fixtures: Next.js, Jest) have their own
+# lockfiles, installed here once and again whenever a lockfile changes (a hash of it is kept in
+# node_modules). The tests put the packed upkit into each one's node_modules.
+for app in tests/consumers/fixtures/*/; do
+  [ -f "$app/package-lock.json" ] || continue
+  stamp="$app/node_modules/.upkit-lock-sha256"
+  sum="$(sha256sum "$app/package-lock.json" | cut -d' ' -f1)"
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$sum" ]; then
+    echo "upkit: installing the consumer app $app (npm ci, once)..."
+    npm ci --prefix "$app" --prefer-offline --no-audit --no-fund --loglevel=error >/dev/null
+    echo "$sum" >"$stamp"
+  fi
+done
