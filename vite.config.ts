@@ -35,6 +35,8 @@ const react18Version = (
 // bar, in French), as a capture of what lies below the viewport comes out blank.
 const visualViewport = { width: 800, height: 1600 };
 
+const clientEntries = new Set(['react', 'styled']);
+
 const external = [
   'react',
   'react-dom',
@@ -86,7 +88,14 @@ export default defineConfig({
     lib: { entry: entries, formats: ['es'] },
     rolldownOptions: {
       external: (id) => external.some((name) => id === name || id.startsWith(`${name}/`)),
-      output: { entryFileNames: '[name].js', chunkFileNames: 'chunks/upkit-[hash].js' },
+      output: {
+        entryFileNames: '[name].js',
+        chunkFileNames: 'chunks/upkit-[hash].js',
+        // The React entries are client modules: a Server Component (the Next.js App Router's
+        // default) may import and render `<Uploader>` and the headless parts, which then run on the
+        // client. The core and server entries stay plain modules.
+        banner: (chunk) => (chunk.isEntry && clientEntries.has(chunk.name) ? "'use client';" : ''),
+      },
     },
   },
   test: {

@@ -77,6 +77,17 @@ describe('the built package', () => {
     for (const code of moduleGraph('dist/styled.js')) expect(code).not.toContain(root);
   });
 
+  it('marks the React entries as client modules, and only them', () => {
+    // A Server Component may then render <Uploader> (tests/consumers/next.test.ts); the core and
+    // server entries must stay importable on the server as plain modules.
+    const first = (file: string) => readFileSync(join(root, 'dist', file), 'utf8').split('\n')[0];
+    expect(first('react.js')).toBe('"use client";');
+    expect(first('styled.js')).toBe('"use client";');
+    for (const file of ['index.js', 'server.js', 'msw.js', 'conformance.js']) {
+      expect(first(file), file).not.toMatch(/use client/);
+    }
+  });
+
   it('passes publint with no errors or warnings', async () => {
     const { messages } = await publint({ pkgDir: root, strict: true, level: 'warning' });
     expect(messages).toEqual([]);
