@@ -6,14 +6,12 @@ import type {
   BatchOutcome,
   FileDescriptor,
   PresignOptions,
-  MultipartSession,
   PresignResult,
   RequestContext,
-  SignedPart,
   UploadBackend,
-  UploadedPart,
 } from '../core/types.js';
 import { UPKIT_PROTOCOL } from '../core/protocol.js';
+import type * as HttpMultipart from './httpMultipart.js';
 
 /** Options for {@link httpBackend}. */
 export interface HttpBackendOptions {
@@ -37,6 +35,13 @@ export interface HttpBackendOptions {
   fetch?: typeof fetch;
 }
 
+/** One control call: the parsed JSON answer and the client-minus-server clock difference. */
+export type Call = (
+  endpoint: string,
+  body: object,
+  ctx: RequestContext,
+) => Promise<{ json: unknown; skewMs: number }>;
+
 /** The error body every endpoint returns on failure (docs/protocol.md). */
 interface ErrorBody {
   error?: { code?: unknown; message?: unknown };
@@ -46,7 +51,7 @@ function joinUrl(base: string, path: string): string {
   return `${base.replace(/\/+$/, '')}/${path}`;
 }
 
-function invalid(endpoint: string, what: string): UploadError {
+export function invalid(endpoint: string, what: string): UploadError {
   return new UploadError(
     'invalid-response',
     `The upload backend's ${endpoint} response ${what}. See docs/protocol.md for the expected JSON.`,
@@ -65,7 +70,7 @@ function parseExpiry(value: unknown, endpoint: string, skewMs: number): number |
   return ms + skewMs;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -77,7 +82,7 @@ function parseHeaders(value: unknown, endpoint: string): Record<string, string> 
   return value as Record<string, string>;
 }
 
-function parseRequest(value: unknown, endpoint: string, skewMs: number) {
+export function parseRequest(value: unknown, endpoint: string, skewMs: number) {
   if (!isRecord(value) || typeof value.url !== 'string') throw invalid(endpoint, 'lacks a "url" string');
   if (value.method !== undefined && value.method !== 'PUT') {
     throw invalid(endpoint, `asks for method ${String(value.method)}; only PUT is supported`);
@@ -89,22 +94,6 @@ function parseRequest(value: unknown, endpoint: string, skewMs: number) {
     method: 'PUT' as const,
     ...(headers ? { headers } : {}),
     ...(expiresAt === undefined ? {} : { expiresAt }),
-  };
-}
-
-function parseSession(value: unknown, endpoint: string): MultipartSession {
-  if (!isRecord(value) || typeof value.uploadId !== 'string' || typeof value.key !== 'string') {
-    throw invalid(endpoint, 'lacks "uploadId" and "key" strings');
-  }
-  if (value.partSize !== undefined && !Number.isSafeInteger(value.partSize)) {
-    throw invalid(endpoint, 'has a "partSize" that is not an integer');
-  }
-  return {
-    uploadId: value.uploadId,
-    key: value.key,
-    ...(typeof value.token === 'string' ? { token: value.token } : {}),
-    ...(typeof value.partSize === 'number' ? { partSize: value.partSize } : {}),
-    ...(value.checksumAlgorithm === 'SHA256' ? { checksumAlgorithm: 'SHA256' as const } : {}),
   };
 }
 
@@ -303,6 +292,10 @@ export function httpBackend<TResult = unknown>(options: HttpBackendOptions): Upl
     });
   }
 
+  let multipartCalls: Promise<ReturnType<typeof HttpMultipart.multipartCalls>> | undefined;
+  const multipart = () =>
+    (multipartCalls ??= import('./httpMultipart.js').then((module) => module.multipartCalls(call)));
+
   const presignBody = (file: FileDescriptor, { checksum, resign }: PresignOptions = {}) => ({
     file,
     ...(checksum ? { checksum } : {}),
@@ -324,45 +317,12 @@ export function httpBackend<TResult = unknown>(options: HttpBackendOptions): Upl
     completeBatch(inputs, ctx) {
       return batch('complete', inputs, ctx, (json) => json as TResult);
     },
-    async createMultipart(file, ctx, plan) {
-      const { json } = await call('multipart/create', { file, ...plan }, ctx);
-      return parseSession(json, 'multipart/create');
-    },
-    async signParts(ref, ctx): Promise<SignedPart[]> {
-      const { json, skewMs } = await call('multipart/sign-parts', ref, ctx);
-      if (!isRecord(json) || !Array.isArray(json.parts))
-        throw invalid('multipart/sign-parts', 'lacks a "parts" array');
-      return json.parts.map((part: unknown) => {
-        if (!isRecord(part) || !Number.isInteger(part.partNumber)) {
-          throw invalid('multipart/sign-parts', 'has a part without an integer "partNumber"');
-        }
-        return {
-          partNumber: part.partNumber as number,
-          ...parseRequest(part, 'multipart/sign-parts', skewMs),
-        };
-      });
-    },
-    async listParts(ref, ctx): Promise<UploadedPart[]> {
-      const { json } = await call('multipart/list-parts', ref, ctx);
-      if (!isRecord(json) || !Array.isArray(json.parts))
-        throw invalid('multipart/list-parts', 'lacks a "parts" array');
-      return json.parts.map((part: unknown) => {
-        if (!isRecord(part) || typeof part.partNumber !== 'number' || typeof part.etag !== 'string') {
-          throw invalid('multipart/list-parts', 'has a part without "partNumber" and "etag"');
-        }
-        return {
-          partNumber: part.partNumber,
-          etag: part.etag,
-          ...(typeof part.size === 'number' ? { size: part.size } : {}),
-          ...(typeof part.checksum === 'string' ? { checksum: part.checksum } : {}),
-        };
-      });
-    },
-    async completeMultipart(ref, ctx) {
-      return (await call('multipart/complete', ref, ctx)).json as TResult;
-    },
-    async abortMultipart(ref, ctx) {
-      await call('multipart/abort', ref, ctx);
-    },
+    // The multipart calls' parsing is a chunk of its own, fetched with the first multipart upload.
+    createMultipart: async (file, ctx, plan) => (await multipart()).createMultipart(file, ctx, plan),
+    signParts: async (ref, ctx) => (await multipart()).signParts(ref, ctx),
+    listParts: async (ref, ctx) => (await multipart()).listParts(ref, ctx),
+    completeMultipart: async (ref, ctx) =>
+      (await multipart()).completeMultipart(ref, ctx) as Promise<TResult>,
+    abortMultipart: async (ref, ctx) => (await multipart()).abortMultipart(ref, ctx),
   };
 }

@@ -11,7 +11,8 @@ export { defaultAnnouncerMessages, useUploadAnnouncer } from './useUploadAnnounc
 export type { AnnouncerMessages } from './useUploadAnnouncer.js';
 export { UploadAnnouncer } from './UploadAnnouncer.js';
 export type { UploadAnnouncerProps } from './UploadAnnouncer.js';
-export { collectDroppedFiles, snapshotDrop } from './collectFiles.js';
+export { snapshotDrop } from './collectFiles.js';
+export { collectDroppedFiles } from './collectDroppedFiles.js';
 export type { DropSnapshot } from './collectFiles.js';
 export { composeHandlers, mergeProps } from './composeProps.js';
 export { Upload } from './UploadItemParts.js';

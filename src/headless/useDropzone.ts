@@ -9,8 +9,26 @@ import {
   type MouseEvent,
   type Ref,
 } from 'react';
-import { collectDroppedFiles, snapshotDrop } from './collectFiles.js';
+import type * as DropWalk from './collectDroppedFiles.js';
+import { snapshotDrop, type DropSnapshot } from './collectFiles.js';
 import { mergeProps } from './composeProps.js';
+
+let walker: Promise<typeof DropWalk> | undefined;
+const loadWalker = () => (walker ??= import('./collectDroppedFiles.js'));
+
+/**
+ * A drop's files, folders walked. The walker is fetched as a drag enters (so it is there by the
+ * drop); if it cannot be (offline, and not cached), the drop's plain file list still arrives.
+ */
+function collect(drop: DropSnapshot, limit: number): Promise<File[]> {
+  return loadWalker().then(
+    ({ collectDroppedFiles }) => collectDroppedFiles(drop, limit),
+    () => {
+      walker = undefined;
+      return drop.files;
+    },
+  );
+}
 
 /** Options of {@link useDropzone}. */
 export interface UseDropzoneOptions {
@@ -158,6 +176,7 @@ export function useDropzone(options: UseDropzoneOptions): DropzoneState {
           if (disabled) return;
           depth.current++;
           setDragActive(true);
+          void loadWalker().catch(() => (walker = undefined));
         },
         onDragOver: (event: DragEvent<HTMLElement>) => {
           // preventDefault is what makes an element a drop target.
@@ -174,7 +193,7 @@ export function useDropzone(options: UseDropzoneOptions): DropzoneState {
           setDragActive(false);
           if (disabled) return;
           // Read now: the browser empties the DataTransfer once this handler returns.
-          void collectDroppedFiles(snapshotDrop(event.dataTransfer), maxFiles + 1).then(deliver);
+          void collect(snapshotDrop(event.dataTransfer), maxFiles + 1).then(deliver);
         },
         onPaste: (event: ClipboardEvent<HTMLElement>) => {
           if (disabled || !paste) return;

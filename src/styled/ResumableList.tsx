@@ -1,10 +1,6 @@
-import { useId, useRef, useState } from 'react';
-import { isUploadError, type UploadError } from '../core/errors.js';
-import type { ResumableUpload } from '../core/selectors.js';
+import { lazy, Suspense } from 'react';
 import type { UploadHookResult } from '../react/useUploader.js';
-import { formatBytePair } from './format.js';
-import { en, type StyledMessages } from './messages.js';
-import { SlotButton, useSlots } from './slots.js';
+import type { StyledMessages } from './messages.js';
 
 /** Props of {@link ResumableList}. */
 export interface ResumableListProps {
@@ -16,114 +12,21 @@ export interface ResumableListProps {
   className?: string;
 }
 
+// Its rows (Resume, Discard, the file picker for a file the browser kept no handle to) are a
+// chunk fetched only when there is something to resume.
+const Section = lazy(() => import('./ResumableSection.js'));
+
 /**
  * The uploads a reload, a crash or a closed tab interrupted, each with Resume and Discard.
  * Resume reopens the file through its kept handle (one permission prompt) or, where the
  * browser kept none, asks the user to pick it; the parts storage holds are not sent again.
  * Renders nothing when there is nothing to resume.
  */
-export function ResumableList({ upload, messages = en, locale, className }: ResumableListProps) {
-  const headingId = useId();
-  const { cx } = useSlots();
+export function ResumableList({ upload, ...props }: ResumableListProps) {
   if (upload.resumable.length === 0) return null;
   return (
-    <section className={cx('resumable', className)} aria-labelledby={headingId}>
-      <h3 id={headingId} className={cx('resumableTitle')}>
-        {messages.resumableLabel}
-      </h3>
-      <ul className={cx('items')} role="list">
-        {upload.resumable.map((entry) => (
-          <ResumableRow key={entry.id} entry={entry} upload={upload} messages={messages} locale={locale} />
-        ))}
-      </ul>
-    </section>
-  );
-}
-
-function ResumableRow({
-  entry,
-  upload,
-  messages,
-  locale,
-}: {
-  entry: ResumableUpload;
-  upload: ResumableListProps['upload'];
-  messages: StyledMessages;
-  locale: string | undefined;
-}) {
-  const { cx } = useSlots();
-  const [failure, setFailure] = useState<UploadError | undefined>(undefined);
-  const [busy, setBusy] = useState(false);
-  const needsFile = !entry.canReopen || failure?.code === 'resume-needs-file';
-  const picker = useRef<HTMLInputElement>(null);
-  const [done, total] = formatBytePair(entry.bytesUploaded, entry.size, locale);
-
-  const restore = (file?: File) => {
-    setBusy(true);
-    setFailure(undefined);
-    upload.restore(entry.id, file).then(
-      () => setBusy(false),
-      (error: unknown) => {
-        setBusy(false);
-        // restore() rejects with UploadError only; anything else is a bug worth seeing.
-        if (isUploadError(error)) setFailure(error);
-        else console.error(error);
-      },
-    );
-  };
-
-  return (
-    <li className={cx('item')} data-state="interrupted">
-      <div className={cx('card')}>
-        <span className={cx('thumb')} aria-hidden="true" />
-        <div className={cx('body')}>
-          <div className={cx('row')}>
-            <bdi className={cx('name')}>{entry.name}</bdi>
-            <bdi className={cx('size')}>{total}</bdi>
-          </div>
-          <div className={cx('row')}>
-            <span className={cx('status')}>{messages.interrupted(done, total)}</span>
-            <span className={cx('actions')}>
-              <SlotButton
-                className={cx('action')}
-                disabled={busy}
-                aria-label={messages.actionLabel(
-                  needsFile ? messages.resumePick : messages.resume,
-                  entry.name,
-                )}
-                onClick={() => (needsFile ? picker.current?.click() : restore())}
-              >
-                {needsFile ? messages.resumePick : messages.resume}
-              </SlotButton>
-              <SlotButton
-                className={cx('action')}
-                disabled={busy}
-                aria-label={messages.actionLabel(messages.discard, entry.name)}
-                onClick={() => void upload.discard(entry.id)}
-              >
-                {messages.discard}
-              </SlotButton>
-            </span>
-          </div>
-          {failure && (
-            <p className={cx('error')} dir="auto" role="alert" data-code={failure.code}>
-              {messages.resumeFailed(failure)}
-            </p>
-          )}
-          <input
-            ref={picker}
-            type="file"
-            hidden
-            tabIndex={-1}
-            aria-hidden="true"
-            onChange={(event) => {
-              const file = event.currentTarget.files?.[0];
-              event.currentTarget.value = '';
-              if (file) restore(file);
-            }}
-          />
-        </div>
-      </div>
-    </li>
+    <Suspense fallback={null}>
+      <Section upload={upload} {...props} />
+    </Suspense>
   );
 }

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { handleOf } from '../../src/core/resumeStore';
-import { collectDroppedFiles, snapshotDrop } from '../../src/headless/collectFiles';
+import { collectDroppedFiles } from '../../src/headless/collectDroppedFiles';
+import { snapshotDrop } from '../../src/headless/collectFiles';
 
 // A drop in Chromium gives each item's File System Access handle: kept on the file, it lets the
 // upload resume after a browser restart without the user finding the file again.

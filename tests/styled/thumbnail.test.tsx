@@ -59,7 +59,8 @@ describe('Thumbnail', () => {
         ))}
       </>,
     );
-    expect(decodes).toHaveLength(3);
+    // The decoding half is a chunk of its own, fetched with the first image.
+    await waitFor(() => expect(decodes).toHaveLength(3));
     expect(decodes[0]?.options).toMatchObject({ resizeWidth: 160 });
     await act(async () => decodes[0]?.gate.resolve(undefined));
     await waitFor(() => expect(decodes).toHaveLength(4));
@@ -80,7 +81,7 @@ describe('Thumbnail', () => {
         ))}
       </>,
     );
-    expect(decodes).toHaveLength(3);
+    await waitFor(() => expect(decodes).toHaveLength(3));
     // The fourth leaves the list (scrolled out of a virtual window, removed) while waiting.
     rerender(
       <>
@@ -103,7 +104,7 @@ describe('Thumbnail', () => {
       </>,
     );
     // The PDF and the 50 MB TIFF never reach the decoder.
-    expect(decodes).toHaveLength(1);
+    await waitFor(() => expect(decodes).toHaveLength(1));
     await act(async () => decodes[0]?.gate.reject(new DOMException('cannot decode', 'InvalidStateError')));
     await waitFor(() => expect(container.querySelectorAll('canvas')).toHaveLength(0));
     expect([...container.querySelectorAll('[data-kind="file"]')].map((tile) => tile.textContent)).toEqual([
@@ -127,6 +128,7 @@ describe('<Uploader> previews', () => {
       patternedFile(30_000, 'photo.png', 'image/png'),
     );
     const item = (await screen.findByText('photo.png')).closest('li')!;
+    await waitFor(() => expect(decodes).toHaveLength(1));
     await act(async () => decodes[0]?.gate.resolve(undefined));
     await waitFor(() => expect(item.getAttribute('data-state')).toBe('done'));
     expect(decodes).toHaveLength(1);

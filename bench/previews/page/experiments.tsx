@@ -2,39 +2,10 @@
 // goal; not shipped. Same queue (3 at a time), same 160 px decode and square crop as Thumbnail;
 // only where, or how, the bitmap is made differs.
 import { memo, useEffect, useRef } from 'react';
+import { drawCover, enqueue } from '../../../src/styled/thumbnailDecode';
 
-const PARALLEL = 3;
+// Thumbnail's own queue and crop, shared with it (a page runs one variant at a time).
 const DECODE_WIDTH = 160;
-
-let running = 0;
-const waiting: Array<() => void> = [];
-function next(): void {
-  while (running < PARALLEL && waiting.length > 0) waiting.shift()?.();
-}
-function enqueue(task: () => Promise<void>): () => void {
-  const run = () => {
-    running++;
-    void task().finally(() => {
-      running--;
-      next();
-    });
-  };
-  waiting.push(run);
-  next();
-  return () => {
-    const at = waiting.indexOf(run);
-    if (at >= 0) waiting.splice(at, 1);
-  };
-}
-
-function drawCover(canvas: HTMLCanvasElement, bitmap: ImageBitmap): void {
-  const side = Math.min(bitmap.width, bitmap.height);
-  canvas.width = side;
-  canvas.height = side;
-  canvas
-    .getContext('2d')
-    ?.drawImage(bitmap, (bitmap.width - side) / 2, (bitmap.height - side) / 2, side, side, 0, 0, side, side);
-}
 
 let worker: Worker | undefined;
 let ids = 0;

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { describeFile, relativePathOf } from '../../../src/core/job';
-import { collectDroppedFiles } from '../../../src/headless/collectFiles';
+import { collectDroppedFiles } from '../../../src/headless/collectDroppedFiles';
 
 const file = (name: string) => new File(['x'], name, { type: 'text/plain' });
 const fileEntry = (f: File) => ({

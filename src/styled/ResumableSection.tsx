@@ -1,0 +1,115 @@
+// ResumableList's section and rows: a chunk of its own, fetched when a reload, a crash or a closed
+// tab left something to resume (most visits have nothing).
+import { useId, useRef, useState } from 'react';
+import { isUploadError, type UploadError } from '../core/errors.js';
+import type { ResumableUpload } from '../core/selectors.js';
+import type { ResumableListProps } from './ResumableList.js';
+import { formatBytePair } from './format.js';
+import { en, type StyledMessages } from './messages.js';
+import { SlotButton, useSlots } from './slots.js';
+
+/** The section, with one row per interrupted upload (there is at least one). */
+export default function ResumableSection({ upload, messages = en, locale, className }: ResumableListProps) {
+  const headingId = useId();
+  const { cx } = useSlots();
+  return (
+    <section className={cx('resumable', className)} aria-labelledby={headingId}>
+      <h3 id={headingId} className={cx('resumableTitle')}>
+        {messages.resumableLabel}
+      </h3>
+      <ul className={cx('items')} role="list">
+        {upload.resumable.map((entry) => (
+          <ResumableRow key={entry.id} entry={entry} upload={upload} messages={messages} locale={locale} />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function ResumableRow({
+  entry,
+  upload,
+  messages,
+  locale,
+}: {
+  entry: ResumableUpload;
+  upload: ResumableListProps['upload'];
+  messages: StyledMessages;
+  locale: string | undefined;
+}) {
+  const { cx } = useSlots();
+  const [failure, setFailure] = useState<UploadError | undefined>(undefined);
+  const [busy, setBusy] = useState(false);
+  const needsFile = !entry.canReopen || failure?.code === 'resume-needs-file';
+  const picker = useRef<HTMLInputElement>(null);
+  const [done, total] = formatBytePair(entry.bytesUploaded, entry.size, locale);
+
+  const restore = (file?: File) => {
+    setBusy(true);
+    setFailure(undefined);
+    upload.restore(entry.id, file).then(
+      () => setBusy(false),
+      (error: unknown) => {
+        setBusy(false);
+        // restore() rejects with UploadError only; anything else is a bug worth seeing.
+        if (isUploadError(error)) setFailure(error);
+        else console.error(error);
+      },
+    );
+  };
+
+  return (
+    <li className={cx('item')} data-state="interrupted">
+      <div className={cx('card')}>
+        <span className={cx('thumb')} aria-hidden="true" />
+        <div className={cx('body')}>
+          <div className={cx('row')}>
+            <bdi className={cx('name')}>{entry.name}</bdi>
+            <bdi className={cx('size')}>{total}</bdi>
+          </div>
+          <div className={cx('row')}>
+            <span className={cx('status')}>{messages.interrupted(done, total)}</span>
+            <span className={cx('actions')}>
+              <SlotButton
+                className={cx('action')}
+                disabled={busy}
+                aria-label={messages.actionLabel(
+                  needsFile ? messages.resumePick : messages.resume,
+                  entry.name,
+                )}
+                onClick={() => (needsFile ? picker.current?.click() : restore())}
+              >
+                {needsFile ? messages.resumePick : messages.resume}
+              </SlotButton>
+              <SlotButton
+                className={cx('action')}
+                disabled={busy}
+                aria-label={messages.actionLabel(messages.discard, entry.name)}
+                onClick={() => void upload.discard(entry.id)}
+              >
+                {messages.discard}
+              </SlotButton>
+            </span>
+          </div>
+          {failure && (
+            <p className={cx('error')} dir="auto" role="alert" data-code={failure.code}>
+              {messages.resumeFailed(failure)}
+            </p>
+          )}
+          <input
+            ref={picker}
+            type="file"
+            hidden
+            tabIndex={-1}
+            aria-hidden="true"
+            onChange={(event) => {
+              const file = event.currentTarget.files?.[0];
+              event.currentTarget.value = '';
+              if (file) restore(file);
+            }}
+          />
+        </div>
+      </div>
+    </li>
+  );
+}
