@@ -11,7 +11,7 @@ import type {
   UploadBackend,
 } from '../core/types.js';
 import { UPKIT_PROTOCOL } from '../core/protocol.js';
-import type * as HttpMultipart from './httpMultipart.js';
+import { lazyChunk } from '../core/lazyChunk.js';
 
 /** Options for {@link httpBackend}. */
 export interface HttpBackendOptions {
@@ -292,9 +292,8 @@ export function httpBackend<TResult = unknown>(options: HttpBackendOptions): Upl
     });
   }
 
-  let multipartCalls: Promise<ReturnType<typeof HttpMultipart.multipartCalls>> | undefined;
-  const multipart = () =>
-    (multipartCalls ??= import('./httpMultipart.js').then((module) => module.multipartCalls(call)));
+  const loadMultipart = lazyChunk(() => import('./httpMultipart.js'));
+  const multipart = () => loadMultipart().then((module) => module.multipartCalls(call));
 
   const presignBody = (file: FileDescriptor, { checksum, resign }: PresignOptions = {}) => ({
     file,

@@ -9,6 +9,7 @@ import { createItemStore } from './itemStore.js';
 import { createNetworkWait } from './network.js';
 import { createRequests } from './requests.js';
 import { createInterrupted } from './interrupted.js';
+import { lazyChunk } from './lazyChunk.js';
 import { defaultSessionStore, quietly, type SessionStore } from './resumeStore.js';
 import { DEFAULT_RETRY } from './retry.js';
 import { createScheduler } from './scheduler.js';
@@ -30,6 +31,9 @@ import { validateFile } from './validate.js';
 const MiB = 1024 * 1024;
 
 import type { AddOptions, ControlRunner, UploadEngine, UploadEngineOptions } from './engineOptions.js';
+
+// Loaded with the first multipart file: an app of small files never downloads it.
+const loadMultipart = /* @__PURE__ */ lazyChunk(() => import('./multipartUpload.js'));
 
 export type * from './engineOptions.js';
 
@@ -254,8 +258,7 @@ export function createUploadEngine<TResult = unknown>(
     const run =
       job.mode === 'single'
         ? runSingle(context, job, controller.signal)
-        : // Loaded with the first multipart file: an app of small files never downloads it.
-          import('./multipartUpload.js').then(({ runMultipart }) => {
+        : loadMultipart().then(({ runMultipart }) => {
             // Paused or canceled while it loaded: a stale run must not start (its status
             // changes would land on the next run's item).
             if (controller.signal.aborted) throw abortedError();

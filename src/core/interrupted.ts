@@ -1,11 +1,14 @@
 import type { StoreApi } from 'zustand/vanilla';
 import type { ControlRunner } from './engineOptions.js';
 import type { Job } from './job.js';
+import { lazyChunk } from './lazyChunk.js';
 import type { createResumeRegister } from './resumeRegister.js';
 import { fileFingerprint, type SessionRecord, type SessionStore } from './resumeStore.js';
 import type { ResolvedRetryOptions } from './retry.js';
 import type { ResumableUpload, UploaderState } from './selectors.js';
 import type { FileDescriptor, MultipartUploadBackend, UploadMode } from './types.js';
+
+const loadRegister = /* @__PURE__ */ lazyChunk(() => import('./resumeRegister.js'));
 
 /** What the register of interrupted uploads needs from its engine. */
 export interface InterruptedOptions<TResult> {
@@ -72,8 +75,13 @@ export function createInterrupted<TResult>(options: InterruptedOptions<TResult>)
   type Register = ReturnType<typeof createResumeRegister<TResult>>;
   let register: Promise<Register> | undefined;
   const load = () =>
-    (register ??= import('./resumeRegister.js').then(({ createResumeRegister }) =>
-      createResumeRegister({ ...options, ownedResumeKeys, publishResumable }),
+    (register ??= loadRegister().then(
+      ({ createResumeRegister }) => createResumeRegister({ ...options, ownedResumeKeys, publishResumable }),
+      (error: unknown) => {
+        // The chunk did not arrive: the next call fetches it again.
+        register = undefined;
+        throw error;
+      },
     ));
 
   return {

@@ -1,4 +1,7 @@
+import { lazyChunk } from './lazyChunk.js';
 import type { FileDescriptor, MultipartSession, UploadedPart } from './types.js';
+
+const loadIdb = /* @__PURE__ */ lazyChunk(() => import('./idbSessionStore.js'));
 
 // Unfinished multipart uploads, remembered so that a reload, a crash or a browser restart costs
 // at most the parts that were in flight. IndexedDB by default: it outlives the tab, holds File
@@ -87,10 +90,15 @@ export function withHandle<T extends Blob>(file: T, handle: ResumableFileHandle)
  */
 export function indexedDBSessionStore(name = 'upkit'): SessionStore {
   // Loaded on first use, with idb: an app that never resumes never downloads either.
+  // A refused database is kept (every call rejects); a chunk that did not arrive is fetched again.
   let opened: Promise<SessionStore> | undefined;
   const store = () =>
-    (opened ??= import('./idbSessionStore.js').then(({ openIndexedDBSessionStore }) =>
-      openIndexedDBSessionStore(name),
+    (opened ??= loadIdb().then(
+      ({ openIndexedDBSessionStore }) => openIndexedDBSessionStore(name),
+      (error: unknown) => {
+        opened = undefined;
+        throw error;
+      },
     ));
   return {
     get: async (id) => (await store()).get(id),

@@ -9,25 +9,34 @@ import {
   type MouseEvent,
   type Ref,
 } from 'react';
-import type * as DropWalk from './collectDroppedFiles.js';
+import { lazyChunk } from '../core/lazyChunk.js';
 import { snapshotDrop, type DropSnapshot } from './collectFiles.js';
 import { mergeProps } from './composeProps.js';
 
-let walker: Promise<typeof DropWalk> | undefined;
-const loadWalker = () => (walker ??= import('./collectDroppedFiles.js'));
+const loadWalker = /* @__PURE__ */ lazyChunk(() => import('./collectDroppedFiles.js'));
+// A drop waits this long for the walker: a fetch that stalls on a train must not hold the files.
+const WALKER_WAIT_MS = 3000;
 
 /**
  * A drop's files, folders walked. The walker is fetched as a drag enters (so it is there by the
- * drop); if it cannot be (offline, and not cached), the drop's plain file list still arrives.
+ * drop). If it cannot be (offline, or still loading after 3 s), the drop's plain files arrive,
+ * without its folders (the browser lists each as a file that cannot be read).
  */
 function collect(drop: DropSnapshot, limit: number): Promise<File[]> {
-  return loadWalker().then(
-    ({ collectDroppedFiles }) => collectDroppedFiles(drop, limit),
-    () => {
-      walker = undefined;
-      return drop.files;
-    },
-  );
+  return new Promise((resolve) => {
+    let settled = false;
+    const settle = (files: File[] | Promise<File[]>) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(files);
+    };
+    const plain = () => settle(drop.files.filter((_, index) => !drop.entries?.[index]?.isDirectory));
+    const timer = setTimeout(plain, WALKER_WAIT_MS);
+    loadWalker().then(({ collectDroppedFiles }) => {
+      if (!settled) settle(collectDroppedFiles(drop, limit));
+    }, plain);
+  });
 }
 
 /** Options of {@link useDropzone}. */
@@ -176,7 +185,7 @@ export function useDropzone(options: UseDropzoneOptions): DropzoneState {
           if (disabled) return;
           depth.current++;
           setDragActive(true);
-          void loadWalker().catch(() => (walker = undefined));
+          loadWalker().catch(() => undefined);
         },
         onDragOver: (event: DragEvent<HTMLElement>) => {
           // preventDefault is what makes an element a drop target.

@@ -1,6 +1,6 @@
 import { memo, useEffect, useRef, useState } from 'react';
 import { useSlots } from './slots.js';
-import type * as ThumbnailDecode from './thumbnailDecode.js';
+import { lazyChunk } from '../core/lazyChunk.js';
 
 // Larger images get the type tile: decoding a 200 MB TIFF for a 40 px square is not worth it.
 const MAX_PREVIEW_BYTES = 40 * 1024 * 1024;
@@ -9,8 +9,7 @@ const canDecode = () => typeof createImageBitmap === 'function';
 
 // The decoding half (queue, worker, crop) is a chunk fetched with the first image to preview:
 // its canvas stays blank until then, as it does while a decode waits for its turn.
-let decoding: Promise<typeof ThumbnailDecode> | undefined;
-const loadDecoding = () => (decoding ??= import('./thumbnailDecode.js'));
+const loadDecoding = /* @__PURE__ */ lazyChunk(() => import('./thumbnailDecode.js'));
 
 /** The tile's label: the extension, up to four letters ("PDF", "ZIP"), or nothing. */
 function extensionOf(name: string): string {
