@@ -33,7 +33,7 @@ export function toNodeHandler(
     req.on('error', () => undefined);
     res.on('error', () => undefined);
     try {
-      await send(res, req, await respond(handler, req as FrameworkRequest, maxBodyBytes));
+      await send(res, req, await respond(handler, req as FrameworkRequest, maxBodyBytes), maxBodyBytes);
     } catch {
       // Writing failed (the client left): nothing is owed to anyone.
       res.destroy();
@@ -80,12 +80,24 @@ function bodyOf(req: FrameworkRequest): BodyInit {
   return Readable.toWeb(req) as unknown as ReadableStream<Uint8Array>;
 }
 
-async function send(res: ServerResponse, req: IncomingMessage, response: Response): Promise<void> {
+async function send(
+  res: ServerResponse,
+  req: IncomingMessage,
+  response: Response,
+  maxBodyBytes: number,
+): Promise<void> {
   const body = Buffer.from(await response.arrayBuffer());
   if (res.destroyed || res.headersSent) return;
   const headers: Record<string, string> = Object.fromEntries(response.headers);
-  // A body left unread (refused before it was read) would be parsed as the next request.
-  if (!req.complete) headers.connection = 'close';
+  if (!req.complete) {
+    // A body refused before it was read (413 on its declared length). Closing at once would have
+    // the kernel reset the connection on the bytes still arriving, and the client would lose its
+    // answer for a "connection reset": a body up to 4 times the cap is read to its end and
+    // dropped, and the connection stays usable. A bigger or unknown one closes it.
+    const declared = Number(req.headers['content-length']);
+    if (Number.isSafeInteger(declared) && declared <= 4 * maxBodyBytes && !req.destroyed) req.resume();
+    else headers.connection = 'close';
+  }
   res.writeHead(response.status, headers);
   res.end(body);
 }
