@@ -165,6 +165,12 @@ export const fr: StyledMessages = {
       case 'too-many-files':
         return `« ${item.name} » n’a pas été ajouté : ${limit} fichier${limit > 1 ? 's' : ''} au plus. Retirez-en un et réessayez.`;
       default:
+        if (error.code === 'backend-error') {
+          const refused = frServerCodes[error.serverCode ?? ''];
+          if (refused) return refused(item.name);
+          // Refused for what it is (413, 415, an app's own final code): not "try again later".
+          if (error.isFinal) return `Le serveur a refusé « ${item.name} ».`;
+        }
         return frTransport[error.code];
     }
   },
@@ -217,6 +223,14 @@ export const fr: StyledMessages = {
     ].filter(Boolean);
     return parts.length > 0 ? capital(parts.join(', ')) : undefined;
   },
+};
+
+// upkit/server's codes for a file refused after upload, or a protocol version (docs/protocol.md).
+const frServerCodes: Record<string, (name: string) => string> = {
+  'content-mismatch': (name) => `Le contenu de « ${name} » ne correspond pas à son type.`,
+  'size-mismatch': (name) => `Le stockage n’a pas reçu « ${name} » à la taille annoncée.`,
+  'protocol-too-old': () => 'Cette page est plus ancienne que le serveur : rechargez-la.',
+  'protocol-too-new': () => 'Le serveur est plus ancien que cette page : prévenez l’administrateur.',
 };
 
 // Failures after validation, by code; the English texts carry details these leave out.

@@ -46,16 +46,28 @@ describe('limits in words', () => {
   });
 });
 
+const noRetry = { resumeStorage: false, retry: { retries: 0 } } as const;
+
+/** Renders `ui` and picks `files` in its file input, as a user does. */
+async function pick(ui: React.ReactElement, files: File[]) {
+  const { container } = render(ui);
+  await userEvent.setup().upload(container.querySelector('input[type="file"]') as HTMLInputElement, files);
+}
+
+// upkit/server's answer to bytes that are not the declared type.
+const refusedForContent = () =>
+  HttpResponse.json(
+    { error: { code: 'content-mismatch', message: "The file's content is not image/png." } },
+    { status: 415 },
+  );
+
 describe('actions per error', () => {
   it('offers Retry for a failure a retry can fix, and not for a file refused for its content', async () => {
     server.use(
       http.post('*/api/upload/complete', async ({ request }) => {
         const body = (await request.json()) as { file: { name: string } };
         return body.file.name === 'fake.png'
-          ? HttpResponse.json(
-              { error: { code: 'content-mismatch', message: "The file's content is not image/png." } },
-              { status: 415 },
-            )
+          ? refusedForContent()
           : HttpResponse.json(
               { error: { code: 'storage-error', message: 'Storage is busy.' } },
               { status: 503 },
@@ -87,6 +99,22 @@ describe('actions per error', () => {
       expect(within(row).getByRole('button', { name: /^Remove / })).toBeTruthy();
     }
     expect(within(busy).queryByText(/Sending it again will not help/)).toBeNull();
+  });
+
+  it('says in French why a file was refused for its content, without telling the user to try again later', async () => {
+    server.use(
+      http.post('*/api/upload/complete', () => refusedForContent()),
+      ...oneFile.handlers,
+    );
+    await pick(<Uploader endpoint="/api/upload" locale="fr" messages={fr} {...noRetry} />, [
+      patternedFile(100, 'faux.png', 'image/png'),
+    ]);
+    const row = (await screen.findByText('faux.png')).closest('li')!;
+    await waitFor(() => expect(row.getAttribute('data-state')).toBe('error'));
+    expect(row.textContent).toContain(
+      'Le contenu de « faux.png » ne correspond pas à son type. Le renvoyer n’y changera rien',
+    );
+    expect(row.textContent).not.toMatch(/Réessayez/);
   });
 });
 
