@@ -2,12 +2,24 @@
 // from src/) and serves it from its own loopback port, so every call it makes is cross-origin.
 import react from '@vitejs/plugin-react';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:http';
+import { execFileSync } from 'node:child_process';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
+
+/** The source measured: the commit, plus how many files under src/ differ from it. */
+export const sourceState = (() => {
+  try {
+    const git = (...rest: string[]) => execFileSync('git', rest, { encoding: 'utf8' }).trim();
+    const changed = git('status', '--porcelain', '--', 'src').split('\n').filter(Boolean).length;
+    return `${git('rev-parse', '--short', 'HEAD')}${changed ? ` + ${changed} changed file(s) in src/` : ''}`;
+  } catch {
+    return 'unknown';
+  }
+})();
 
 const pageRoot = fileURLToPath(new URL('./page', import.meta.url));
 
@@ -57,9 +69,17 @@ const types: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
 };
 
-export async function servePage(dir: string): Promise<{ url: string; close(): Promise<void> }> {
+/**
+ * Serves the built page from `dir` on a loopback port. `route` may answer a request first (it
+ * returns true when it did): the previews bench takes the photos its page makes that way.
+ */
+export async function servePage(
+  dir: string,
+  route?: (req: IncomingMessage, res: ServerResponse, path: string) => boolean,
+): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://page').pathname;
+    if (route?.(req, res, path)) return;
     const file = normalize(join(dir, path === '/' ? 'index.html' : path));
     if (!file.startsWith(dir)) return void res.writeHead(403).end();
     readFile(file).then(

@@ -7,7 +7,6 @@
 //   [--big-mib 1024] [--small-count 1000] [--small-kib 16] [--many-count 10000] [--many-kib 1]
 //   [--fault-count 40] [--fault-kib 256] [--delay-ms 20] [--checksum on|off] [--batch on|off]
 //   [--same-origin-app] [--timeout-s 900] [--json out.json]
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { chromiumArgs, chromiumPath } from '../../scripts/chromium';
 import type { Contender, RunConfig, RunResult } from './page/api';
-import { buildPage, servePage } from './page-build';
+import { buildPage, servePage, sourceState } from './page-build';
 import { startSink, type Sink } from './sink';
 
 const KiB = 1024;
@@ -57,16 +56,6 @@ const threshold = 100 * MiB;
 const partSize = 8 * MiB;
 const concurrency = 6;
 const selectedContenders = new Set(String(args.contenders).split(','));
-/** The source measured: the commit, plus how many files under src/ differ from it. */
-const sourceState = (() => {
-  try {
-    const git = (...rest: string[]) => execFileSync('git', rest, { encoding: 'utf8' }).trim();
-    const changed = git('status', '--porcelain', '--', 'src').split('\n').filter(Boolean).length;
-    return `${git('rev-parse', '--short', 'HEAD')}${changed ? ` + ${changed} changed file(s) in src/` : ''}`;
-  } catch {
-    return 'unknown';
-  }
-})();
 
 type Metric =
   | 'seconds'

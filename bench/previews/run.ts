@@ -12,14 +12,11 @@
 //   [--width 4000] [--height 3000] [--trace canvas,list-all] [--json out.json] [--timeout-s 120]
 //   [--report out.json,other.json] (only the table, from earlier --json files)
 // Experiments (not shipped, page/experiments.tsx): --variants canvas-worker,canvas-low.
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -27,6 +24,7 @@ import react from '@vitejs/plugin-react';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { chromiumArgs, chromiumPath } from '../../scripts/chromium';
+import { servePage, sourceState } from '../browser/page-build';
 import type { PageResult, Variant } from './page/api';
 import { summarizeTrace } from './trace';
 
@@ -87,17 +85,6 @@ const labels: Record<Variant, string> = {
   'canvas-low': "experiment: resizeQuality 'low'",
 };
 
-/** The source measured: the commit, plus how many files under src/ differ from it. */
-const sourceState = (() => {
-  try {
-    const git = (...rest: string[]) => execFileSync('git', rest, { encoding: 'utf8' }).trim();
-    const changed = git('status', '--porcelain', '--', 'src').split('\n').filter(Boolean).length;
-    return `${git('rev-parse', '--short', 'HEAD')}${changed ? ` + ${changed} changed file(s) in src/` : ''}`;
-  } catch {
-    return 'unknown';
-  }
-})();
-
 // --- the page ------------------------------------------------------------------------------------
 
 async function buildPage(): Promise<{ dir: string; reactProduction: boolean }> {
@@ -122,44 +109,21 @@ async function buildPage(): Promise<{ dir: string; reactProduction: boolean }> {
 const photoDir = join(tmpdir(), `upkit-bench-previews-photos-${width}x${height}-n${noise}-q90-v1`);
 const photoPath = (index: number) => join(photoDir, `photo-${String(index).padStart(4, '0')}.jpg`);
 
-const types: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-};
-
 /** Serves the built page, and takes the photos the page makes (PUT /photos/N). */
-async function serve(dir: string): Promise<{ url: string; close(): Promise<void> }> {
-  const server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://page').pathname;
+function serve(dir: string): ReturnType<typeof servePage> {
+  return servePage(dir, (req, res, path) => {
     const photo = /^\/photos\/(\d+)$/.exec(path);
-    if (req.method === 'PUT' && photo) {
-      const target = photoPath(Number(photo[1]));
-      const part = `${target}.${randomUUID()}.part`;
-      pipeline(req, createWriteStream(part))
-        .then(() => rename(part, target))
-        .then(
-          () => res.writeHead(204).end(),
-          () => res.writeHead(500).end(),
-        );
-      return;
-    }
-    const file = normalize(join(dir, path === '/' ? 'index.html' : path));
-    if (!file.startsWith(dir)) return void res.writeHead(403).end();
-    readFile(file).then(
-      (body) =>
-        res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(body),
-      () => res.writeHead(404).end(),
-    );
+    if (req.method !== 'PUT' || !photo) return false;
+    const target = photoPath(Number(photo[1]));
+    const part = `${target}.${randomUUID()}.part`;
+    pipeline(req, createWriteStream(part))
+      .then(() => rename(part, target))
+      .then(
+        () => res.writeHead(204).end(),
+        () => res.writeHead(500).end(),
+      );
+    return true;
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
-    close: () => {
-      server.closeAllConnections();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
-  };
 }
 
 // --- the browser ----------------------------------------------------------------------------------
