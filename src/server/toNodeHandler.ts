@@ -90,12 +90,15 @@ async function send(
   if (res.destroyed || res.headersSent) return;
   const headers: Record<string, string> = Object.fromEntries(response.headers);
   if (!req.complete) {
-    // A body refused before it was read (413 on its declared length). Closing at once would have
-    // the kernel reset the connection on the bytes still arriving, and the client would lose its
-    // answer for a "connection reset": a body up to 4 times the cap is read to its end and
-    // dropped, and the connection stays usable. A bigger or unknown one closes it.
+    // A body refused before anyone read it (413 on its declared length). Closing at once would
+    // have the kernel reset the connection on the bytes still arriving, and the client would lose
+    // its answer for a "connection reset": a body up to 4 times the cap is read to its end and
+    // dropped, and the connection stays usable. A bigger or unknown one closes it, and so does a
+    // body the handler's stream holds (a refusal after authorize): resuming under that stream,
+    // paused at its high-water mark, would leave the connection stuck behind the rest.
     const declared = Number(req.headers['content-length']);
-    if (Number.isSafeInteger(declared) && declared <= 4 * maxBodyBytes && !req.destroyed) req.resume();
+    const unread = req.listenerCount('data') === 0 && !req.destroyed;
+    if (unread && Number.isSafeInteger(declared) && declared <= 4 * maxBodyBytes) req.resume();
     else headers.connection = 'close';
   }
   res.writeHead(response.status, headers);
