@@ -31,10 +31,12 @@ function collect(drop: DropSnapshot, limit: number): Promise<File[]> {
       clearTimeout(timer);
       resolve(files);
     };
-    const plain = () => settle(drop.files.filter((_, index) => !drop.entries?.[index]?.isDirectory));
+    const plainFiles = () => drop.files.filter((_, index) => !drop.entries?.[index]?.isDirectory);
+    const plain = () => settle(plainFiles());
     const timer = setTimeout(plain, WALKER_WAIT_MS);
     loadWalker().then(({ collectDroppedFiles }) => {
-      if (!settled) settle(collectDroppedFiles(drop, limit));
+      // The walker skips what it cannot read; should it throw all the same, the plain files arrive.
+      if (!settled) settle(collectDroppedFiles(drop, limit).catch(plainFiles));
     }, plain);
   });
 }
