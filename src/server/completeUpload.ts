@@ -74,6 +74,17 @@ function answer(stored: Remembered): unknown {
   throw new HttpError(status, code, message);
 }
 
+/**
+ * True when the upload has an outcome (an answer or a refusal is remembered, a completion is
+ * running in this process) or an object already sits at its final key: its key must never be
+ * signed for another PUT.
+ */
+export async function isSettled<TUser>(ctx: HandlerContext<TUser>, claims: TokenClaims): Promise<boolean> {
+  const id = completionId(claims);
+  if (running.get(ctx)?.has(id) || (await remembered(ctx, id))) return true;
+  return (await finalObject(ctx, claims)) !== 'none';
+}
+
 /** The remembered answer for an upload, if any; a remembered refusal throws. */
 export async function rememberedAnswer<TUser>(
   ctx: HandlerContext<TUser>,

@@ -1,7 +1,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { EVENT_NAME, EVENT_TOKEN, EVENT_USER } from './storageEvents.js';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { completeOnce } from './completeUpload.js';
+import { completeOnce, isSettled } from './completeUpload.js';
 import type { HandlerContext } from './config.js';
 import {
   checkFile,
@@ -71,9 +71,11 @@ export async function presign<TUser>(ctx: HandlerContext<TUser>, call: Operation
 
 /**
  * The key of an earlier URL for the same file, when the client asks to sign it again (its URL
- * expired) with that URL's token: same user, size and type. Reusing it leaves no stray pending
- * object behind. Any other `resign` (forged, another user's, another file's) earns a new key,
- * exactly what a plain presign would: it gains nothing, and a rotated secret fails no upload.
+ * expired) with that URL's token: same user, size and type, the token still valid, and the
+ * upload never settled. Reusing it leaves no stray pending object behind. Any other `resign`
+ * (forged, expired, another user's, another file's, or for a key that was completed, refused or
+ * holds an object) earns a new key, exactly what a plain presign would: it gains nothing, a key
+ * is never signed again once its upload has an outcome, and a rotated secret fails no upload.
  */
 async function resignedKey<TUser>(
   ctx: HandlerContext<TUser>,
@@ -91,10 +93,10 @@ async function resignedKey<TUser>(
       resign.token,
       { userId: call.userId, key: resign.key, uploadId: '' },
       ctx.nowSeconds(),
-      // The token outlives its URL, but a long pause can outlive both; the claims still hold.
-      { allowExpired: true },
     );
-    return claims.size === size && claims.type === type ? claims.key : undefined;
+    if (claims.size !== size || claims.type !== type) return undefined;
+    // A refusal or an answer is remembered under the first token: the new one would start afresh.
+    return (await isSettled(ctx, claims)) ? undefined : claims.key;
   } catch {
     return undefined;
   }

@@ -67,7 +67,14 @@ export interface CallResult {
  */
 export function handlerFor(
   overrides: Partial<Omit<SecurityConfig, 'onComplete'>> = {},
-  { onCompleteDelayMs = 0 }: { onCompleteDelayMs?: number } = {},
+  {
+    onCompleteDelayMs = 0,
+    appCheck,
+  }: {
+    onCompleteDelayMs?: number;
+    /** The app's own check in `onComplete` (a virus scan): throws to refuse the file. */
+    appCheck?: (upload: CompletedUpload<User>) => void;
+  } = {},
 ) {
   const user = `u${randomUUID().replaceAll('-', '').slice(0, 12)}`;
   const events: UploadEvent[] = [];
@@ -81,6 +88,7 @@ export function handlerFor(
     onEvent: (event) => events.push(event),
     onComplete: async (upload) => {
       completions.push(upload);
+      appCheck?.(upload);
       const n = completions.length;
       // A slow onComplete (a database write) widens the window for parallel completes.
       if (onCompleteDelayMs) await new Promise((resolve) => setTimeout(resolve, onCompleteDelayMs));
