@@ -74,7 +74,7 @@ function readEntries(entries: unknown, field: string, max: number): unknown[] {
  * already over the limit gets a plain 429); the rest are consumed here, in order, until one is
  * refused: every later entry is refused too, with the same wait.
  */
-async function admit<TUser>(
+export async function admit<TUser>(
   ctx: HandlerContext<TUser>,
   userId: string,
   count: number,

@@ -8,7 +8,9 @@ import {
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { choosePartSize, S3_LIMITS } from '../core/chunkPlan.js';
 import { completeOnce, rememberedAnswer } from './completeUpload.js';
+import { admit } from './batchOperations.js';
 import { HttpError } from './httpError.js';
+import { rateLimited } from './rateLimiter.js';
 import type { HandlerContext } from './config.js';
 import {
   checkFile,
@@ -98,6 +100,9 @@ async function session<TUser>(ctx: HandlerContext<TUser>, call: OperationCall<TU
   return { key, pendingKey: ctx.pendingPrefix + key, uploadId, claims };
 }
 
+/** Part URLs `sign-parts` signs per unit of the user's rate limit. */
+const PARTS_PER_UNIT = 10;
+
 /**
  * `multipart/sign-parts`: part URLs that each sign the part's exact length (every part is
  * `partSize` bytes, the last the rest), so no part number can park more than its share.
@@ -114,10 +119,17 @@ export async function signParts<TUser>(ctx: HandlerContext<TUser>, call: Operati
   ) {
     throw badRequest(`"partNumbers" must be 1 to 100 integers between 1 and ${count}.`);
   }
+  // One unit of the user's rate limit per ten URLs (the call's own unit is the first): signing a
+  // hundred URLs costs what thirty presigns do in CPU, and the token can be replayed for days.
+  // Per ten, not per URL, so one user's big file can still sign 500 MiB/s of 5 MiB parts.
+  const unique = [...new Set(numbers as number[])];
+  const units = Math.ceil(unique.length / PARTS_PER_UNIT);
+  const admitted = await admit(ctx, call.userId, units);
+  if (admitted.count < units) throw rateLimited(admitted.retryAfterMs);
   const checksums = readChecksums(call.body);
   const checksumHeader = 'x-amz-checksum-sha256';
   const parts = await Promise.all(
-    [...new Set(numbers as number[])].map(async (partNumber) => {
+    unique.map(async (partNumber) => {
       const checksum = checksums.get(partNumber);
       const url = await storageFailure(() =>
         getSignedUrl(
