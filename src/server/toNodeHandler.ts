@@ -54,9 +54,15 @@ async function respond(
   if (declared > maxBodyBytes) {
     return errorResponse(new HttpError(413, 'body-too-large', 'The request body is too large.'));
   }
+  const target = req.originalUrl ?? req.url ?? '/';
+  if (isAmbiguousPath(target)) {
+    return errorResponse(
+      new HttpError(400, 'bad-request', 'The request path must not hold dot segments or backslashes.'),
+    );
+  }
   let request: Request;
   try {
-    const url = new URL(req.originalUrl ?? req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
+    const url = new URL(target, `http://${req.headers.host ?? 'localhost'}`);
     const headers = new Headers();
     for (const [name, value] of Object.entries(req.headers)) {
       if (Array.isArray(value)) value.forEach((v) => headers.append(name, v));
@@ -68,6 +74,16 @@ async function respond(
   }
   rememberClientAddress(request, req.socket?.remoteAddress);
   return handler(request);
+}
+
+/**
+ * A path the URL parser would rewrite: dot segments (also percent-encoded) and backslashes are
+ * resolved by `new URL`, but a router in front (Express) matched the raw path, so per-path
+ * middleware (`app.use('/api/upload/multipart', block)`) could be walked around.
+ */
+function isAmbiguousPath(target: string): boolean {
+  const path = target.split(/[?#]/, 1)[0] ?? '';
+  return path.includes('\\') || /(^|\/)(\.|%2e){1,2}(\/|$)/i.test(path);
 }
 
 /** The body as a stream, or as JSON again when a body parser (`express.json()`) already read it. */
