@@ -74,15 +74,18 @@ function answer(stored: Remembered): unknown {
   throw new HttpError(status, code, message);
 }
 
+/** True when an answer or a refusal is remembered for the upload, or it is completing here. */
+export async function hasOutcome<TUser>(ctx: HandlerContext<TUser>, claims: TokenClaims): Promise<boolean> {
+  const id = completionId(claims);
+  return Boolean(running.get(ctx)?.has(id) || (await remembered(ctx, id)));
+}
+
 /**
- * True when the upload has an outcome (an answer or a refusal is remembered, a completion is
- * running in this process) or an object already sits at its final key: its key must never be
- * signed for another PUT.
+ * True when the upload has an outcome or an object already sits at its final key: its key must
+ * never be signed for another PUT.
  */
 export async function isSettled<TUser>(ctx: HandlerContext<TUser>, claims: TokenClaims): Promise<boolean> {
-  const id = completionId(claims);
-  if (running.get(ctx)?.has(id) || (await remembered(ctx, id))) return true;
-  return (await finalObject(ctx, claims)) !== 'none';
+  return (await hasOutcome(ctx, claims)) || (await finalObject(ctx, claims)) !== 'none';
 }
 
 /** The remembered answer for an upload, if any; a remembered refusal throws. */

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { choosePartSize, S3_LIMITS } from '../core/chunkPlan.js';
-import { completeOnce, rememberedAnswer } from './completeUpload.js';
+import { completeOnce, hasOutcome, rememberedAnswer } from './completeUpload.js';
 import { admit } from './batchOperations.js';
 import { HttpError } from './httpError.js';
 import { rateLimited } from './rateLimiter.js';
@@ -211,20 +211,34 @@ export async function completeMultipart<TUser>(ctx: HandlerContext<TUser>, call:
   const stored = await rememberedAnswer(ctx, claims);
   if (stored) return stored.value;
   const parts = call.body.parts;
+  const count = Math.max(1, Math.ceil(claims.size / claims.partSize));
   if (
     !Array.isArray(parts) ||
     parts.length === 0 ||
     parts.length > S3_LIMITS.maxParts ||
     !parts.every(
       (p) =>
-        isRecord(p) && Number.isInteger(p.partNumber) && typeof p.etag === 'string' && p.etag.length <= 128,
+        isRecord(p) &&
+        Number.isInteger(p.partNumber) &&
+        typeof p.etag === 'string' &&
+        p.etag.length <= 128 &&
+        (p.checksum === undefined || (typeof p.checksum === 'string' && SHA256_BASE64.test(p.checksum))),
     )
   ) {
-    throw badRequest('"parts" must list { partNumber, etag } for every part.');
+    throw badRequest('"parts" must list { partNumber, etag, checksum? } for every part.');
   }
   const sorted = [...(parts as Array<{ partNumber: number; etag: string; checksum?: string }>)].sort(
     (a, b) => a.partNumber - b.partNumber,
   );
+  // Exactly the parts the file is made of, each once: storage would assemble a list with a
+  // part twice (MinIO does) into an object of the right size holding the wrong bytes.
+  if (sorted.length !== count || sorted.some((p, index) => p.partNumber !== index + 1)) {
+    throw new HttpError(
+      400,
+      'invalid-part',
+      `This file is ${count} part${count === 1 ? '' : 's'}: list parts 1 to ${count}, each once. Upload the missing parts and complete again.`,
+    );
+  }
   try {
     await ctx.s3.send(
       new CompleteMultipartUploadCommand({
@@ -262,9 +276,14 @@ export async function completeMultipart<TUser>(ctx: HandlerContext<TUser>, call:
   );
 }
 
-/** `multipart/abort`: accepted with an expired token, so an owner can always clean up. */
+/**
+ * `multipart/abort`: accepted with an expired token, so an owner can always clean up. An upload
+ * that already has an outcome (completed, or refused) has nothing left to abort: it answers 204
+ * and reports no `aborted` event, which an app could act on for a completed file.
+ */
 export async function abortMultipart<TUser>(ctx: HandlerContext<TUser>, call: OperationCall<TUser>) {
-  const { key, pendingKey, uploadId } = await session(ctx, call, true);
+  const { key, pendingKey, uploadId, claims } = await session(ctx, call, true);
+  if (await hasOutcome(ctx, claims)) return undefined;
   try {
     await ctx.s3.send(
       new AbortMultipartUploadCommand({ Bucket: ctx.bucket, Key: pendingKey, UploadId: uploadId }),

@@ -161,3 +161,59 @@ describe('F. abort outlives the token; nothing else does', () => {
     expect(h.completions).toEqual([]);
   });
 });
+
+describe('F. complete assembles exactly the parts of the file, each once', () => {
+  // 10 MiB + 10 in 5 MiB parts: three parts, each with other bytes.
+  async function threeParts(h: ReturnType<typeof handlerFor>) {
+    const bytes = pattern(10 * MiB + 10, 21);
+    const uploaded = await multipartPut(h, video(bytes.length), bytes);
+    return { bytes, ...uploaded };
+  }
+
+  it.each([
+    { what: 'part 1 twice instead of part 2 ([1, 1, 3])', numbers: [1, 1, 3] },
+    { what: 'a gap ([1, 3])', numbers: [1, 3] },
+    { what: 'a part past the end ([1, 2, 3, 4])', numbers: [1, 2, 3, 4] },
+  ])(
+    '$what → 400 invalid-part; nothing at the final key; the right list then completes',
+    async ({ numbers }) => {
+      const h = handlerFor({ sniffContent: false });
+      const { bytes, session, parts } = await threeParts(h);
+      const listed = numbers.map((n) => parts[n - 1] ?? { partNumber: n, etag: '"0"' });
+      const wrong = await h.call('multipart/complete', {
+        ...session,
+        parts: listed,
+        file: video(bytes.length),
+      });
+      expect(wrong.status, JSON.stringify(wrong.body)).toBe(400);
+      expect(wrong.body.error.code).toBe('invalid-part');
+      expect(await h.stored()).toEqual([]);
+      expect(h.completions).toEqual([]);
+      const right = await h.call('multipart/complete', { ...session, parts, file: video(bytes.length) });
+      expect(right.status, JSON.stringify(right.body)).toBe(200);
+      expect(await objectSha256(s3, bucket, session.key)).toBe(sha256(bytes));
+    },
+  );
+
+  it('a part checksum that is not a base64 SHA-256 ({ x: 1 }) → 400 bad-request before storage is asked', async () => {
+    const h = handlerFor({ sniffContent: false });
+    const { bytes, session, parts } = await threeParts(h);
+    const odd = parts.map((p, i) => (i === 0 ? { ...p, checksum: { x: 1 } } : p));
+    const answer = await h.call('multipart/complete', { ...session, parts: odd, file: video(bytes.length) });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error.code).toBe('bad-request');
+    expect(await openUploadsContaining(h.user), 'the upload is still open').toHaveLength(1);
+    expect((await h.call('multipart/abort', session)).status).toBe(204);
+  });
+
+  it('abort after a successful complete → 204, no `aborted` event, the verified object stays', async () => {
+    const h = handlerFor({ sniffContent: false });
+    const bytes = pattern(1000, 22);
+    const { session, parts } = await multipartPut(h, video(bytes.length), bytes);
+    const done = await h.call('multipart/complete', { ...session, parts, file: video(bytes.length) });
+    expect(done.status).toBe(200);
+    expect((await h.call('multipart/abort', session)).status).toBe(204);
+    expect(h.events.map((e) => e.type)).not.toContain('aborted');
+    expect(await objectSha256(s3, bucket, session.key)).toBe(sha256(bytes));
+  });
+});
