@@ -50,6 +50,19 @@ const OPERATIONS: ReadonlyArray<readonly [Operation, Run, number]> = [
   ['complete', complete, SINGLE],
 ];
 
+/**
+ * The user id keys, tokens and limits are made from: a non-empty, well-formed string. Anything
+ * else is the app's bug, and users must not end up sharing one id (`uploads/undefined/…`).
+ */
+function checkedUserId(id: unknown): string {
+  if (typeof id === 'string' && id !== '' && id.length <= 1024 && !/\p{Cs}/u.test(id)) return id;
+  throw new HttpError(
+    500,
+    'server-misconfigured',
+    'The upload server cannot tell users apart: the user id must be a non-empty string of at most 1,024 characters (see `getUserId`).',
+  );
+}
+
 async function consume(limiter: RateLimiter | undefined, key: string): Promise<void> {
   if (!limiter) return;
   const { allowed, retryAfterMs } = await limiter.consume(key);
@@ -85,14 +98,15 @@ export function createUploadHandler<TUser>(config: UploadHandlerConfig<TUser>): 
     }
     assertJsonRequest(request);
     const user = await ctx.authorize(request);
-    if (user === null || user === undefined || (user as unknown) === false) {
+    // An empty string too: an `authorize` that returns a header's value gets '' without one.
+    if (user === null || user === undefined || (user as unknown) === false || (user as unknown) === '') {
       // Failed sign-ins are counted per address; signed-in requests never are, so users
       // behind one proxy or NAT cannot lock each other out.
       const address = ctx.getClientAddress ? ctx.getClientAddress(request) : clientAddressOf(request);
       if (address) await consume(ctx.addressLimiter, `anonymous:${address}`);
       throw new HttpError(401, 'unauthorized', 'Sign in to upload files.');
     }
-    const userId = ctx.getUserId(user);
+    const userId = checkedUserId(ctx.getUserId(user));
     seen.userId = userId;
     // One unit per call; a batch's first entry, whose operation consumes one per further entry.
     await consume(ctx.limiter, userId);

@@ -26,8 +26,9 @@ export function safeSegment(value: string): string {
     /[!'()*]/g,
     (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
   );
-  // "." and ".." are legal URI segments but mean something else to path-like keys.
-  return encoded === '.' || encoded === '..' || encoded === '' ? '_' : encoded;
+  // "." and ".." are legal URI segments but mean something else to path-like keys; encoded,
+  // they stay apart from each other and from every other id.
+  return encoded === '.' || encoded === '..' ? encoded.replaceAll('.', '%2E') : encoded;
 }
 
 /**

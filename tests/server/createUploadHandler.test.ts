@@ -105,7 +105,9 @@ describe('keys', () => {
     expect(safeExtension('evil.php%00.png')).toBe('.png');
     expect(safeExtension('noext')).toBe('');
     expect(safeExtension('x./../etc')).toBe('');
-    expect(safeSegment('..')).toBe('_');
+    expect(safeSegment('..')).toBe('%2E%2E');
+    expect(safeSegment('.')).toBe('%2E');
+    expect(safeSegment('_')).toBe('_');
     expect(safeSegment('a/b')).toBe('a%2Fb');
     // The key's extension is the checked type's, never the name's.
     expect(

@@ -41,3 +41,32 @@ describe('B. the extension comes from the type, never from the file name', () =>
     },
   );
 });
+
+describe('B. every user id has a key segment of its own', () => {
+  it('users "_", "." and ".." get three different prefixes', async () => {
+    const prefixes: string[] = [];
+    for (const id of ['_', '.', '..']) {
+      const h = handlerFor({ authorize: () => ({ id }) });
+      const presigned = await h.call('presign', { file: file(100) });
+      expect(presigned.status, JSON.stringify(presigned.body)).toBe(200);
+      prefixes.push(presigned.body.key.split('/').slice(0, 2).join('/'));
+    }
+    expect(prefixes).toEqual(['uploads/_', 'uploads/%2E', 'uploads/%2E%2E']);
+  });
+
+  it.each([
+    { what: "authorize returning ''", authorize: () => '' as unknown as { id: string }, status: 401 },
+    { what: "a user id ''", authorize: () => ({ id: '' }), status: 500 },
+    { what: 'a user id with a lone surrogate', authorize: () => ({ id: 'a\uD800b' }), status: 500 },
+    { what: 'getUserId answering undefined', getUserId: () => undefined as unknown as string, status: 500 },
+  ])('$what → $status; nothing signed, no shared "uploads/undefined/" or "uploads/_/"', async (row) => {
+    const h = handlerFor({
+      authorize: row.authorize ?? (() => ({ id: 'someone' })),
+      ...(row.getUserId ? { getUserId: row.getUserId } : {}),
+    });
+    const presigned = await h.call('presign', { file: file(100) });
+    expect(presigned.status).toBe(row.status);
+    expect(presigned.body.error.code).toBe(row.status === 401 ? 'unauthorized' : 'server-misconfigured');
+    expect(presigned.body.url).toBeUndefined();
+  });
+});
