@@ -83,6 +83,8 @@ async function completeFromEvent<TUser>(
   request: Request,
 ): Promise<'completed' | 'ignored' | { refused: string }> {
   if (!pendingKey.startsWith(ctx.pendingPrefix)) return 'ignored';
+  // No key upkit signs has dot segments; storage may resolve them to another key, or refuse.
+  if (pendingKey.split('/').some((segment) => segment === '.' || segment === '..')) return 'ignored';
   const started = ctx.now();
   const key = pendingKey.slice(ctx.pendingPrefix.length);
   let metadata: Record<string, string>;
@@ -90,8 +92,11 @@ async function completeFromEvent<TUser>(
     const head = await ctx.s3.send(new HeadObjectCommand({ Bucket: ctx.bucket, Key: pendingKey }));
     metadata = head.Metadata ?? {};
   } catch (error) {
-    // Gone: the browser's `complete` (or an earlier event) already moved it.
-    if (storageStatus(error) === 404) return 'ignored';
+    // Gone: the browser's `complete` (or an earlier event) already moved it. A key storage
+    // refuses to look at (400, 403) is no upload of ours either, and must not fail the other
+    // records of the notification: a rejection has storage deliver all of them again, forever.
+    const status = storageStatus(error);
+    if (status === 404 || status === 400 || status === 403) return 'ignored';
     throw serverError();
   }
   const userId = decoded(metadata[EVENT_USER]);

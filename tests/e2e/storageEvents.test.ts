@@ -217,6 +217,24 @@ describe('completion from storage events', () => {
     await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: `pending/${key}` }));
   });
 
+  it('a record storage refuses to look at does not fail the notification: the good record completes', async () => {
+    const bytes = png(2000, 14);
+    const { key } = await presignAndPut(bytes);
+    const record = (objectKey: string) => ({
+      eventName: 's3:ObjectCreated:Put',
+      s3: { bucket: { name: BUCKET }, object: { key: encodeURIComponent(objectKey) } },
+    });
+    const result = await handler.handleStorageEvent({
+      Records: [
+        record(`pending/../${key}`), // dot segments: resolved or refused by storage
+        record(`pending/uploads/${'a'.repeat(1100)}.png`), // over S3's 1,024-byte key limit: 400 on HEAD
+        record(`pending/${key}`),
+      ],
+    });
+    expect(result).toEqual({ completed: [key], ignored: 2, refused: [] });
+    expect(sha256((await objectBytes(key))!)).toBe(sha256(bytes));
+  });
+
   it('answers only the storage that knows the token, and only S3 events', async () => {
     const webhookUrl = `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/events`;
     const post = (headers: Record<string, string>, body: string) =>
