@@ -50,9 +50,13 @@ export function isActiveType(essence: string): boolean {
   return ACTIVE_TYPES.has(essence) || essence.endsWith('+xml') || essence.endsWith('+html');
 }
 
-/** Types a browser shows without running anything: served inline by default. */
+/**
+ * Types a browser shows without running anything: served inline by default. Only types known by
+ * name: a wildcard admits `image/html` or `image/x-anything` too, which no browser renders as an
+ * image and some may sniff; those are downloads.
+ */
 export function isPassiveType(essence: string): boolean {
-  if (isActiveType(essence)) return false;
+  if (isActiveType(essence) || mime.getExtension(essence) === null) return false;
   const [top] = essence.split('/');
   return (
     top === 'image' ||
@@ -101,9 +105,15 @@ export function resolveStoredType(
     if (!/^\.[a-z0-9]{1,12}$/.test(token)) continue;
     const known = contentType === GENERIC ? undefined : mime.getAllExtensions(contentType);
     if (known?.has(token.slice(1))) return { contentType, extension: token };
-    // Nothing known about the type: the name is all there is, and the stored type is the
-    // declared one (never active), served as a download.
-    if (!known && fileName.toLowerCase().endsWith(token)) return { contentType, extension: token };
+    if (!known && fileName.toLowerCase().endsWith(token)) {
+      // Nothing known about the declared type: the name is all there is. A token that names a
+      // type (`.png`) makes the file that type, stored and checked as it: an ELF called
+      // "evil.png" is refused, not kept as a download under `.png`. Otherwise the declared type
+      // (never active) is stored, served as a download.
+      const named = mime.getType(token.slice(1));
+      if (named && !isActiveType(named)) return { contentType: named, extension: token };
+      return { contentType, extension: token };
+    }
   }
   return undefined;
 }

@@ -74,6 +74,11 @@ export function checkFile<TUser>(
       `"${displayName(file.name)}" has a malformed type; send one media type like "image/png".`,
     );
   }
+  if (essence.includes('*')) {
+    throw badRequest(
+      `"${displayName(file.name)}" declares a pattern (${essence}) as its type; send the file's own type, like "image/png".`,
+    );
+  }
   const stored = resolveStoredType(essence, file.name, ctx.allowed);
   if (!stored) {
     const accepted = ctx.allowed.length > 0 ? ` Accepted: ${ctx.allowed.join(', ')}.` : '';

@@ -111,5 +111,8 @@ function compatible(declared: string, detected: string): boolean {
     'text/xml': 'application/xml',
     'audio/mp3': 'audio/mpeg',
   };
+  // Every +xml type (image/svg+xml, application/rss+xml) is XML; file-type says so of one
+  // with an `<?xml` prolog. Such types are active: allowed only by name, stored as attachments.
+  if (declared.endsWith('+xml') && detected === 'application/xml') return true;
   return (alias[declared] ?? declared) === detected;
 }

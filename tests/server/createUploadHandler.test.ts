@@ -199,9 +199,15 @@ describe('allowed types', () => {
       extension: '.docx',
     });
     expect(resolveStoredType(docx, 'report.pdf', ['.docx'])).toBeUndefined();
+    // A name the token admits makes the file the token's type (then checked as it) ...
     expect(resolveStoredType('', 'scan.heic', ['.heic'])).toEqual({
-      contentType: 'application/octet-stream',
+      contentType: 'image/heic',
       extension: '.heic',
+    });
+    // ... unless nothing is known of the extension: the declared type, as a download.
+    expect(resolveStoredType('', 'scan.heif2', ['.heif2'])).toEqual({
+      contentType: 'application/octet-stream',
+      extension: '.heif2',
     });
     // Active types need their exact name, whatever the tokens.
     expect(resolveStoredType('image/svg+xml', 'a.svg', ['.svg', 'image/*', '*'])).toBeUndefined();

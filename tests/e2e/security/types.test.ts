@@ -18,6 +18,12 @@ import {
   shown,
   signedHeadersOf,
   svg,
+  elf,
+  pe,
+  sha256,
+  objectSha256,
+  bucket,
+  s3,
 } from './harness';
 
 // Spec A: a declared type is one strict RFC 9110 media type; only its essence is matched and signed;
@@ -216,6 +222,10 @@ const DISPOSITIONS = [
     'text/markdown',
     'font/woff2',
     'application/x-msdownload',
+    // Passive families, but subtypes nobody knows: a wildcard admits them; they are downloads.
+    'image/html',
+    'image/x-anything',
+    'video/x-anything',
   ].map((type) => ({ type, expected: 'attachment', pattern: ATTACHMENT })),
 ];
 
@@ -262,5 +272,75 @@ describe('A. the server chooses Content-Disposition and signs it into the PUT UR
     expect((await put(presigned.body.url, bytes, presigned.body.headers)).status).toBe(200);
     expect((await h.call('complete', completeBody(presigned.body, descriptor))).status).toBe(200);
     await expectServerMetadataOnly(presigned.body.key, 'text/html', ATTACHMENT);
+  });
+});
+
+describe('A. a file admitted by its name under an .ext token is stored and checked as that type', () => {
+  it.each([
+    { what: 'an ELF named evil.png, no type', name: 'evil.png', type: '', bytes: elf },
+    { what: 'PHP named cat.png, declared text/x-php', name: 'cat.png', type: 'text/x-php', bytes: html },
+    { what: 'a Windows executable named photo.png, no type', name: 'photo.png', type: '', bytes: pe },
+  ])('$what under [".png"] → signed as image/png; complete → 415, nothing at the key', async (row) => {
+    const h = handlerFor({ allowedTypes: ['.png'] });
+    const bytes = row.bytes(2000);
+    const descriptor = file(bytes.length, row.name, row.type);
+    const presigned = await h.call('presign', { file: descriptor });
+    expect(presigned.status, JSON.stringify(presigned.body)).toBe(200);
+    expect(headerOf(presigned.body.headers, 'Content-Type')).toBe('image/png');
+    expect((await put(presigned.body.url, bytes, presigned.body.headers)).status).toBe(200);
+    const refused = await h.call('complete', completeBody(presigned.body, descriptor));
+    expect(refused.status).toBe(415);
+    expect(refused.body.error.code).toBe('content-mismatch');
+    expect(await h.stored()).toEqual([]);
+  });
+
+  it('a real PNG named cat.png with no type under [".png"] → stored as image/png, inline, its bytes', async () => {
+    const h = handlerFor({ allowedTypes: ['.png'] });
+    const bytes = png();
+    const descriptor = file(bytes.length, 'cat.png', '');
+    const presigned = await h.call('presign', { file: descriptor });
+    expect((await put(presigned.body.url, bytes, presigned.body.headers)).status).toBe(200);
+    expect((await h.call('complete', completeBody(presigned.body, descriptor))).status).toBe(200);
+    await expectServerMetadataOnly(presigned.body.key, 'image/png', INLINE);
+    expect(await objectSha256(s3, bucket, presigned.body.key)).toBe(sha256(bytes));
+  });
+
+  it('an unknown extension (.heif2) keeps the declared type, as a download', async () => {
+    const h = handlerFor({ allowedTypes: ['.heif2'] });
+    const presigned = await h.call('presign', { file: file(100, 'shot.heif2', '') });
+    expect(presigned.status, JSON.stringify(presigned.body)).toBe(200);
+    expect(headerOf(presigned.body.headers, 'Content-Type')).toBe('application/octet-stream');
+    expect(headerOf(presigned.body.headers, 'Content-Disposition') ?? '(absent)').toMatch(ATTACHMENT);
+  });
+});
+
+describe('A. a declared type is the file’s own, never a pattern', () => {
+  it.each(['image/*', '*/*', 'video/*'])(
+    '%s declared under its own wildcard → 400 bad-request on both operations',
+    async (type) => {
+      const h = handlerFor({ allowedTypes: ['image/*', 'video/*', '*/*'] });
+      for (const op of OPS) {
+        const answer = await h.call(op, { file: file(100, 'x.png', type) });
+        expect(answer.status, op).toBe(400);
+        expect(answer.body.error.code).toBe('bad-request');
+        await expectNothingSigned(h, answer);
+      }
+    },
+  );
+});
+
+describe('A. XML types named exactly are verified as XML, prolog or not', () => {
+  it.each([
+    { type: 'image/svg+xml', content: '<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"/>' },
+    { type: 'application/rss+xml', content: '<?xml version="1.0"?><rss version="2.0"></rss>' },
+  ])('$type with an <?xml prolog → 200, stored as an attachment', async ({ type, content }) => {
+    const h = handlerFor({ allowedTypes: [type] });
+    const bytes = new TextEncoder().encode(content.padEnd(500, ' '));
+    const descriptor = file(bytes.length, 'feed', type);
+    const presigned = await h.call('presign', { file: descriptor });
+    expect((await put(presigned.body.url, bytes, presigned.body.headers)).status).toBe(200);
+    const done = await h.call('complete', completeBody(presigned.body, descriptor));
+    expect(done.status, JSON.stringify(done.body)).toBe(200);
+    await expectServerMetadataOnly(presigned.body.key, type, ATTACHMENT);
   });
 });
