@@ -1,6 +1,6 @@
 import { batchOf } from './batchOperations.js';
 import { resolveConfig, type HandlerContext, type Operation, type UploadHandlerConfig } from './config.js';
-import { clientAddressOf } from './clientAddress.js';
+import { blockList, clientAddressOf, networkOf } from './clientAddress.js';
 import { errorResponse, HttpError, json, serverError } from './httpError.js';
 import { abortMultipart, completeMultipart, create, listParts, signParts } from './multipartOperations.js';
 import type { OperationCall } from './operationSupport.js';
@@ -63,6 +63,12 @@ function checkedUserId(id: unknown): string {
   );
 }
 
+/** The key an address's failed sign-ins count under: the address, or an IPv6 address's /64. */
+function addressKey<TUser>(ctx: HandlerContext<TUser>, request: Request): string | undefined {
+  const address = ctx.getClientAddress ? ctx.getClientAddress(request) : clientAddressOf(request);
+  return address ? networkOf(address) : undefined;
+}
+
 async function consume(limiter: RateLimiter | undefined, key: string): Promise<void> {
   if (!limiter) return;
   const { allowed, retryAfterMs } = await limiter.consume(key);
@@ -81,6 +87,8 @@ async function consume(limiter: RateLimiter | undefined, key: string): Promise<v
  */
 export function createUploadHandler<TUser>(config: UploadHandlerConfig<TUser>): UploadHandler {
   const ctx = resolveConfig(config);
+  // Addresses past their limit of failed sign-ins, until when: asked before `authorize`.
+  const blocked = blockList();
 
   async function handle(
     request: Request,
@@ -97,13 +105,22 @@ export function createUploadHandler<TUser>(config: UploadHandlerConfig<TUser>): 
       throw new HttpError(403, 'forbidden-origin', 'Uploads are not accepted from this site.');
     }
     assertJsonRequest(request);
+    // Failed sign-ins are counted per address (an IPv6 address's /64). An address past its limit
+    // is refused before `authorize` runs, until its window ends: guesses are slowed, and floods
+    // cost no session lookups. Signed-in requests never count.
+    const address = ctx.addressLimiter ? addressKey(ctx, request) : undefined;
+    const wait = address === undefined ? 0 : blocked.waitMs(address, ctx.now());
+    if (wait > 0) throw rateLimited(wait);
     const user = await ctx.authorize(request);
     // An empty string too: an `authorize` that returns a header's value gets '' without one.
     if (user === null || user === undefined || (user as unknown) === false || (user as unknown) === '') {
-      // Failed sign-ins are counted per address; signed-in requests never are, so users
-      // behind one proxy or NAT cannot lock each other out.
-      const address = ctx.getClientAddress ? ctx.getClientAddress(request) : clientAddressOf(request);
-      if (address) await consume(ctx.addressLimiter, `anonymous:${address}`);
+      if (address !== undefined && ctx.addressLimiter) {
+        const { allowed, retryAfterMs } = await ctx.addressLimiter.consume(`anonymous:${address}`);
+        if (!allowed) {
+          blocked.block(address, ctx.now() + retryAfterMs);
+          throw rateLimited(retryAfterMs);
+        }
+      }
       throw new HttpError(401, 'unauthorized', 'Sign in to upload files.');
     }
     const userId = checkedUserId(ctx.getUserId(user));

@@ -27,37 +27,42 @@ export interface MemoryRateLimiterOptions {
    * @default 60000
    */
   windowMs?: number;
+  /**
+   * Keys counted in one window at most. Past it, new keys are let through uncounted until the
+   * window ends: memory stays bounded (about 150 bytes a key) when keys are minted, e.g. from
+   * many client addresses.
+   * @default 100000
+   */
+  maxKeys?: number;
   /** @default Date.now */
   now?: () => number;
 }
 
 /**
- * A fixed-window limiter in process memory. Windows of keys that went quiet are dropped, so
- * memory stays proportional to active users.
+ * A fixed-window limiter in process memory. All keys share the window: when it ends, the counts
+ * are dropped at once (no sweep), so memory stays proportional to the keys of one window.
  */
 export function memoryRateLimiter(options: MemoryRateLimiterOptions = {}): {
   consume(key: string): RateLimitResult;
 } {
   const limit = options.limit ?? 600;
   const windowMs = options.windowMs ?? 60_000;
+  const maxKeys = options.maxKeys ?? 100_000;
   const now = options.now ?? Date.now;
-  let windows = new Map<string, { start: number; count: number }>();
-  let lastSweep = now();
+  let counts = new Map<string, number>();
+  let windowEnd = now() + windowMs;
   return {
     consume(key) {
       const t = now();
-      if (t - lastSweep > windowMs) {
-        windows = new Map([...windows].filter(([, w]) => t - w.start < windowMs));
-        lastSweep = t;
+      if (t >= windowEnd) {
+        counts = new Map();
+        windowEnd = t + windowMs;
       }
-      let window = windows.get(key);
-      if (!window || t - window.start >= windowMs) {
-        window = { start: t, count: 0 };
-        windows.set(key, window);
-      }
-      window.count++;
-      const allowed = window.count <= limit;
-      return { allowed, retryAfterMs: allowed ? 0 : window.start + windowMs - t };
+      const count = (counts.get(key) ?? 0) + 1;
+      if (count === 1 && counts.size >= maxKeys) return { allowed: true, retryAfterMs: 0 };
+      counts.set(key, count);
+      const allowed = count <= limit;
+      return { allowed, retryAfterMs: allowed ? 0 : windowEnd - t };
     },
   };
 }

@@ -3,6 +3,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { createUploadHandler } from '../../src/server/createUploadHandler';
 import { memoryRateLimiter } from '../../src/server/rateLimiter';
+import { networkOf } from '../../src/server/clientAddress';
 import { defaultObjectKey, safeExtension, safeSegment } from '../../src/server/objectKey';
 import { createTokenSigner } from '../../src/server/uploadToken';
 import { resolveStoredType } from '../../src/server/mediaType';
@@ -133,10 +134,35 @@ describe('memoryRateLimiter', () => {
     t = 1000;
     expect(limiter.consume('a').allowed).toBe(true);
   });
+
+  it('counts at most maxKeys keys a window: later new keys pass uncounted until it ends', () => {
+    let t = 0;
+    const limiter = memoryRateLimiter({ limit: 1, windowMs: 1000, maxKeys: 2, now: () => t });
+    expect(limiter.consume('a').allowed).toBe(true);
+    expect(limiter.consume('b').allowed).toBe(true);
+    expect(limiter.consume('a').allowed, 'a counted key is still limited').toBe(false);
+    for (let i = 0; i < 3; i++) expect(limiter.consume('c').allowed, 'not counted').toBe(true);
+    t = 1000;
+    expect(limiter.consume('c').allowed).toBe(true);
+    expect(limiter.consume('c').allowed, 'counted in the new window').toBe(false);
+  });
+});
+
+describe('networkOf', () => {
+  it('is the IPv4 address, also IPv4-mapped, and the /64 of an IPv6 address', () => {
+    expect(networkOf('203.0.113.7')).toBe('203.0.113.7');
+    expect(networkOf('::ffff:203.0.113.7')).toBe('203.0.113.7');
+    expect(networkOf('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
+    expect(networkOf('2001:0db8:0001:0002:ffff:1:2:3')).toBe('2001:db8:1:2::/64');
+    expect(networkOf('[2001:db8::1]')).toBe('2001:db8:0:0::/64');
+    expect(networkOf('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
+    expect(networkOf('::1')).toBe('0:0:0:0::/64');
+    expect(networkOf('unix-socket')).toBe('unix-socket');
+  });
 });
 
 describe('anonymous requests', () => {
-  it('are limited per address; signed-in users at that address are still served', async () => {
+  it('are limited per address; an address past its limit is refused before authorize until its window ends', async () => {
     let t = 0;
     const handler = createUploadHandler({
       // Presigning is local: no store is asked.
@@ -168,11 +194,12 @@ describe('anonymous requests', () => {
     const statuses = [];
     for (let i = 0; i < 5; i++) statuses.push((await call('10.0.0.1')).status);
     expect(statuses).toEqual([401, 401, 401, 429, 429]);
-    // Signed-in users never count, and are served at the limited address too.
+    // Signed-in users never count; at an address past its limit they wait like everyone there.
     for (let i = 0; i < 5; i++) expect((await call('10.0.0.2', 'alice')).status).toBe(200);
-    expect((await call('10.0.0.1', 'bob')).status).toBe(200);
+    expect((await call('10.0.0.1', 'bob')).status).toBe(429);
     expect((await call('10.0.0.1')).status).toBe(429);
     t = 60_001;
+    expect((await call('10.0.0.1', 'bob')).status).toBe(200);
     expect((await call('10.0.0.1')).status).toBe(401);
   });
 });
