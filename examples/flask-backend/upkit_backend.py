@@ -23,6 +23,7 @@ import hmac
 import json
 import logging
 import math
+import mimetypes
 import re
 import threading
 import time
@@ -206,13 +207,6 @@ def is_active_type(essence: str) -> bool:
     return essence in _ACTIVE_TYPES or essence.endswith('+xml') or essence.endswith('+html')
 
 
-def _is_passive_type(essence: str) -> bool:
-    if is_active_type(essence):
-        return False
-    top = essence.split('/', 1)[0]
-    return top in ('image', 'audio', 'video') or essence in ('application/pdf', 'text/plain')
-
-
 GENERIC_TYPE = 'application/octet-stream'
 
 # Known extensions of common types, the preferred one first; the same answers as upkit/server's
@@ -241,6 +235,48 @@ def _extension_for(essence: str) -> str:
     return f'.{known[0]}' if known else ''
 
 
+# Python's own table only (a fresh MimeTypes reads no /etc/mime.types): the same answers on
+# every machine.
+_PYTHON_TYPES = mimetypes.MimeTypes()
+
+
+def _types_by_extension() -> Dict[str, str]:
+    """The type each extension of the table names, the first type listing it winning (`mp3` is
+    audio/mpeg, as upkit/server's mime/lite says)."""
+    named: Dict[str, str] = {}
+    for essence, extensions in _EXTENSIONS.items():
+        for extension in extensions:
+            named.setdefault(extension, essence)
+    return named
+
+
+_TYPE_OF_EXTENSION = _types_by_extension()
+
+
+def _is_known_type(essence: str) -> bool:
+    """Whether the type is known by name: it has an extension here or in Python's table."""
+    return essence in _EXTENSIONS or bool(_PYTHON_TYPES.guess_all_extensions(essence, strict=True))
+
+
+def _type_named_by(extension: str) -> Optional[str]:
+    """The type an extension (`png`, no dot) names, if any."""
+    if extension in _TYPE_OF_EXTENSION:
+        return _TYPE_OF_EXTENSION[extension]
+    named, encoding = _PYTHON_TYPES.guess_type(f'file.{extension}', strict=True)
+    # `tgz` is "x-tar, gzip-encoded": its bytes are gzip, and would be refused as x-tar.
+    return named if encoding is None else None
+
+
+def _is_passive_type(essence: str) -> bool:
+    """Types a browser shows without running anything, served inline by default. Only types
+    known by name: a wildcard admits `image/html` or `image/x-anything` too, which no browser
+    renders as an image and some may sniff; those are downloads."""
+    if is_active_type(essence) or not _is_known_type(essence):
+        return False
+    top = essence.split('/', 1)[0]
+    return top in ('image', 'audio', 'video') or essence in ('application/pdf', 'text/plain')
+
+
 @dataclass(frozen=True)
 class _StoredType:
     content_type: str
@@ -257,7 +293,8 @@ def _resolve_stored_type(essence: str, file_name: str, allowed: Sequence[str]) -
 
     Wildcards (`*`, `*/*`, `type/*`) and `.ext` tokens never admit active types: those must be
     named exactly. An `.ext` token admits a type whose known extensions include it; a type with
-    no known extension is admitted by the file name's ending, and its key gets the token.
+    no known extension is admitted by the file name's ending, and its key gets the token; the
+    file is then the token's own type when that names one and it is not active.
     """
     content_type = essence or GENERIC_TYPE
     extension = _extension_for(content_type)
@@ -277,6 +314,13 @@ def _resolve_stored_type(essence: str, file_name: str, allowed: Sequence[str]) -
         if known and token[1:] in known:
             return _StoredType(content_type, token)
         if not known and file_name.lower().endswith(token):
+            # Nothing known about the declared type: the name is all there is. A token that names
+            # a type (`.png`) makes the file that type, stored and checked as it: an ELF called
+            # "evil.png" is refused at `complete`, not kept as a download under `.png`. Otherwise
+            # the declared type (never active) is stored, served as a download.
+            named = _type_named_by(token[1:])
+            if named and not is_active_type(named):
+                return _StoredType(named, token)
             return _StoredType(content_type, token)
     return None
 
@@ -333,6 +377,10 @@ def _content_matches(declared: str, head: bytes) -> bool:
     if declared in _CONFIRMED_TYPES:
         return detected == declared
     if declared in _GENERIC_TYPES or detected is None or container:
+        return True
+    # Every +xml type (image/svg+xml, application/rss+xml) is XML, whatever a sniffer that tells
+    # XML makes of its `<?xml` prolog. Such types are active: admitted only by name, attachments.
+    if declared.endswith('+xml') and detected == 'application/xml':
         return True
     return _ALIASES.get(declared, declared) == detected
 
@@ -445,7 +493,8 @@ class KeyContext:
 def safe_segment(value: str) -> str:
     """A user id made safe for one key segment: unreserved characters kept, the rest %-encoded."""
     encoded = quote(value.encode('utf-8', 'surrogatepass'), safe='-_.~')
-    # "." and ".." are legal URI segments but mean something else to path-like keys.
+    # "." and ".." are legal URI segments but mean something else to path-like keys; encoded,
+    # they stay apart from each other and from every other id ('_' once stood for both).
     return '_' if encoded in ('', '.', '..') else encoded
 
 
@@ -514,6 +563,10 @@ class _InFlight:
         self._lock = threading.Lock()
         self._running: Dict[str, Future] = {}
         self._wait_seconds = wait_seconds
+
+    def is_running(self, completion_id: str) -> bool:
+        with self._lock:
+            return completion_id in self._running
 
     def run(self, completion_id: str, work: Callable[[], Any]) -> Any:
         with self._lock:
@@ -759,6 +812,11 @@ def _check_file(cfg: _Config, file: _FileInput, multipart: bool) -> _StoredType:
     essence = '' if file.type == '' else parse_media_type(file.type)
     if essence is None:
         raise _bad_request(f'"{_display_name(file.name)}" has a malformed type; send one media type like "image/png".')
+    # `*` is a token character, but a pattern is no file's type: `image/*` would be admitted by
+    # the allow-list token of the same spelling and stored as such.
+    if '*' in essence:
+        raise _bad_request(f'"{_display_name(file.name)}" declares a pattern ({essence}) as its type; '
+                           'send the file\'s own type, like "image/png".')  # fmt: skip
     stored = _resolve_stored_type(essence, file.name, cfg.allowed)
     if stored is None:
         accepted = f' Accepted: {", ".join(cfg.allowed)}.' if cfg.allowed else ''
@@ -952,6 +1010,23 @@ def _final_object(cfg: _Config, claims: _TokenClaims) -> str:
     return 'this' if head.get('ContentLength') == claims.size and head.get('ContentType') == claims.type else 'other'
 
 
+def _has_outcome(cfg: _Config, claims: _TokenClaims) -> bool:
+    """Whether an answer or a refusal is remembered for the upload, or it is completing here."""
+    completion_id = _completion_id(claims)
+    return cfg.in_flight.is_running(completion_id) or cfg.completions.get(completion_id) is not None
+
+
+def _is_settled(cfg: _Config, claims: _TokenClaims) -> bool:
+    """Whether the upload has an outcome or an object sits at its final key: then its key must
+    never be signed for another PUT. Storage that cannot tell counts as settled."""
+    if _has_outcome(cfg, claims):
+        return True
+    try:
+        return _final_object(cfg, claims) != 'none'
+    except HttpError:
+        return True
+
+
 def _complete(cfg: _Config, completion: _Completion) -> Any:
     claims = completion.claims
     stored = _remembered_answer(cfg, claims)  # a run that ended just before this one started
@@ -1052,20 +1127,25 @@ def _presign(cfg: _Config, call: _Call) -> Any:
 
 
 def _resigned_key(cfg: _Config, call: _Call, file: _FileInput, stored: _StoredType) -> Optional[str]:
-    """The key of an earlier URL for the same file (same user, size and type), so a re-sign
-    leaves no stray pending object. Anything else earns a new key, as a plain presign would."""
+    """The key of an earlier URL for the same file (same user, size and type, the token still
+    valid, the upload never settled), so a re-sign leaves no stray pending object. Anything else
+    (forged, expired, another user's or file's, or a key that was completed, refused or holds an
+    object) earns a new key, as a plain presign would: a key is never signed again once its
+    upload has an outcome, or one upload could be tried with other bytes after a refusal."""
     if 'resign' not in call.body:
         return None
     resign = call.body['resign']
     if not isinstance(resign, dict) or not isinstance(resign.get('key'), str):
         raise _bad_request('"resign" must be { "key": string, "token": string } from an earlier presign answer.')
     try:
-        # The token outlives its URL, but a long pause can outlive both; the claims still hold.
         claims = cfg.tokens.verify(resign.get('token'), user_id=call.user_id, key=resign['key'], upload_id='',
-                                   now=cfg.now_seconds(), allow_expired=True)  # fmt: skip
+                                   now=cfg.now_seconds())  # fmt: skip
     except HttpError:
         return None
-    return claims.key if claims.size == file.size and claims.type == stored.content_type else None
+    if claims.size != file.size or claims.type != stored.content_type:
+        return None
+    # A refusal or an answer is remembered under the first token: the new one would start afresh.
+    return None if _is_settled(cfg, claims) else claims.key
 
 
 def _complete_single(cfg: _Config, call: _Call) -> Any:
@@ -1130,6 +1210,11 @@ def _session(cfg: _Config, call: _Call, allow_expired: bool = False) -> _Session
     return _Session(key, cfg.pending_prefix + key, upload_id, claims)
 
 
+def _part_count(claims: _TokenClaims) -> int:
+    """How many parts the file is made of, with the part size bound into its token."""
+    return max(1, math.ceil(claims.size / claims.part_size))
+
+
 def _read_part_numbers(given: Any, count: int) -> List[int]:
     numbers = [_as_int(n) for n in given] if isinstance(given, list) else []
     if not 1 <= len(numbers) <= MAX_SIGN_PARTS or not all(n is not None and 1 <= n <= count for n in numbers):
@@ -1141,8 +1226,7 @@ def _sign_parts(cfg: _Config, call: _Call) -> Any:
     """Part URLs that each sign their part's exact length, so no part number can park more
     than its share, and none beyond ceil(size / partSize)."""
     session = _session(cfg, call)
-    size, part_size = session.claims.size, session.claims.part_size
-    count = max(1, math.ceil(size / part_size))
+    size, part_size, count = session.claims.size, session.claims.part_size, _part_count(session.claims)
     numbers = _read_part_numbers(call.body.get('partNumbers'), count)
     checksums = _read_checksums(call.body)
     parts = []
@@ -1191,15 +1275,17 @@ def _list_parts(cfg: _Config, call: _Call) -> Any:
     return {'parts': parts}
 
 
-def _read_parts(body: Mapping[str, Any]) -> List[Dict[str, Any]]:
+def _read_parts(body: Mapping[str, Any], count: int) -> List[Dict[str, Any]]:
+    """Exactly parts 1 to `count`, each once, sorted: storage would assemble a list with a part
+    twice (MinIO does) into an object of the right size holding the wrong bytes."""
     parts = body.get('parts')
     if not isinstance(parts, list) or not 1 <= len(parts) <= MAX_PARTS:
-        raise _bad_request('"parts" must list { partNumber, etag } for every part.')
+        raise _bad_request('"parts" must list { partNumber, etag, checksum? } for every part.')
     read = []
     for part in parts:
         number = _as_int(part.get('partNumber')) if isinstance(part, dict) else None
         if number is None or not isinstance(part.get('etag'), str) or len(part['etag']) > 128:
-            raise _bad_request('"parts" must list { partNumber, etag } for every part.')
+            raise _bad_request('"parts" must list { partNumber, etag, checksum? } for every part.')
         entry = {'PartNumber': number, 'ETag': part['etag']}
         checksum = part.get('checksum')
         if checksum is not None:
@@ -1207,7 +1293,11 @@ def _read_parts(body: Mapping[str, Any]) -> List[Dict[str, Any]]:
                 raise _bad_request('"parts[].checksum" must be a base64 SHA-256 digest.')
             entry['ChecksumSHA256'] = checksum
         read.append(entry)
-    return sorted(read, key=lambda entry: entry['PartNumber'])
+    read.sort(key=lambda entry: entry['PartNumber'])
+    if [entry['PartNumber'] for entry in read] != list(range(1, count + 1)):
+        raise HttpError(400, 'invalid-part', f'This file is {count} part{"" if count == 1 else "s"}: list parts 1 '
+                        f'to {count}, each once. Upload the missing parts and complete again.')  # fmt: skip
+    return read
 
 
 def _complete_multipart(cfg: _Config, call: _Call) -> Any:
@@ -1216,7 +1306,7 @@ def _complete_multipart(cfg: _Config, call: _Call) -> Any:
     stored = _remembered_answer(cfg, session.claims)
     if stored is not None:
         return stored[0]
-    parts = _read_parts(call.body)
+    parts = _read_parts(call.body, _part_count(session.claims))
     try:
         cfg.s3.complete_multipart_upload(Bucket=cfg.bucket, Key=session.pending_key, UploadId=session.upload_id,
                                          MultipartUpload={'Parts': parts})  # fmt: skip
@@ -1233,8 +1323,12 @@ def _complete_multipart(cfg: _Config, call: _Call) -> Any:
 
 
 def _abort_multipart(cfg: _Config, call: _Call) -> None:
-    """Accepted with an expired (authentic) token, so an owner can always clean up."""
+    """Accepted with an expired (authentic) token, so an owner can always clean up. An upload
+    that already has an outcome (completed, or refused) has nothing left to abort: 204, and
+    storage is not asked."""
     session = _session(cfg, call, allow_expired=True)
+    if _has_outcome(cfg, session.claims):
+        return None
     try:
         cfg.s3.abort_multipart_upload(Bucket=cfg.bucket, Key=session.pending_key, UploadId=session.upload_id)
     except STORAGE_ERRORS as error:
@@ -1353,6 +1447,27 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f'{name} is not JSON')
 
 
+# Deepest nesting of arrays and objects a control call may have; the protocol's nest five deep.
+MAX_JSON_DEPTH = 32
+_NOT_BRACKETS = bytes(byte for byte in range(256) if byte not in b'[]{}')
+
+
+def _nests_deeper_than(data: bytes, limit: int) -> bool:
+    """Whether the JSON text's arrays and objects (outside strings) nest deeper than `limit`.
+
+    Byte operations, not a loop over every byte: escaped backslashes, then escaped quotes, go
+    first, so every quote left delimits a string; what lies between the strings is kept, and only
+    its brackets are counted. Exact for any JSON text; anything else json.loads refuses anyway.
+    """
+    unescaped = data.replace(b'\\\\', b'').replace(b'\\"', b'')
+    depth = 0
+    for byte in b''.join(unescaped.split(b'"')[::2]).translate(None, _NOT_BRACKETS):
+        depth += 1 if byte in b'[{' else -1
+        if depth > limit:
+            return True
+    return False
+
+
 def _read_json_body(req: Request, max_bytes: int) -> Dict[str, Any]:
     """A JSON object within its cap; a declared Content-Length over the cap is refused unread."""
     if req.content_length is not None and req.content_length > max_bytes:
@@ -1363,6 +1478,10 @@ def _read_json_body(req: Request, max_bytes: int) -> Dict[str, Any]:
         raise HttpError(400, 'bad-request', 'The request body could not be read.') from None
     if len(data) > max_bytes:
         raise _too_large()
+    # Before json.loads, whose recursion a body nested thousands deep exhausts; every operation
+    # then only meets shallow values (json.dumps of an entry or its metadata recurses too).
+    if _nests_deeper_than(data, MAX_JSON_DEPTH):
+        raise _bad_request(f'The request body nests deeper than {MAX_JSON_DEPTH} levels; upload calls never do.')
     try:
         body = json.loads(data.decode('utf-8'), parse_constant=_reject_constant)
     except (UnicodeDecodeError, ValueError, RecursionError):
@@ -1392,11 +1511,29 @@ def _check_protocol(body: Dict[str, Any]) -> None:
                         f'speaks {MIN_PROTOCOL} to {PROTOCOL}). The app must upgrade its upload backend.')  # fmt: skip
 
 
+# A surrogate code point is no character (a split pair or a lone half): it has no UTF-8.
+_SURROGATE = re.compile(r'[\ud800-\udfff]')
+
+
+def _checked_user_id(user_id: Any) -> str:
+    """The user id keys, tokens and answers are made from: a non-empty, well-formed string. Anything
+    else is the app's bug, and users must not end up sharing one id (`uploads/None/`)."""
+    if isinstance(user_id, str) and 0 < len(user_id) <= 1024 and not _SURROGATE.search(user_id):
+        return user_id
+    raise HttpError(
+        500,
+        'server-misconfigured',
+        'The upload server cannot tell users apart: the user id must be a non-empty string of at most '
+        '1,024 characters (see `get_user_id`).',
+    )
+
+
 def _authorized_user(cfg: _Config, req: Request) -> Tuple[Any, str]:
     user = cfg.authorize(req)
-    if user is None or user is False:
+    # An empty string too: an `authorize` that returns a header's value gets '' without one.
+    if user is None or user is False or (isinstance(user, str) and user == ''):
         raise HttpError(401, 'unauthorized', 'Sign in to upload files.')
-    return user, cfg.get_user_id(user)
+    return user, _checked_user_id(cfg.get_user_id(user))
 
 
 def _serve(cfg: _Config, req: Request, operation: str) -> Any:
@@ -1461,10 +1598,11 @@ def create_upload_blueprint(
             browsers reach, since the signature covers the host.
         bucket: where objects go, pending and final.
         secret: signs upload tokens; at least 32 bytes, the same on every instance.
-        authorize: `(request) -> user or None`; None (or False) answers 401. Runs on every call.
+        authorize: `(request) -> user or None`; None (or False, or '') answers 401. Runs on every call.
         name: the blueprint's name (register it twice under two names for two prefixes).
-        get_user_id: the user's stable id. Default: the user itself when a str or int, else
-            its `id` (mapping key or attribute).
+        get_user_id: the user's stable id, a non-empty string of at most 1,024 characters
+            (anything else answers 500). Default: the user itself when a str or int, else its
+            `id` (mapping key or attribute).
         object_key: `(KeyContext) -> str`, a fresh final key per upload. Default
             `uploads/{user}/{uuid}{extension}`, the extension from the checked type.
         pending_prefix: where bytes wait until `complete` verified them (default 'pending/').
@@ -1474,8 +1612,8 @@ def create_upload_blueprint(
         allowed_types: like `<input accept>`: MIME types, `type/*`, `*`, `.ext`; a string is
             split on commas. Default: any type but active content (HTML, SVG, XML, scripts),
             which a wildcard never admits; name one exactly to allow it (stored as attachment).
-        content_disposition: 'auto' (inline for images but SVG, audio, video, PDF, plain text;
-            attachment otherwise) or 'attachment' for every object.
+        content_disposition: 'auto' (inline for images but SVG, audio, video, PDF, plain text,
+            each a type known by name; attachment otherwise) or 'attachment' for every object.
         allowed_origins: exact origins allowed to call from a browser; another `Origin` gets 403.
         expires_in: presigned URL lifetime in seconds, 1 to 3600 (default 900).
         upload_token_ttl: token lifetime in seconds, the multipart resume window (default 7 days).

@@ -122,6 +122,23 @@ const withoutBatches =
       ? Response.json({ error: { code: 'not-found', message: 'Unknown upload endpoint.' } }, { status: 404 })
       : handler(request);
 
+/**
+ * A logging middleware in front that walks each body with a JSON reviver (recursive in V8) and
+ * answers 500 when that throws: a deep body overflows its stack.
+ */
+const withRecursiveBodyWalk =
+  (handler: FetchHandler): FetchHandler =>
+  async (request) => {
+    try {
+      JSON.parse(await request.clone().text(), (_key, value: unknown) => value);
+    } catch (error) {
+      if (error instanceof RangeError) {
+        return Response.json({ error: { code: 'server-error', message: 'Failed.' } }, { status: 500 });
+      }
+    }
+    return handler(request);
+  };
+
 interface BrokenCase {
   name: string;
   wrap?: (handler: FetchHandler) => FetchHandler;
@@ -200,6 +217,11 @@ const cases: BrokenCase[] = [
       'refusal-is-final': 'fail',
       'second-put-after-complete': 'pass',
     },
+  },
+  {
+    name: 'a middleware whose recursive body walk overflows on deep nesting (500)',
+    wrap: withRecursiveBodyWalk,
+    expected: { 'nested-json': 'fail', 'malformed-json': 'pass' },
   },
   {
     name: "a backend that keys objects by the client's file name",

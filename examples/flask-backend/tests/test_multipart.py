@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import time
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, Dict
+from typing import Any, Callable, Dict, Iterator, List
 from urllib.parse import parse_qs, urlsplit
+
+import pytest
 
 from support import Api, MiB, checksum, describe, http_put, pdf_bytes, session_of, sha256
 
@@ -195,3 +197,51 @@ def test_a_retried_complete_after_storage_assembled_the_parts_is_answered(api: A
     done = api.post('multipart/complete', complete_body(upload))  # storage now answers NoSuchUpload
     assert done.status == 200, done.body
     assert sha256(api.object(upload['key']) or b'') == sha256(data)
+
+
+def test_complete_lists_exactly_parts_1_to_n_each_once(api: Api) -> None:
+    data = pdf_bytes(10 * MiB + 100)  # parts of 5 MiB, 5 MiB and 100 bytes
+    upload = api.upload_parts(data, 'application/pdf')
+    one, two, three = upload['parts']
+    # Storage assembles a part listed twice: [1, 1, 3] is an object of the right size, wrong bytes.
+    for parts in [[one, one, three], [one, two], [one, two, three, three], [one, two, three, {**three, 'partNumber': 4}]]:
+        answer = api.post('multipart/complete', {**complete_body(upload), 'parts': parts})
+        assert answer.status == 400 and answer.body['error']['code'] == 'invalid-part', [p['partNumber'] for p in parts]
+        assert 'list parts 1 to 3, each once' in answer.body['error']['message']
+        assert api.object(upload['key']) is None
+    done = api.post('multipart/complete', {**complete_body(upload), 'parts': [three, one, two]})
+    assert done.status == 200, done.body
+    assert sha256(api.object(upload['key']) or b'') == sha256(data)
+
+
+@pytest.fixture
+def aborts(api: Api) -> Iterator[List[str]]:
+    """The keys of every AbortMultipartUpload sent to storage while the test runs."""
+    sent: List[str] = []
+
+    def record(params: Dict[str, Any], **_: Any) -> None:
+        sent.append(params['Key'])
+
+    api.s3.meta.events.register('provide-client-params.s3.AbortMultipartUpload', record, unique_id='test-aborts')
+    try:
+        yield sent
+    finally:
+        api.s3.meta.events.unregister('provide-client-params.s3.AbortMultipartUpload', unique_id='test-aborts')
+
+
+def test_abort_of_an_upload_with_an_outcome_answers_204_and_asks_storage_nothing(
+    api: Api, aborts: List[str]
+) -> None:
+    done = api.upload_parts(pdf_bytes(6 * MiB), 'application/pdf')
+    assert api.post('multipart/complete', complete_body(done)).status == 200
+    refused = api.upload_parts(b'MZ' + os.urandom(6 * MiB), 'application/pdf')
+    assert api.post('multipart/complete', complete_body(refused)).status == 415
+    for upload in (done, refused):
+        answer = api.post('multipart/abort', session_of(upload))
+        assert answer.status == 204 and answer.body is None
+    assert aborts == []
+    assert api.object(done['key']) is not None
+    # An upload without an outcome is aborted at storage, as before.
+    open_upload = api.post('multipart/create', {'file': describe('v.pdf', b'x' * 10, 'application/pdf')}).body
+    assert api.post('multipart/abort', session_of(open_upload)).status == 204
+    assert aborts == ['pending/' + open_upload['key']]

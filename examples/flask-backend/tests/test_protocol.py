@@ -115,3 +115,48 @@ def sigv4_client(minio: Any) -> Any:
     config = Config(signature_version='s3v4', s3={'addressing_style': 'path'})
     return boto3.client('s3', endpoint_url=minio.endpoint, region_name='us-east-1', aws_access_key_id=minio.access_key,
                         aws_secret_access_key=minio.secret_key, config=config)  # fmt: skip
+
+
+def nested(depth: int) -> Any:
+    value: Any = []
+    for _ in range(depth - 1):
+        value = [value]
+    return value
+
+
+def test_a_body_nested_deeper_than_32_levels_answers_400_before_parsing(api: Api) -> None:
+    # The file object is one level; an extra field adds its own levels.
+    assert api.post('presign', {'file': PNG, 'extra': nested(31)}).status == 200
+    deep = api.post('presign', {'file': PNG, 'extra': nested(32)})
+    assert_error(deep, 400, 'bad-request')
+    assert '32 levels' in deep.body['error']['message']
+    # Brackets inside strings are text, however many; escaped quotes do not end the string.
+    text = '"\\"' + '[' * 100 + '{' * 100
+    assert api.post('presign', {'file': {**PNG, 'name': text}, 'extra': nested(31)}).status == 200
+    assert_error(api.post('presign/batch', {'files': [{'file': PNG, 'x': nested(31)}]}), 400, 'bad-request')
+
+
+@pytest.mark.parametrize('path', ENDPOINTS)
+def test_a_body_nested_thousands_deep_answers_400_on_every_endpoint(api: Api, path: str) -> None:
+    depth = 30_000 if path in ('presign', 'complete') or path.startswith('multipart/') else 100_000
+    raw = b'{"parts":' + b'[' * depth + b']' * depth + b'}'  # within each endpoint's body cap
+    assert_error(api.post(path, raw=raw), 400, 'bad-request')
+
+
+@pytest.mark.parametrize('path', ENDPOINTS)
+def test_authorize_returning_an_empty_string_is_anonymous(make_api: Callable[..., Api], path: str) -> None:
+    # An `authorize` that returns a header's value gets '' without the header.
+    api = make_api(authorize=lambda request: request.headers.get('x-user', ''))
+    assert_error(api.post(path, {'file': PNG}, user=None), 401, 'unauthorized')
+
+
+@pytest.mark.parametrize('user_id', ['', None, 42, 'x' * 1025, 'a\ud800', ['alice']])
+def test_a_user_id_that_is_not_a_well_formed_string_answers_500(make_api: Callable[..., Api], user_id: Any) -> None:
+    api = make_api(get_user_id=lambda user: user_id)
+    for path in ENDPOINTS:
+        assert_error(api.post(path, {'file': PNG}), 500, 'server-misconfigured')
+    assert api.post('presign', {'file': PNG}).body['error']['message'].endswith('(see `get_user_id`).')
+    # The longest id is fine (the default key, over 900 bytes with it, is not: a key of its own).
+    longest = make_api(get_user_id=lambda user: 'x' * 1024, object_key=lambda c: f'by-length/{len(c.user_id)}.png')
+    answer = longest.post('presign', {'file': PNG})
+    assert answer.status == 200 and answer.body['key'] == 'by-length/1024.png'

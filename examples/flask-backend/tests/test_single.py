@@ -8,8 +8,13 @@ import time
 from typing import Any, Callable, Dict, List
 from urllib.parse import parse_qs, urlsplit
 
-from support import Api, checksum, describe, http_put, png_bytes, sha256
-from upkit_backend import HttpError
+import boto3
+import pytest
+import upkit_backend
+from botocore.config import Config
+from flask import Flask
+from support import SECRET, Api, checksum, describe, http_put, png_bytes, sha256
+from upkit_backend import HttpError, create_upload_blueprint
 
 KEY = re.compile(r'uploads/alice/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.png')
 
@@ -196,3 +201,109 @@ def test_an_on_complete_failure_keeps_the_pending_bytes_for_a_retry(make_api: Ca
     assert (retried.status, retried.body) == (200, {'saved': True})
     assert len(calls) == 2
     assert sha256(api.object(signed['key']) or b'') == sha256(data)
+
+
+# `resign` (a new URL after one expired) reuses a key only while its upload is unsettled: a key
+# whose upload was completed, refused, or holds an object is never signed for another PUT, or one
+# upload could be tried with one content after another, or a verified key refilled.
+
+
+def resigned_key(api: Api, file: Dict[str, Any], earlier: Dict[str, Any]) -> str:
+    again = api.post('presign', {'file': file, 'resign': {'key': earlier['key'], 'token': earlier['token']}})
+    assert again.status == 200, again.body
+    return again.body['key']
+
+
+def test_resign_keeps_the_key_of_an_unsettled_upload_whose_url_expired(make_api: Callable[..., Api]) -> None:
+    clock = [time.time()]
+    api = make_api(now=lambda: clock[0])
+    data = png_bytes(800)
+    file = describe('cat.png', data, 'image/png')
+    first = api.post('presign', {'file': file}).body
+    clock[0] += 20 * 60  # the 15-minute URL expired before the PUT; the token did not
+    again = api.post('presign', {'file': file, 'resign': {'key': first['key'], 'token': first['token']}}).body
+    assert again['key'] == first['key'] and again['token'] != first['token']
+    assert http_put(again['url'], data, again['headers']).status == 200
+    assert api.post('complete', complete_body(again, data)).status == 200
+    assert sha256(api.object(first['key']) or b'') == sha256(data)
+
+
+def test_resign_after_bytes_were_refused_earns_a_new_key(api: Api) -> None:
+    elf = (b'\x7fELF' + b'\x00' * 2000)[:2000]
+    file = describe('cat.png', elf, 'image/png')
+    signed = api.presign_and_put('cat.png', elf, 'image/png')
+    assert api.post('complete', complete_body(signed, elf)).status == 415
+    key = resigned_key(api, file, signed)
+    assert key != signed['key']  # the refused key is never signed again
+    assert api.head('pending/' + signed['key']) is None and api.object(signed['key']) is None
+
+
+def test_resign_after_on_complete_refused_earns_a_new_key(make_api: Callable[..., Api]) -> None:
+    def refuse(upload: Any) -> Any:
+        raise HttpError(422, 'content-mismatch', 'Malware found.')
+
+    api = make_api(on_complete=refuse)
+    data = png_bytes(900)
+    signed = api.presign_and_put('cat.png', data, 'image/png')
+    assert api.post('complete', complete_body(signed, data)).status == 422
+    assert resigned_key(api, describe('cat.png', data, 'image/png'), signed) != signed['key']
+
+
+def test_resign_after_a_completion_earns_a_new_key(make_api: Callable[..., Api]) -> None:
+    api = make_api()
+    data = png_bytes(1000)
+    file = describe('cat.png', data, 'image/png')
+    signed = api.presign_and_put('cat.png', data, 'image/png')
+    assert api.post('complete', complete_body(signed, data)).status == 200
+    assert resigned_key(api, file, signed) != signed['key']
+    # Another instance remembers no answer, but the object at the key settles it just the same.
+    assert resigned_key(make_api(), file, signed) != signed['key']
+    assert sha256(api.object(signed['key']) or b'') == sha256(data)
+
+
+def test_resign_while_the_upload_is_completing_earns_a_new_key(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = png_bytes(1100)
+    file = describe('cat.png', data, 'image/png')
+    signed = api.presign_and_put('cat.png', data, 'image/png')
+    verify, checking, resume = upkit_backend._verify_object, threading.Event(), threading.Event()
+
+    def verify_when_resumed(*args: Any, **kwargs: Any) -> Any:
+        checking.set()
+        resume.wait(timeout=20)
+        return verify(*args, **kwargs)
+
+    monkeypatch.setattr(upkit_backend, '_verify_object', verify_when_resumed)
+    answers: List[Any] = []
+    completing = threading.Thread(target=lambda: answers.append(api.post('complete', complete_body(signed, data))))
+    completing.start()
+    try:
+        assert checking.wait(timeout=20)
+        # Nothing is remembered and nothing is at the key yet: only the running completion tells.
+        key = resigned_key(api, file, signed)
+    finally:
+        resume.set()
+        completing.join(timeout=30)
+    assert key != signed['key']
+    assert answers[0].status == 200
+
+
+def test_resign_with_an_expired_token_earns_a_new_key(make_api: Callable[..., Api]) -> None:
+    file = describe('cat.png', png_bytes(700), 'image/png')
+    first = make_api().post('presign', {'file': file}).body
+    later = make_api(now=lambda: time.time() + 8 * 24 * 3600)
+    assert resigned_key(later, file, first) != first['key']
+
+
+def test_resign_earns_a_new_key_when_storage_cannot_tell(s3: Any, bucket: str) -> None:
+    # Storage that does not answer: the key may hold an object, so it is not signed again.
+    unreachable = boto3.client('s3', endpoint_url='http://127.0.0.1:9', region_name='us-east-1',
+                               aws_access_key_id='x', aws_secret_access_key='y',
+                               config=Config(signature_version='s3v4', s3={'addressing_style': 'path'},
+                                             retries={'total_max_attempts': 1}, connect_timeout=2))  # fmt: skip
+    app = Flask(__name__)
+    app.register_blueprint(create_upload_blueprint(unreachable, bucket, SECRET, lambda request: 'alice'),
+                           url_prefix='/api/upload')  # fmt: skip
+    api = Api(app.test_client(), s3, bucket)
+    file = describe('cat.png', png_bytes(600), 'image/png')
+    first = api.post('presign', {'file': file}).body
+    assert resigned_key(api, file, first) != first['key']

@@ -57,6 +57,17 @@ export const errorRules: ConformanceRule[] = [
     },
   },
   {
+    id: 'nested-json',
+    description:
+      'a body nested 100,000 deep gets 400 (or 413), not a 5xx: parsing it must neither fail nor stall the server',
+    async run(ctx) {
+      const raw = `{"parts":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+      const reply = await ctx.a.call('multipart/complete', undefined, { raw });
+      expectRefused(reply, [400, 413], 'multipart/complete with a body nested 100,000 deep');
+      return `${reply.status}`;
+    },
+  },
+  {
     id: 'malformed-json',
     description: 'a body that is not JSON, not an object, or misses required fields gets 400',
     async run(ctx) {

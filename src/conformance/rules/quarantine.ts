@@ -1,18 +1,41 @@
-import { expectOkJsonOrEmpty, expectRefused, fail, headerOf, is2xx, shown, skip } from '../checks.js';
+import {
+  expectOkJsonOrEmpty,
+  expectOkObject,
+  expectRefused,
+  fail,
+  headerOf,
+  is2xx,
+  shown,
+  skip,
+} from '../checks.js';
 import {
   completeMultipartBody,
   createUpload,
   descriptor,
+  PART_SIZE,
   presign,
   putOk,
+  putParts,
   signParts,
   entryFor,
+  readPresigned,
   tokenField,
   uploaded,
 } from '../flows.js';
 import type { Reply } from '../protocolClient.js';
 import { needStorage, type ConformanceRule, type RuleContext } from '../rule.js';
 import { htmlFile, sha256Hex } from '../samples.js';
+
+/** `presign` again for `file` with an earlier upload's key and token as `resign`: its key. */
+async function resignedKey(
+  ctx: RuleContext,
+  file: ReturnType<typeof descriptor>,
+  key: string,
+  token?: string,
+) {
+  const reply = await ctx.a.call('presign', { file, resign: { key, ...tokenField(token) } });
+  return readPresigned(expectOkObject(reply, 'presign with resign'), 'presign with resign').key;
+}
 
 /** How a backend may refuse bytes at `complete`: never a success, never "try again". */
 const REFUSALS = [400, 403, 409, 413, 415, 422];
@@ -138,6 +161,63 @@ export const quarantineRules: ConformanceRule[] = [
         );
       }
       return `second PUT answered ${later.status}; the key kept the completed bytes`;
+    },
+  },
+  {
+    id: 'resign-settled',
+    description:
+      'presign with `resign` for a completed upload (and for one whose bytes complete refused) earns a new key, never the settled one',
+    async run(ctx) {
+      const done = await uploaded(ctx, ctx.a, 2048, 3);
+      expectOkJsonOrEmpty(await ctx.a.call('complete', done.body));
+      const afterDone = await resignedKey(ctx, done.file, done.presigned.key, done.presigned.token);
+      if (afterDone === done.presigned.key) {
+        fail(
+          `presign with resign for the completed key "${afterDone}": expected a new key, got the same one`,
+        );
+      }
+      if (!ctx.sniffable)
+        return 'completed: a new key (refused uploads not tried: no sample with a magic number)';
+      const { presigned } = await refusedHtml(ctx, 2048);
+      const file = descriptor(2048, ctx.allowedType, 'innocent.png');
+      const afterRefusal = await resignedKey(ctx, file, presigned.key, presigned.token);
+      if (afterRefusal === presigned.key) {
+        fail(
+          `presign with resign for the refused key "${afterRefusal}": expected a new key, got the same one`,
+        );
+      }
+      return 'completed and refused uploads: a new key each';
+    },
+  },
+  {
+    id: 'multipart-exact-parts',
+    description:
+      'multipart/complete listing part 1 twice instead of part 2 is refused and nothing is at key; the right list then completes',
+    async run(ctx) {
+      const size = PART_SIZE + 1024;
+      const bytes = ctx.bytes(size, 5);
+      const file = descriptor(size, ctx.allowedType, 'parts.png');
+      const { session, partSize } = await createUpload(ctx, 'a', file);
+      if (partSize !== PART_SIZE) skip(`the backend chose ${partSize}-byte parts: the rule needs two parts`);
+      const parts = await putParts(ctx.a, session, bytes, partSize);
+      const first = parts.find((p) => p.partNumber === 1)!;
+      const doubled = { ...session, parts: [first, { ...first }], file };
+      const refusal = expectRefused(
+        await ctx.a.call('multipart/complete', doubled),
+        REFUSALS,
+        'multipart/complete with parts [1, 1]',
+      );
+      const nothing = await expectNothingAt(ctx, session.key, 'after parts [1, 1] were refused');
+      expectOkJsonOrEmpty(
+        await ctx.a.call('multipart/complete', completeMultipartBody(session, parts, file)),
+      );
+      const storage = ctx.storage;
+      if (storage) {
+        const [held, sent] = await Promise.all([storage.sha256(session.key), sha256Hex(bytes)]);
+        if (held !== sent)
+          fail(`storage: expected SHA-256 ${sent} at "${session.key}", got ${held ?? 'nothing'}`);
+      }
+      return `[1, 1] refused (${refusal.status}); ${nothing}; [1, 2] completed`;
     },
   },
   {
