@@ -495,7 +495,7 @@ def safe_segment(value: str) -> str:
     encoded = quote(value.encode('utf-8', 'surrogatepass'), safe='-_.~')
     # "." and ".." are legal URI segments but mean something else to path-like keys; encoded,
     # they stay apart from each other and from every other id ('_' once stood for both).
-    return '_' if encoded in ('', '.', '..') else encoded
+    return encoded.replace('.', '%2E') if encoded in ('.', '..') else encoded
 
 
 def default_object_key(context: KeyContext) -> str:

@@ -204,7 +204,8 @@ def test_complete_lists_exactly_parts_1_to_n_each_once(api: Api) -> None:
     upload = api.upload_parts(data, 'application/pdf')
     one, two, three = upload['parts']
     # Storage assembles a part listed twice: [1, 1, 3] is an object of the right size, wrong bytes.
-    for parts in [[one, one, three], [one, two], [one, two, three, three], [one, two, three, {**three, 'partNumber': 4}]]:
+    fourth = {**three, 'partNumber': 4}
+    for parts in [[one, one, three], [one, two], [one, two, three, three], [one, two, three, fourth]]:
         answer = api.post('multipart/complete', {**complete_body(upload), 'parts': parts})
         assert answer.status == 400 and answer.body['error']['code'] == 'invalid-part', [p['partNumber'] for p in parts]
         assert 'list parts 1 to 3, each once' in answer.body['error']['message']
