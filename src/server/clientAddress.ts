@@ -36,23 +36,3 @@ export function networkOf(address: string): string {
     .map((group) => (Number.parseInt(group, 16) || 0).toString(16))
     .join(':')}::/64`;
 }
-
-/** Keys refused until a time; at most `max` of them, the oldest forgotten first. */
-export function blockList(max = 10_000) {
-  const until = new Map<string, number>();
-  return {
-    /** How long `key` is still refused, in ms (0: not refused). */
-    waitMs(key: string, now: number): number {
-      const end = until.get(key);
-      if (end === undefined) return 0;
-      if (end > now) return end - now;
-      until.delete(key);
-      return 0;
-    },
-    block(key: string, end: number): void {
-      until.delete(key);
-      if (until.size >= max) until.delete(until.keys().next().value as string);
-      until.set(key, end);
-    },
-  };
-}

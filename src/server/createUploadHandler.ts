@@ -1,6 +1,6 @@
 import { batchOf } from './batchOperations.js';
 import { resolveConfig, type HandlerContext, type Operation, type UploadHandlerConfig } from './config.js';
-import { blockList, clientAddressOf, networkOf } from './clientAddress.js';
+import { clientAddressOf, networkOf } from './clientAddress.js';
 import { errorResponse, HttpError, json, serverError } from './httpError.js';
 import { abortMultipart, completeMultipart, create, listParts, signParts } from './multipartOperations.js';
 import type { OperationCall } from './operationSupport.js';
@@ -87,8 +87,6 @@ async function consume(limiter: RateLimiter | undefined, key: string): Promise<v
  */
 export function createUploadHandler<TUser>(config: UploadHandlerConfig<TUser>): UploadHandler {
   const ctx = resolveConfig(config);
-  // Addresses past their limit of failed sign-ins, until when: asked before `authorize`.
-  const blocked = blockList();
 
   async function handle(
     request: Request,
@@ -105,22 +103,14 @@ export function createUploadHandler<TUser>(config: UploadHandlerConfig<TUser>): 
       throw new HttpError(403, 'forbidden-origin', 'Uploads are not accepted from this site.');
     }
     assertJsonRequest(request);
-    // Failed sign-ins are counted per address (an IPv6 address's /64). An address past its limit
-    // is refused before `authorize` runs, until its window ends: guesses are slowed, and floods
-    // cost no session lookups. Signed-in requests never count.
-    const address = ctx.addressLimiter ? addressKey(ctx, request) : undefined;
-    const wait = address === undefined ? 0 : blocked.waitMs(address, ctx.now());
-    if (wait > 0) throw rateLimited(wait);
     const user = await ctx.authorize(request);
     // An empty string too: an `authorize` that returns a header's value gets '' without one.
     if (user === null || user === undefined || (user as unknown) === false || (user as unknown) === '') {
-      if (address !== undefined && ctx.addressLimiter) {
-        const { allowed, retryAfterMs } = await ctx.addressLimiter.consume(`anonymous:${address}`);
-        if (!allowed) {
-          blocked.block(address, ctx.now() + retryAfterMs);
-          throw rateLimited(retryAfterMs);
-        }
-      }
+      // Failed sign-ins are counted per address (an IPv6 address's /64). Signed-in requests
+      // never count and are never refused by it: behind a proxy whose address every client
+      // shares, refusing them would take the app down for everyone.
+      const address = ctx.addressLimiter ? addressKey(ctx, request) : undefined;
+      if (address !== undefined) await consume(ctx.addressLimiter, `anonymous:${address}`);
       throw new HttpError(401, 'unauthorized', 'Sign in to upload files.');
     }
     const userId = checkedUserId(ctx.getUserId(user));

@@ -30,8 +30,10 @@ const makeHandler = () =>
       const id = /^Bearer ([\w-]{1,64})$/.exec(request.headers.get('authorization') ?? '')?.[1];
       return id ? { id } : null;
     },
-    // Route handlers have no socket address: name the client for the sign-in rate limit.
-    getClientAddress: (request) => request.headers.get('x-forwarded-for')?.split(',')[0]?.trim(),
+    // Route handlers have no socket address: name the client for the sign-in rate limit. The
+    // last X-Forwarded-For entry is the one the platform's proxy added; earlier ones are
+    // whatever the client sent.
+    getClientAddress: (request) => request.headers.get('x-forwarded-for')?.split(',').at(-1)?.trim(),
   });
 
 let handler: UploadHandler | undefined;
