@@ -1016,17 +1016,6 @@ def _has_outcome(cfg: _Config, claims: _TokenClaims) -> bool:
     return cfg.in_flight.is_running(completion_id) or cfg.completions.get(completion_id) is not None
 
 
-def _is_settled(cfg: _Config, claims: _TokenClaims) -> bool:
-    """Whether the upload has an outcome or an object sits at its final key: then its key must
-    never be signed for another PUT. Storage that cannot tell counts as settled."""
-    if _has_outcome(cfg, claims):
-        return True
-    try:
-        return _final_object(cfg, claims) != 'none'
-    except HttpError:
-        return True
-
-
 def _complete(cfg: _Config, completion: _Completion) -> Any:
     claims = completion.claims
     stored = _remembered_answer(cfg, claims)  # a run that ended just before this one started
@@ -1127,25 +1116,14 @@ def _presign(cfg: _Config, call: _Call) -> Any:
 
 
 def _resigned_key(cfg: _Config, call: _Call, file: _FileInput, stored: _StoredType) -> Optional[str]:
-    """The key of an earlier URL for the same file (same user, size and type, the token still
-    valid, the upload never settled), so a re-sign leaves no stray pending object. Anything else
-    (forged, expired, another user's or file's, or a key that was completed, refused or holds an
-    object) earns a new key, as a plain presign would: a key is never signed again once its
-    upload has an outcome, or one upload could be tried with other bytes after a refusal."""
-    if 'resign' not in call.body:
-        return None
-    resign = call.body['resign']
-    if not isinstance(resign, dict) or not isinstance(resign.get('key'), str):
+    """`resign` (a file's earlier key and token, sent when its URL expired) earns a new key, as a
+    plain presign does: a key is never signed for a second PUT. Reusing it only spared a stray
+    pending object (the lifecycle rule's job), and whether its upload was settled cannot be known
+    for sure (an outcome forgotten after a restart, an object the app deleted since)."""
+    resign = call.body.get('resign')
+    if resign is not None and (not isinstance(resign, dict) or not isinstance(resign.get('key'), str)):
         raise _bad_request('"resign" must be { "key": string, "token": string } from an earlier presign answer.')
-    try:
-        claims = cfg.tokens.verify(resign.get('token'), user_id=call.user_id, key=resign['key'], upload_id='',
-                                   now=cfg.now_seconds())  # fmt: skip
-    except HttpError:
-        return None
-    if claims.size != file.size or claims.type != stored.content_type:
-        return None
-    # A refusal or an answer is remembered under the first token: the new one would start afresh.
-    return None if _is_settled(cfg, claims) else claims.key
+    return None
 
 
 def _complete_single(cfg: _Config, call: _Call) -> Any:

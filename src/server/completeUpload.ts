@@ -80,14 +80,6 @@ export async function hasOutcome<TUser>(ctx: HandlerContext<TUser>, claims: Toke
   return Boolean(running.get(ctx)?.has(id) || (await remembered(ctx, id)));
 }
 
-/**
- * True when the upload has an outcome or an object already sits at its final key: its key must
- * never be signed for another PUT.
- */
-export async function isSettled<TUser>(ctx: HandlerContext<TUser>, claims: TokenClaims): Promise<boolean> {
-  return (await hasOutcome(ctx, claims)) || (await finalObject(ctx, claims)) !== 'none';
-}
-
 /** The remembered answer for an upload, if any; a remembered refusal throws. */
 export async function rememberedAnswer<TUser>(
   ctx: HandlerContext<TUser>,

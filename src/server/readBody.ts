@@ -96,7 +96,7 @@ export async function readJsonBody(request: Request, limits: BodyLimits): Promis
 export const MAX_JSON_DEPTH = 32;
 
 /** True when the JSON text's arrays and objects (outside strings) nest deeper than `max`. */
-function nestsDeeperThan(bytes: Uint8Array, max: number): boolean {
+export function nestsDeeperThan(bytes: Uint8Array, max: number): boolean {
   let depth = 0;
   let inString = false;
   for (let i = 0; i < bytes.length; i++) {

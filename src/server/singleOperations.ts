@@ -1,7 +1,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { EVENT_NAME, EVENT_TOKEN, EVENT_USER } from './storageEvents.js';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { completeOnce, isSettled } from './completeUpload.js';
+import { completeOnce } from './completeUpload.js';
 import type { HandlerContext } from './config.js';
 import {
   checkFile,
@@ -17,9 +17,8 @@ import { badRequest, isRecord, readFile, readString } from './requestInput.js';
 export async function presign<TUser>(ctx: HandlerContext<TUser>, call: OperationCall<TUser>) {
   const file = readFile(call.body);
   const stored = checkFile(ctx, file, false);
-  const key =
-    (await resignedKey(ctx, call, file.size, stored.contentType)) ??
-    ctx.finalKey({ user: call.user, userId: call.userId, fileName: file.name, ...stored });
+  checkResign(call.body);
+  const key = ctx.finalKey({ user: call.user, userId: call.userId, fileName: file.name, ...stored });
   // The client's SHA-256 of the file, when it sent one: storage then refuses other bytes.
   const checksum = readChecksum(call.body.checksum);
   const headers: Record<string, string> = {
@@ -70,35 +69,15 @@ export async function presign<TUser>(ctx: HandlerContext<TUser>, call: Operation
 }
 
 /**
- * The key of an earlier URL for the same file, when the client asks to sign it again (its URL
- * expired) with that URL's token: same user, size and type, the token still valid, and the
- * upload never settled. Reusing it leaves no stray pending object behind. Any other `resign`
- * (forged, expired, another user's, another file's, or for a key that was completed, refused or
- * holds an object) earns a new key, exactly what a plain presign would: it gains nothing, a key
- * is never signed again once its upload has an outcome, and a rotated secret fails no upload.
+ * `resign` (a file's earlier key and token, sent when its URL expired) earns a new key, as a
+ * plain presign does: a key is never signed for a second PUT. Reusing it only spared a stray
+ * pending object (the lifecycle rule's job), and whether its upload was settled cannot be known
+ * for sure (an outcome forgotten after a restart, an object the app deleted since).
  */
-async function resignedKey<TUser>(
-  ctx: HandlerContext<TUser>,
-  call: OperationCall<TUser>,
-  size: number,
-  type: string,
-): Promise<string | undefined> {
-  const { resign } = call.body;
-  if (resign === undefined) return undefined;
-  if (!isRecord(resign) || typeof resign.key !== 'string') {
+function checkResign(body: Record<string, unknown>): void {
+  const { resign } = body;
+  if (resign !== undefined && (!isRecord(resign) || typeof resign.key !== 'string')) {
     throw badRequest('"resign" must be { "key": string, "token": string } from an earlier presign answer.');
-  }
-  try {
-    const claims = await ctx.tokens.verify(
-      resign.token,
-      { userId: call.userId, key: resign.key, uploadId: '' },
-      ctx.nowSeconds(),
-    );
-    if (claims.size !== size || claims.type !== type) return undefined;
-    // A refusal or an answer is remembered under the first token: the new one would start afresh.
-    return (await isSettled(ctx, claims)) ? undefined : claims.key;
-  } catch {
-    return undefined;
   }
 }
 

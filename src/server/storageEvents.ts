@@ -3,7 +3,7 @@ import { mapBounded } from '../core/mapBounded.js';
 import { completeOnce } from './completeUpload.js';
 import type { HandlerContext } from './config.js';
 import { errorResponse, HttpError, json, serverError } from './httpError.js';
-import { readJsonBody } from './readBody.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan, readJsonBody } from './readBody.js';
 import { storageStatus } from './verifyObject.js';
 
 // Metadata names (S3 gives them back lower-case, without `x-amz-meta-`).
@@ -31,6 +31,9 @@ export interface StorageEventResult {
 function createdKeys(body: unknown, bucket: string): { keys: string[]; ignored: number } {
   let event = body;
   if (isObject(event) && typeof event.Message === 'string') {
+    if (nestsDeeperThan(new TextEncoder().encode(event.Message), MAX_JSON_DEPTH)) {
+      throw new HttpError(400, 'bad-request', 'The SNS message nests too deep for an S3 event.');
+    }
     try {
       event = JSON.parse(event.Message) as unknown;
     } catch {
@@ -83,8 +86,14 @@ async function completeFromEvent<TUser>(
   request: Request,
 ): Promise<'completed' | 'ignored' | { refused: string }> {
   if (!pendingKey.startsWith(ctx.pendingPrefix)) return 'ignored';
-  // No key upkit signs has dot segments; storage may resolve them to another key, or refuse.
-  if (pendingKey.split('/').some((segment) => segment === '.' || segment === '..')) return 'ignored';
+  // No key upkit signs has dot segments (storage may resolve them to another key, or refuse
+  // them), or is over S3's 1,024 bytes: such a record is not ours, and must not fail the others.
+  if (
+    new TextEncoder().encode(pendingKey).byteLength > 1024 ||
+    pendingKey.split('/').some((segment) => segment === '.' || segment === '..')
+  ) {
+    return 'ignored';
+  }
   const started = ctx.now();
   const key = pendingKey.slice(ctx.pendingPrefix.length);
   let metadata: Record<string, string>;
@@ -92,11 +101,9 @@ async function completeFromEvent<TUser>(
     const head = await ctx.s3.send(new HeadObjectCommand({ Bucket: ctx.bucket, Key: pendingKey }));
     metadata = head.Metadata ?? {};
   } catch (error) {
-    // Gone: the browser's `complete` (or an earlier event) already moved it. A key storage
-    // refuses to look at (400, 403) is no upload of ours either, and must not fail the other
-    // records of the notification: a rejection has storage deliver all of them again, forever.
-    const status = storageStatus(error);
-    if (status === 404 || status === 400 || status === 403) return 'ignored';
+    // Gone: the browser's `complete` (or an earlier event) already moved it. Anything else
+    // (403 from rotated credentials, a missing KMS grant) is retried: storage delivers again.
+    if (storageStatus(error) === 404) return 'ignored';
     throw serverError();
   }
   const userId = decoded(metadata[EVENT_USER]);

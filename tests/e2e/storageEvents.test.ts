@@ -235,6 +235,34 @@ describe('completion from storage events', () => {
     expect(sha256((await objectBytes(key))!)).toBe(sha256(bytes));
   });
 
+  it('storage refusing a HEAD (403: rotated credentials) fails the notification, so storage delivers it again', async () => {
+    const bytes = png(2000, 15);
+    const { key } = await presignAndPut(bytes);
+    const locked = createUploadHandler<User>({
+      s3: s3ClientFor({ ...minio, secretAccessKey: 'wrong-secret' }),
+      bucket: BUCKET,
+      secret: randomBytes(48),
+      authorize: () => null,
+      storageEvents: true,
+      userFromId: (id) => ({ id }),
+    });
+    await expect(
+      locked.handleStorageEvent({
+        Records: [
+          {
+            eventName: 's3:ObjectCreated:Put',
+            s3: { bucket: { name: BUCKET }, object: { key: `pending/${key}` } },
+          },
+        ],
+      }),
+    ).rejects.toMatchObject({ status: 500 });
+  });
+
+  it('an SNS envelope whose Message nests deeper than 32 levels is refused before it is parsed', async () => {
+    const deep = `{"Records":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+    await expect(handler.handleStorageEvent({ Message: deep })).rejects.toMatchObject({ status: 400 });
+  });
+
   it('answers only the storage that knows the token, and only S3 events', async () => {
     const webhookUrl = `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/events`;
     const post = (headers: Record<string, string>, body: string) =>

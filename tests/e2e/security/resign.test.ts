@@ -16,10 +16,10 @@ import {
   type Harness,
 } from './harness';
 
-// Spec R: `resign` (a new URL for a URL that expired) reuses a key only while its upload is
-// unsettled. A key whose upload was completed, refused by verification or by the app, or that
-// holds an object, is never signed for another PUT: otherwise one upload could be tried with one
-// content after another, or a verified key refilled with new bytes.
+// Spec R: `resign` (a new URL for a URL that expired) earns a new key, as a plain presign does. A
+// key is never signed for a second PUT: reusing keys let a refused upload be tried with other
+// bytes, and a completed key (or one the app deleted since) be refilled, whenever the server had
+// forgotten the upload's outcome (a restart, another instance, an evicted entry).
 
 /** presign with `resign`: the new answer. */
 async function resign(
@@ -36,7 +36,7 @@ async function resign(
 }
 
 describe('R. resign never reopens a settled key', () => {
-  it('an unsettled upload whose URL expired: same key, new token; the file completes once at that key', async () => {
+  it('an upload whose URL expired before its PUT: a new key; the file completes once there', async () => {
     let clock = Date.now();
     const h = handlerFor({ now: () => clock });
     const bytes = png();
@@ -44,13 +44,29 @@ describe('R. resign never reopens a settled key', () => {
     const first = await h.call('presign', { file: descriptor });
     clock += 20 * 60_000; // the 15-minute URL expired before the PUT
     const again = await resign(h, descriptor, first.body);
-    expect(again.key).toBe(first.body.key);
-    expect(again.token).not.toBe(first.body.token);
+    expect(again.key).not.toBe(first.body.key);
     expect((await put(again.url, bytes, again.headers)).status).toBe(200);
     const done = await h.call('complete', completeBody(again, descriptor));
     expect(done.status, JSON.stringify(done.body)).toBe(200);
-    expect(h.completions.map((c) => c.key)).toEqual([first.body.key]);
-    expect(await h.stored()).toEqual([first.body.key]);
+    expect(h.completions.map((c) => c.key)).toEqual([again.key]);
+    expect(await h.stored()).toEqual([again.key]);
+  });
+
+  it('a completed key the app deleted, resigned by a server that forgot the upload (a restart): a new key', async () => {
+    const h = handlerFor();
+    const bytes = png(2000, 8);
+    const descriptor = file(bytes.length);
+    const { presigned } = await presignAndPut(h, descriptor, bytes);
+    expect((await h.call('complete', completeBody(presigned, descriptor))).status).toBe(200);
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: presigned.key }));
+    const restarted = handlerFor(); // same secret, an empty completion store
+    const again = await restarted.call(
+      'presign',
+      { file: descriptor, resign: { key: presigned.key, token: presigned.token } },
+      { user: h.user },
+    );
+    expect(again.status).toBe(200);
+    expect(again.body.key).not.toBe(presigned.key);
   });
 
   it('bytes refused by verification (an ELF as PNG): resign earns a new key; the refused key stays empty', async () => {
@@ -134,7 +150,7 @@ describe('R. resign never reopens a settled key', () => {
     expect(await objectSha256(s3, bucket, presigned.key)).toBe(sha256(bytes));
   });
 
-  it('an expired token (older than uploadTokenTtl): a new key, as a plain presign would give', async () => {
+  it('an expired token (older than uploadTokenTtl): a new key', async () => {
     let clock = Date.now();
     const h = handlerFor({ now: () => clock, uploadTokenTtl: 3600 });
     const descriptor = file(2000);
