@@ -205,6 +205,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     secret: randomBytes(48),
     // The demo has one visitor. A real app returns its signed-in user here, or null.
     authorize: () => ({ id: 'demo' }),
+    basePath: '/api/upload',
     maxFileSize: 2 * 1024 * 1024 * 1024,
     onEvent: allEvents(uploadMetrics(promClient, { registry: metrics }), uploadLogger(logger)),
     // Once per object, from the browser's `complete` or from storage's notification.

@@ -14,6 +14,8 @@ export function createApp(config: Omit<UploadHandlerConfig<User>, 'authorize'>):
 
   const uploadHandler = createUploadHandler<User>({
     ...config,
+    // Where it is mounted below: only /api/upload/{operation} is answered.
+    basePath: '/api/upload',
     // Stands for your session check: the signed-in user, or null for 401.
     authorize: (request) => {
       const id = /^Bearer ([\w-]{1,64})$/.exec(request.headers.get('authorization') ?? '')?.[1];

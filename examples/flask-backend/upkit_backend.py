@@ -1496,13 +1496,16 @@ _SURROGATE = re.compile(r'[\ud800-\udfff]')
 def _checked_user_id(user_id: Any) -> str:
     """The user id keys, tokens and answers are made from: a non-empty, well-formed string. Anything
     else is the app's bug, and users must not end up sharing one id (`uploads/None/`)."""
+    # A database's integer id, as `get_user_id` apps wrote before ids were checked.
+    if isinstance(user_id, int) and not isinstance(user_id, bool):
+        return str(user_id)
     if isinstance(user_id, str) and 0 < len(user_id) <= 1024 and not _SURROGATE.search(user_id):
         return user_id
     raise HttpError(
         500,
         'server-misconfigured',
-        'The upload server cannot tell users apart: the user id must be a non-empty string of at most '
-        '1,024 characters (see `get_user_id`).',
+        'The upload server cannot tell users apart: the user id must be an integer or a non-empty string '
+        'of at most 1,024 characters (see `get_user_id`).',
     )
 
 

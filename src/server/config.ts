@@ -125,6 +125,13 @@ export interface UploadHandlerConfig<TUser> {
    */
   allowedOrigins?: readonly string[];
   /**
+   * The path the handler is mounted at (`/api/upload`). With it, only `{basePath}/{operation}`
+   * is answered and every other path gets 404; without it, any path that ends in an operation
+   * is (`/api/upload/x/presign` too). Set it whenever middleware in front of the handler allows
+   * or blocks requests by path: otherwise a request can walk around it.
+   */
+  basePath?: string;
+  /**
    * Lifetime of presigned URLs, in seconds; at most 3600.
    * @default 900
    */
@@ -280,6 +287,7 @@ export function resolveConfig<TUser>(config: UploadHandlerConfig<TUser>) {
     minFileSize: config.minFileSize ?? 0,
     allowed: parseAccept(config.allowedTypes),
     allowedOrigins: config.allowedOrigins,
+    basePath: checkBasePath(config.basePath),
     limiter: config.rateLimit === false ? undefined : (config.rateLimit ?? memoryRateLimiter()),
     addressLimiter:
       config.addressRateLimit === false
@@ -367,6 +375,17 @@ function resolveEncryption(
       'x-amz-server-side-encryption-aws-kms-key-id': keyId,
     },
   };
+}
+
+function checkBasePath(basePath: string | undefined): string | undefined {
+  if (basePath === undefined) return undefined;
+  const trimmed = basePath.replace(/\/+$/, '');
+  if (!/^(\/[A-Za-z0-9._~!$&'()*+,;=:@%-]+)*$/.test(trimmed) || /\/\.{1,2}(\/|$)/.test(trimmed)) {
+    throw new TypeError(
+      `upkit/server: \`basePath\` must be a path like '/api/upload' (no dot segments or empty segments), not ${JSON.stringify(basePath)}.`,
+    );
+  }
+  return trimmed;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

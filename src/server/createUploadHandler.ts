@@ -55,11 +55,13 @@ const OPERATIONS: ReadonlyArray<readonly [Operation, Run, number]> = [
  * else is the app's bug, and users must not end up sharing one id (`uploads/undefined/…`).
  */
 function checkedUserId(id: unknown): string {
+  // A database's integer id, as `getUserId` apps wrote before ids were checked.
+  if ((typeof id === 'number' && Number.isSafeInteger(id)) || typeof id === 'bigint') return String(id);
   if (typeof id === 'string' && id !== '' && id.length <= 1024 && !/\p{Cs}/u.test(id)) return id;
   throw new HttpError(
     500,
     'server-misconfigured',
-    'The upload server cannot tell users apart: the user id must be a non-empty string of at most 1,024 characters (see `getUserId`).',
+    'The upload server cannot tell users apart: the user id must be an integer or a non-empty string of at most 1,024 characters (see `getUserId`).',
   );
 }
 
@@ -128,7 +130,10 @@ export function createUploadHandler<TUser>(config: UploadHandlerConfig<TUser>): 
     const seen: { userId?: string } = {};
     try {
       const path = new URL(request.url).pathname.replace(/\/+$/, '');
-      entry = OPERATIONS.find(([op]) => path.endsWith(`/${op}`));
+      entry =
+        ctx.basePath === undefined
+          ? OPERATIONS.find(([op]) => path.endsWith(`/${op}`))
+          : OPERATIONS.find(([op]) => path === `${ctx.basePath}/${op}`);
       const result = await handle(request, entry, started, seen);
       return result === undefined
         ? new Response(null, { status: 204, headers: { 'cache-control': 'no-store' } })

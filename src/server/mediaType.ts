@@ -50,13 +50,36 @@ export function isActiveType(essence: string): boolean {
   return ACTIVE_TYPES.has(essence) || essence.endsWith('+xml') || essence.endsWith('+html');
 }
 
+// Names browsers and devices give passive types that `mime/lite` does not list.
+const PASSIVE_ALIASES = new Set([
+  'image/jpg',
+  'image/pjpeg',
+  'image/x-png',
+  'image/x-icon',
+  'image/vnd.microsoft.icon',
+  'audio/mp3',
+  'audio/m4a',
+  'audio/x-m4a',
+  'audio/wave',
+  'audio/x-wav',
+  'audio/flac',
+  'audio/x-flac',
+  'audio/opus',
+  'audio/aiff',
+  'audio/x-aiff',
+  'video/x-matroska',
+  'video/x-msvideo',
+]);
+
 /**
  * Types a browser shows without running anything: served inline by default. Only types known by
  * name: a wildcard admits `image/html` or `image/x-anything` too, which no browser renders as an
  * image and some may sniff; those are downloads.
  */
 export function isPassiveType(essence: string): boolean {
-  if (isActiveType(essence) || mime.getExtension(essence) === null) return false;
+  if (isActiveType(essence) || (mime.getExtension(essence) === null && !PASSIVE_ALIASES.has(essence))) {
+    return false;
+  }
   const [top] = essence.split('/');
   return (
     top === 'image' ||

@@ -15,6 +15,8 @@ export interface RateLimiter {
   consume(key: string): RateLimitResult | Promise<RateLimitResult>;
 }
 
+const OVERFLOW = Symbol('keys past maxKeys');
+
 /** Options of {@link memoryRateLimiter}. */
 export interface MemoryRateLimiterOptions {
   /**
@@ -28,9 +30,9 @@ export interface MemoryRateLimiterOptions {
    */
   windowMs?: number;
   /**
-   * Keys counted in one window at most. Past it, new keys are let through uncounted until the
-   * window ends: memory stays bounded (about 150 bytes a key) when keys are minted, e.g. from
-   * many client addresses.
+   * Keys counted apart in one window at most (about 150 bytes a key). Past it, new keys share
+   * one count until the window ends, so memory stays bounded when keys are minted (many client
+   * addresses) and they are still limited.
    * @default 100000
    */
   maxKeys?: number;
@@ -49,7 +51,7 @@ export function memoryRateLimiter(options: MemoryRateLimiterOptions = {}): {
   const windowMs = options.windowMs ?? 60_000;
   const maxKeys = options.maxKeys ?? 100_000;
   const now = options.now ?? Date.now;
-  let counts = new Map<string, number>();
+  let counts = new Map<string | symbol, number>();
   let windowEnd = now() + windowMs;
   return {
     consume(key) {
@@ -58,9 +60,11 @@ export function memoryRateLimiter(options: MemoryRateLimiterOptions = {}): {
         counts = new Map();
         windowEnd = t + windowMs;
       }
-      const count = (counts.get(key) ?? 0) + 1;
-      if (count === 1 && counts.size >= maxKeys) return { allowed: true, retryAfterMs: 0 };
-      counts.set(key, count);
+      // Past maxKeys, new keys share one count: memory stays bounded, and minted keys (many
+      // client addresses) do not pass uncounted.
+      const counted = counts.has(key) || counts.size < maxKeys ? key : OVERFLOW;
+      const count = (counts.get(counted) ?? 0) + 1;
+      counts.set(counted, count);
       const allowed = count <= limit;
       return { allowed, retryAfterMs: allowed ? 0 : windowEnd - t };
     },

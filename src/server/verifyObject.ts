@@ -75,13 +75,14 @@ export async function verifyObject({
     if (storageStatus(error) === 412) throw changedMeanwhile();
     throw unavailable();
   }
-  const detected = (await fileTypeFromBuffer(bytes))?.mime;
+  // The essence: file-type answers `audio/ogg; codecs=opus` for Opus.
+  const detected = (await fileTypeFromBuffer(bytes))?.mime.split(';')[0]?.trim();
   const recognisable = supportedMimeTypes.has(type as never);
 
   // A type file-type can recognise must be recognised as itself. Any other declared type must
   // not turn out to be something recognisable (an executable sent as text/plain).
   const mismatch = recognisable
-    ? detected !== type
+    ? detected === undefined || !compatible(type, detected)
     : detected !== undefined && !GENERIC_TYPES.has(type) && !compatible(type, detected);
   if (mismatch) {
     await remove();
@@ -103,16 +104,34 @@ export function changedMeanwhile(): HttpError {
   );
 }
 
-/** Declared types that name the same content as file-type's answer under another name. */
+/** Names of one content, each to the name it is compared under. */
+const ALIASES: Record<string, string> = {
+  'image/jpg': 'image/jpeg',
+  'image/pjpeg': 'image/jpeg',
+  'image/x-png': 'image/png',
+  'text/xml': 'application/xml',
+  'audio/mp3': 'audio/mpeg',
+  // M4A: browsers say audio/x-m4a or audio/mp4; file-type says audio/x-m4a.
+  'audio/m4a': 'audio/mp4',
+  'audio/x-m4a': 'audio/mp4',
+  'audio/wave': 'audio/wav',
+  'audio/x-wav': 'audio/wav',
+  'audio/vnd.wave': 'audio/wav',
+  'audio/x-flac': 'audio/flac',
+  // Opus travels in Ogg: file-type says audio/ogg (with codecs=opus).
+  'audio/opus': 'audio/ogg',
+  'image/vnd.microsoft.icon': 'image/x-icon',
+  // One container (ISO-BMFF HEIF): iPhones write the heic brand, other cameras mif1 (heif).
+  'image/heic': 'image/heif',
+  'image/heic-sequence': 'image/heif',
+  'image/heif-sequence': 'image/heif',
+};
+const canonical = (type: string) => ALIASES[type] ?? type;
+
+/** Whether a declared type and file-type's answer name the same content. */
 function compatible(declared: string, detected: string): boolean {
-  // e.g. text/xml vs application/xml, image/jpg vs image/jpeg.
-  const alias: Record<string, string> = {
-    'image/jpg': 'image/jpeg',
-    'text/xml': 'application/xml',
-    'audio/mp3': 'audio/mpeg',
-  };
   // Every +xml type (image/svg+xml, application/rss+xml) is XML; file-type says so of one
   // with an `<?xml` prolog. Such types are active: allowed only by name, stored as attachments.
   if (declared.endsWith('+xml') && detected === 'application/xml') return true;
-  return (alias[declared] ?? declared) === detected;
+  return canonical(declared) === canonical(detected);
 }

@@ -135,16 +135,18 @@ describe('memoryRateLimiter', () => {
     expect(limiter.consume('a').allowed).toBe(true);
   });
 
-  it('counts at most maxKeys keys a window: later new keys pass uncounted until it ends', () => {
+  it('counts at most maxKeys keys apart: later new keys share one count until the window ends', () => {
     let t = 0;
     const limiter = memoryRateLimiter({ limit: 1, windowMs: 1000, maxKeys: 2, now: () => t });
     expect(limiter.consume('a').allowed).toBe(true);
     expect(limiter.consume('b').allowed).toBe(true);
     expect(limiter.consume('a').allowed, 'a counted key is still limited').toBe(false);
-    for (let i = 0; i < 3; i++) expect(limiter.consume('c').allowed, 'not counted').toBe(true);
+    expect(limiter.consume('c').allowed, 'the shared count: 1').toBe(true);
+    expect(limiter.consume('d').allowed, 'the shared count: 2').toBe(false);
+    expect(limiter.consume('c').allowed).toBe(false);
     t = 1000;
     expect(limiter.consume('c').allowed).toBe(true);
-    expect(limiter.consume('c').allowed, 'counted in the new window').toBe(false);
+    expect(limiter.consume('c').allowed, 'counted apart in the new window').toBe(false);
   });
 });
 
@@ -158,6 +160,13 @@ describe('networkOf', () => {
     expect(networkOf('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
     expect(networkOf('::1')).toBe('0:0:0:0::/64');
     expect(networkOf('unix-socket')).toBe('unix-socket');
+    // Ports (Azure's X-Forwarded-For), hex-mapped IPv4 and NAT64 are the IPv4 client.
+    expect(networkOf('203.0.113.7:5678')).toBe('203.0.113.7');
+    expect(networkOf('[2001:db8:1:2::1]:443')).toBe('2001:db8:1:2::/64');
+    expect(networkOf('::ffff:cb00:7107')).toBe('203.0.113.7');
+    expect(networkOf('64:ff9b::203.0.113.7')).toBe('203.0.113.7');
+    expect(networkOf('64:ff9b::cb00:7108')).toBe('203.0.113.8');
+    expect(networkOf('1:2:3')).toBe('1:2:3');
   });
 });
 

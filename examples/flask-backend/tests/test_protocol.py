@@ -150,7 +150,7 @@ def test_authorize_returning_an_empty_string_is_anonymous(make_api: Callable[...
     assert_error(api.post(path, {'file': PNG}, user=None), 401, 'unauthorized')
 
 
-@pytest.mark.parametrize('user_id', ['', None, 42, 'x' * 1025, 'a\ud800', ['alice']])
+@pytest.mark.parametrize('user_id', ['', None, True, 'x' * 1025, 'a\ud800', ['alice']])
 def test_a_user_id_that_is_not_a_well_formed_string_answers_500(make_api: Callable[..., Api], user_id: Any) -> None:
     api = make_api(get_user_id=lambda user: user_id)
     for path in ENDPOINTS:
@@ -160,3 +160,9 @@ def test_a_user_id_that_is_not_a_well_formed_string_answers_500(make_api: Callab
     longest = make_api(get_user_id=lambda user: 'x' * 1024, object_key=lambda c: f'by-length/{len(c.user_id)}.png')
     answer = longest.post('presign', {'file': PNG})
     assert answer.status == 200 and answer.body['key'] == 'by-length/1024.png'
+
+
+def test_an_integer_user_id_is_its_decimal_string(make_api: Callable[..., Api]) -> None:
+    # A database's integer id, as apps wrote `get_user_id` before ids were checked.
+    answer = make_api(get_user_id=lambda user: 42).post('presign', {'file': PNG})
+    assert answer.status == 200 and answer.body['key'].startswith('uploads/42/')

@@ -25,6 +25,8 @@ const makeHandler = () =>
     bucket: env('UPLOAD_BUCKET'),
     secret: env('UPLOAD_SECRET'),
     allowedTypes: ['image/*', 'application/pdf'],
+    // The route's path: only /api/upload/{operation} is answered.
+    basePath: '/api/upload',
     // Stands for your session check (next-auth's auth(), a cookie): the user, or null for 401.
     authorize: (request) => {
       const id = /^Bearer ([\w-]{1,64})$/.exec(request.headers.get('authorization') ?? '')?.[1];

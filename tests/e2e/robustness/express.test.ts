@@ -155,3 +155,47 @@ describe('behind app.use(express.json())', () => {
     expect(result).toMatchObject({ presignStatus: 200, putStatus: 200 });
   });
 });
+
+describe('per-path middleware in front of the handler', () => {
+  // An app that blocks one operation by path: with `basePath`, no other spelling reaches it.
+  async function appBlockingPresign(basePath: string | undefined) {
+    const app = express();
+    app.use('/api/upload/presign', (_req, res) => void res.status(403).json({ blocked: true }));
+    const handler = createUploadHandler<User>({
+      s3,
+      bucket,
+      secret: 'robustness-express-secret-of-at-least-32-bytes',
+      authorize: (request) => ({ id: request.headers.get('x-user') ?? 'alice' }),
+      ...(basePath === undefined ? {} : { basePath }),
+    });
+    app.use('/api/upload', toNodeHandler(handler));
+    return listen(app);
+  }
+  const statusOf = async (server: Server, path: string) =>
+    (await sendRaw(portOf(server), { parts: [jsonPost(path, NORMAL_PRESIGN, { 'X-User': 'alice' })] }))
+      .responses[0]?.status;
+
+  it("with basePath '/api/upload': /api/upload/x/presign and /api/upload//presign → 404; the blocked path → 403", async () => {
+    const server = await appBlockingPresign('/api/upload');
+    try {
+      expect(await statusOf(server, '/api/upload/presign')).toBe(403);
+      expect(await statusOf(server, '/api/upload/x/presign')).toBe(404);
+      expect(await statusOf(server, '/api/upload//presign')).toBe(404);
+      expect(await statusOf(server, '/api/upload/presign/batch')).toBe(403);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('without basePath, any path ending in an operation is answered: what basePath is for', async () => {
+    const server = await appBlockingPresign(undefined);
+    try {
+      expect(await statusOf(server, '/api/upload/presign')).toBe(403);
+      expect(await statusOf(server, '/api/upload/x/presign')).toBe(200);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+});

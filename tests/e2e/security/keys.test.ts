@@ -59,13 +59,18 @@ describe('B. every user id has a key segment of its own', () => {
     { what: "a user id ''", authorize: () => ({ id: '' }), status: 500 },
     { what: 'a user id with a lone surrogate', authorize: () => ({ id: 'a\uD800b' }), status: 500 },
     { what: 'getUserId answering undefined', getUserId: () => undefined as unknown as string, status: 500 },
-  ])('$what → $status; nothing signed, no shared "uploads/undefined/" or "uploads/_/"', async (row) => {
+    { what: 'getUserId answering a number (42)', getUserId: () => 42 as unknown as string, status: 200 },
+  ])('$what → $status; never a shared "uploads/undefined/" or "uploads/_/"', async (row) => {
     const h = handlerFor({
       authorize: row.authorize ?? (() => ({ id: 'someone' })),
       ...(row.getUserId ? { getUserId: row.getUserId } : {}),
     });
     const presigned = await h.call('presign', { file: file(100) });
     expect(presigned.status).toBe(row.status);
+    if (row.status === 200) {
+      expect(presigned.body.key).toMatch(/^uploads\/42\//);
+      return;
+    }
     expect(presigned.body.error.code).toBe(row.status === 401 ? 'unauthorized' : 'server-misconfigured');
     expect(presigned.body.url).toBeUndefined();
   });

@@ -344,3 +344,58 @@ describe('A. XML types named exactly are verified as XML, prolog or not', () => 
     await expectServerMetadataOnly(presigned.body.key, type, ATTACHMENT);
   });
 });
+
+describe('A. real files keep passing: aliases browsers and devices use', () => {
+  const isoBox = (brand: string, compatible: string) => {
+    const bytes = new Uint8Array(2000);
+    const text = new TextEncoder();
+    new DataView(bytes.buffer).setUint32(0, 32);
+    bytes.set(text.encode('ftyp'), 4);
+    bytes.set(text.encode(brand), 8);
+    bytes.set(text.encode(compatible), 16);
+    return bytes;
+  };
+  it.each([
+    {
+      what: 'M4A declared audio/x-m4a (Safari, Chrome on macOS)',
+      allowed: ['.m4a'],
+      name: 'a.m4a',
+      type: 'audio/x-m4a',
+      brand: ['M4A ', 'M4A mp42isom'],
+    },
+    { what: 'M4A with no type', allowed: ['.m4a'], name: 'a.m4a', type: '', brand: ['M4A ', 'M4A mp42isom'] },
+    {
+      what: 'a non-Apple HEIC (mif1 brand) with no type',
+      allowed: ['.heic'],
+      name: 'p.heic',
+      type: '',
+      brand: ['mif1', 'mif1heic'],
+    },
+    {
+      what: 'an iPhone HEIC declared image/heic',
+      allowed: ['image/*'],
+      name: 'p.heic',
+      type: 'image/heic',
+      brand: ['heic', 'mif1heic'],
+    },
+  ])('$what under $allowed → completes, inline', async ({ allowed, name, type, brand }) => {
+    const h = handlerFor({ allowedTypes: allowed });
+    const bytes = isoBox(brand[0]!, brand[1]!);
+    const descriptor = file(bytes.length, name, type);
+    const presigned = await h.call('presign', { file: descriptor });
+    expect(presigned.status, JSON.stringify(presigned.body)).toBe(200);
+    expect(headerOf(presigned.body.headers, 'Content-Disposition') ?? '(absent)').toMatch(INLINE);
+    expect((await put(presigned.body.url, bytes, presigned.body.headers)).status).toBe(200);
+    const done = await h.call('complete', completeBody(presigned.body, descriptor));
+    expect(done.status, JSON.stringify(done.body)).toBe(200);
+  });
+
+  it.each(['audio/x-wav', 'audio/flac', 'image/x-icon', 'image/vnd.microsoft.icon', 'video/x-matroska'])(
+    '%s under */* → inline, as before',
+    async (type) => {
+      const h = handlerFor({ allowedTypes: ['*/*'] });
+      const presigned = await h.call('presign', { file: file(100, 'f', type) });
+      expect(headerOf(presigned.body.headers, 'Content-Disposition') ?? '(absent)').toMatch(INLINE);
+    },
+  );
+});
