@@ -18,7 +18,8 @@ export interface ItemStore<TResult> {
   /** Forgets the progress asked for: the bytes in flight are gone (pause, cancel). */
   untouch(id: string): void;
   /** Adds items at the end of the list, published at once. */
-  append(items: readonly UploadItem<TResult>[]): void;
+  /** Adds items, and sets how many more `upload()` calls will add (`adding`) in the same update. */
+  append(items: readonly UploadItem<TResult>[], adding?: number): void;
   /** Removes an item, published at once; callers waiting for it get `undefined`. */
   remove(id: string): void;
   /** Empties the list, published at once. */
@@ -46,7 +47,12 @@ export interface ItemStoreOptions<TResult> {
  * (`publish()` after them) are seen at once.
  */
 export function createItemStore<TResult>(options: ItemStoreOptions<TResult>): ItemStore<TResult> {
-  const store = createStore<UploaderState<TResult>>()(() => ({ items: [], offline: false, resumable: [] }));
+  const store = createStore<UploaderState<TResult>>()(() => ({
+    items: [],
+    offline: false,
+    resumable: [],
+    adding: 0,
+  }));
   const live = new Map<string, UploadItem<TResult>>();
   // Position of each item in the published list.
   let index = new Map<string, number>();
@@ -132,7 +138,7 @@ export function createItemStore<TResult>(options: ItemStoreOptions<TResult>): It
     untouch(id) {
       progressed.delete(id);
     },
-    append(added) {
+    append(added, adding) {
       if (added.length === 0) return;
       publish();
       const items = store.getState().items;
@@ -140,7 +146,7 @@ export function createItemStore<TResult>(options: ItemStoreOptions<TResult>): It
         index.set(item.id, items.length + i);
         live.set(item.id, item);
       });
-      store.setState({ items: [...items, ...added] });
+      store.setState({ items: [...items, ...added], ...(adding === undefined ? {} : { adding }) });
     },
     remove(id) {
       publish();

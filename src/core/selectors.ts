@@ -14,6 +14,11 @@ export interface UploaderState<TResult = unknown> {
    * call it on mount). `restore(id)` resumes one; `discard(id)` aborts it.
    */
   readonly resumable: readonly ResumableUpload[];
+  /**
+   * Files `upload()` calls have still to add: a long list is added a slice a task, and a list
+   * that will be long can window its rows from the first slice.
+   */
+  readonly adding: number;
 }
 
 /** An interrupted multipart upload that can be resumed, keeping the parts storage holds. */

@@ -248,14 +248,25 @@ export function UploadList({
 }: UploadListProps) {
   const { items, uploader } = upload;
   const { cx } = useSlots();
-  // Measuring rows needs ResizeObserver; without it (jsdom, old browsers) every row renders.
-  const virtual = items.length > virtualizeAbove && typeof ResizeObserver === 'function';
+  // Measuring rows needs ResizeObserver; without it (jsdom, old browsers) every row renders. A
+  // long drop still being added (`adding`) windows from its first slice: mounting 100 rows only
+  // to swap them for virtua's window cost two long tasks.
+  // (An uploader without a store, as tests and wrappers pass, adds nothing.)
+  const adding = (uploader as Partial<UploadEngine>).store?.getState().adding ?? 0;
+  const virtual = items.length + adding > virtualizeAbove && typeof ResizeObserver === 'function';
   const windowing = useVirtua(virtual);
   // By id, not index: files removed above the focused one must not unmount it.
   const [focused, setFocused] = useState<{ id: string; index: number; action?: string } | undefined>(
     undefined,
   );
   const root = useRef<HTMLDivElement>(null);
+  // A page's first Intl.NumberFormat loads ICU's data (20 to 30 ms): made while the page is idle,
+  // not in the task of the first drop.
+  useEffect(() => {
+    if (typeof requestIdleCallback !== 'function') return;
+    const idle = requestIdleCallback(() => formatBytes(0, locale));
+    return () => cancelIdleCallback(idle);
+  }, [locale]);
   const acted = useRef<
     { id: string; index: number; action: string; fallback: HTMLElement | null | undefined } | undefined
   >(undefined);
@@ -356,8 +367,8 @@ export function UploadList({
           </windowing.Virtualizer>
         ) : (
           <ul className={cx('items')} role="list" aria-label={messages.listLabel}>
-            {/* While virtua loads, the first rows: never thousands at once. */}
-            {(virtual ? items.slice(0, virtualizeAbove) : items).map((item, index) => (
+            {/* While virtua loads, the first rows (more than a scroller shows): never thousands. */}
+            {(virtual ? items.slice(0, Math.min(virtualizeAbove, 24)) : items).map((item, index) => (
               <li key={item.id} {...rowProps(item, index, items.length, cx('item'))}>
                 {row(item)}
               </li>

@@ -3,9 +3,8 @@ import { createUploadEngine } from '../../src/core/createUploadEngine';
 import { nextTask } from '../../src/core/nextTask';
 import { createMemoryStorage, deferred, patternedFile } from '../helpers/memoryStorage';
 
-// upload() of a long list adds it in slices of at most 16 files (and 8 ms of size reads), one
-// task each (issue 12: 200 dropped photos held the page for up to 240 ms in one task, reading
-// each file's size from disk).
+// upload() of a long list adds it in slices of 8 files, one task each (issue 12: 200 dropped
+// photos held the page for up to 240 ms in one task, reading each file's size from disk).
 
 function engineWithHeldPuts() {
   const storage = createMemoryStorage();
@@ -28,13 +27,13 @@ const files = (count: number) => Array.from({ length: count }, (_, i) => pattern
 const listed = (engine: ReturnType<typeof engineWithHeldPuts>['engine']) =>
   engine.store.getState().items.map((item) => item.name);
 
-it('adds 16 files at once and the rest in later tasks, in order; the promise covers every file', async () => {
+it('adds 8 files at once and the rest in later tasks, in order; the promise covers every file', async () => {
   const { engine, gate } = engineWithHeldPuts();
   const settled = engine.upload(files(65));
-  expect(listed(engine)).toEqual(files(16).map((f) => f.name));
+  expect(listed(engine)).toEqual(files(8).map((f) => f.name));
   await nextTask();
-  expect(listed(engine)).toHaveLength(32);
-  for (let i = 0; i < 3; i++) await nextTask();
+  expect(listed(engine)).toHaveLength(16);
+  for (let i = 0; i < 7; i++) await nextTask();
   expect(listed(engine)).toEqual(files(65).map((f) => f.name));
   gate.resolve();
   const items = await settled;
@@ -42,10 +41,10 @@ it('adds 16 files at once and the rest in later tasks, in order; the promise cov
   expect(items.every((item) => item.status === 'done')).toBe(true);
 });
 
-it('16 files or fewer are added in the calling task, as before', () => {
+it('8 files or fewer are added in the calling task, as before', () => {
   const { engine } = engineWithHeldPuts();
-  void engine.upload(files(16));
-  expect(listed(engine)).toHaveLength(16);
+  void engine.upload(files(8));
+  expect(listed(engine)).toHaveLength(8);
 });
 
 it.each(['cancel()', 'reset()'] as const)(
@@ -53,14 +52,14 @@ it.each(['cancel()', 'reset()'] as const)(
   async (action) => {
     const { engine } = engineWithHeldPuts();
     const settled = engine.upload(files(100));
-    await nextTask(); // 32 added
+    await nextTask(); // 16 added
     if (action === 'cancel()') await engine.cancel();
     else await engine.reset();
     for (let i = 0; i < 5; i++) await nextTask();
-    const expected = action === 'cancel()' ? 32 : 0;
+    const expected = action === 'cancel()' ? 16 : 0;
     expect(listed(engine)).toHaveLength(expected);
     const items = await settled;
-    expect(items.length).toBeLessThanOrEqual(32);
+    expect(items.length).toBeLessThanOrEqual(16);
     expect(items.every((item) => item.status === 'canceled')).toBe(true);
   },
 );
@@ -70,28 +69,23 @@ it('cancel(id) of one file does not stop the slices of the others', async () => 
   void engine.upload(files(50));
   const first = engine.store.getState().items[0]!;
   await engine.cancel(first.id);
-  for (let i = 0; i < 4; i++) await nextTask();
+  for (let i = 0; i < 8; i++) await nextTask();
   expect(listed(engine)).toHaveLength(50);
 });
 
-it('a slice stops reading sizes after 8 ms: files whose first size read takes 3 ms come 1 to 3 a task', () => {
+it('the store says how many files are still to be added (adding), in the update that adds each slice', async () => {
   const { engine } = engineWithHeldPuts();
-  /** A file from disk: its first `size` asks the browser process, synchronously. */
-  class DiskFile extends File {
-    #read = false;
-    override get size() {
-      if (!this.#read) {
-        const until = performance.now() + 3;
-        while (performance.now() < until) {
-          // busy, as the synchronous call is
-        }
-        this.#read = true;
-      }
-      return super.size;
-    }
-  }
-  void engine.upload(Array.from({ length: 40 }, (_, i) => new DiskFile(['x'], `d${i}.bin`)));
-  const first = listed(engine).length;
-  expect(first).toBeGreaterThanOrEqual(1);
-  expect(first).toBeLessThanOrEqual(3);
+  const seen: Array<[number, number]> = [];
+  engine.store.subscribe((state) => seen.push([state.items.length, state.adding]));
+  void engine.upload(files(20));
+  expect(engine.store.getState().adding).toBe(12);
+  for (let i = 0; i < 3; i++) await nextTask();
+  expect(engine.store.getState()).toMatchObject({ adding: 0 });
+  expect(seen.filter(([, adding]) => adding >= 0).map(([n, adding]) => n + adding)).toContain(20);
+  expect(seen.some(([n, adding]) => n === 20 && adding === 0)).toBe(true);
+  // Cancelled with files still to come: back to 0.
+  void engine.upload(files(40));
+  await engine.cancel();
+  for (let i = 0; i < 3; i++) await nextTask();
+  expect(engine.store.getState().adding).toBe(0);
 });

@@ -15,15 +15,30 @@ it('shows the first rows of a long list while the virtualizer loads, then window
   const uploader = {} as UploadEngine;
   const { container } = render(<UploadList upload={{ items, uploader }} locale="en" />);
   const rows = () => [...container.querySelectorAll<HTMLElement>('li')];
-  // Before virtua: the first 100, each numbered out of 2,000, in a bounded scroller.
-  expect(rows()).toHaveLength(100);
-  expect(rows()[99]?.getAttribute('aria-setsize')).toBe('2000');
+  // Before virtua: the first 24 (more than the scroller shows), each numbered out of 2,000, in a
+  // bounded scroller.
+  expect(rows()).toHaveLength(24);
+  expect(rows()[23]?.getAttribute('aria-setsize')).toBe('2000');
   expect((container.firstElementChild as HTMLElement).style.overflowY).toBe('auto');
   await act(async () => {
     await loadVirtua();
   });
   await act(async () => {});
   expect(rows().length).toBeGreaterThan(0);
-  expect(rows().length).toBeLessThan(100);
+  expect(rows().length).toBeLessThan(24);
   expect(rows().every((row) => row.style.position === 'absolute')).toBe(true);
+});
+
+it('windows a list from the first slice of a long drop still being added (store `adding`)', async () => {
+  await loadVirtua();
+  const items = Array.from({ length: 8 }, (_, i) => mockUploadItem({ name: `f${i}.bin` }));
+  const store = { getState: () => ({ adding: 192 }) };
+  const uploader = { store } as unknown as UploadEngine;
+  const { container } = render(<UploadList upload={{ items, uploader }} locale="en" />);
+  await act(async () => {});
+  const rows = [...container.querySelectorAll<HTMLElement>('li')];
+  // Windowed by virtua (absolutely placed rows) with 8 items: no 100 plain rows first.
+  expect(rows.length).toBeGreaterThan(0);
+  expect(rows.every((row) => row.style.position === 'absolute')).toBe(true);
+  expect((container.firstElementChild as HTMLElement).style.overflowY).toBe('auto');
 });
