@@ -335,6 +335,11 @@ export function createUploadEngine<TResult = unknown>(
   }
 
   function add(files: Iterable<Blob> | ArrayLike<Blob>, addOptions: AddOptions = {}): string[] {
+    flushIncoming();
+    return addNow(files, addOptions);
+  }
+
+  function addNow(files: Iterable<Blob> | ArrayLike<Blob>, addOptions: AddOptions = {}): string[] {
     const list = Array.from(files as ArrayLike<Blob>);
     items.publish();
     let count = store
@@ -396,6 +401,7 @@ export function createUploadEngine<TResult = unknown>(
   }
 
   function pause(id?: string): void {
+    if (id === undefined) flushIncoming();
     for (const job of select(id)) {
       if (!canTransition(getItem(job.id)?.status ?? 'done', 'pause')) continue;
       abortInFlight(job);
@@ -416,37 +422,84 @@ export function createUploadEngine<TResult = unknown>(
     items.publish();
   }
 
-  // Bumped by cancel() of all and reset(): slices of an earlier upload() not added yet are dropped.
-  let generation = 0;
+  /**
+   * upload() calls still adding their files, oldest first. A long list is added ADD_SLICE files
+   * a task: the first `file.size` of a file from disk is a synchronous call to the browser
+   * process (1.7 to 3.7 ms a file on a busy machine), so 200 dropped photos added at once held
+   * the page for up to 240 ms, and React committed their 200 rows in the same task. Any other
+   * change to the list (add, start or pause of all, suspend) first adds what is still to come, so
+   * the list's order, `maxFiles` and those actions see every file as before.
+   */
+  const incoming: Array<{ list: Blob[]; at: number; addOptions: AddOptions; ids: string[]; done(): void }> =
+    [];
   // Files upload() calls have still to add (the store's `adding`).
   let adding = 0;
+  let pumping = false;
 
-  /**
-   * Adds a long list in slices of ADD_SLICE files, one task each: the first `file.size` of a file
-   * from disk is a synchronous call to the browser process (1.7 to 3.7 ms a file on a busy
-   * machine), so 200 dropped photos added at once held the page for up to 240 ms, and React
-   * committed their 200 rows in the same task. React renders each slice before the next.
-   */
-  async function addInSlices(list: Blob[], addOptions: AddOptions | undefined): Promise<string[]> {
-    const started = generation;
-    adding += list.length;
-    let at = 0;
-    const slice = () => {
-      adding -= Math.min(ADD_SLICE, list.length - at);
-      return add(list.slice(at, (at += ADD_SLICE)), addOptions);
-    };
-    const ids = slice();
-    while (at < list.length) {
-      await nextTask();
-      if (generation !== started) break;
-      ids.push(...slice());
+  function addSlice(count: number): void {
+    const entry = incoming[0];
+    if (!entry) return;
+    const slice = entry.list.slice(entry.at, (entry.at += count));
+    adding -= slice.length;
+    entry.ids.push(...addNow(slice, entry.addOptions));
+    if (entry.at >= entry.list.length) {
+      incoming.shift();
+      entry.done();
     }
-    if (at < list.length) store.setState({ adding: (adding -= list.length - at) });
-    return ids;
+  }
+
+  /** Adds every file still to come, now. */
+  function flushIncoming(): void {
+    while (incoming[0]) addSlice(Infinity);
+  }
+
+  /** Forgets the files still to come (cancel of all, reset); their upload() resolves. */
+  function dropIncoming(): void {
+    if (!incoming.length) return;
+    for (const entry of incoming.splice(0)) entry.done();
+    store.setState({ adding: (adding = 0) });
+  }
+
+  async function pump(): Promise<void> {
+    if (pumping) return;
+    pumping = true;
+    try {
+      while (incoming[0]) {
+        await nextTask();
+        addSlice(ADD_SLICE);
+      }
+    } catch {
+      // A slice that could not be added (not a file): the rest of its list is dropped.
+      dropIncoming();
+    } finally {
+      pumping = false;
+    }
+  }
+
+  function upload(files: Iterable<Blob> | ArrayLike<Blob>, addOptions: AddOptions = {}) {
+    flushIncoming();
+    const list = Array.from(files as ArrayLike<Blob>);
+    // Outside a browser (no MessageChannel: Jest's jsdom) there is no page to keep responsive.
+    if (list.length <= ADD_SLICE || typeof MessageChannel !== 'function') {
+      return items.whenSettled(addNow(list, addOptions));
+    }
+    const ids = new Promise<string[]>((done) => {
+      const entry = { list, at: 0, addOptions, ids: [] as string[], done: () => done(entry.ids) };
+      adding += list.length;
+      incoming.push(entry);
+    });
+    try {
+      addSlice(ADD_SLICE);
+    } catch (error) {
+      dropIncoming();
+      throw error;
+    }
+    void pump();
+    return ids.then((added) => items.whenSettled(added));
   }
 
   async function cancel(id?: string): Promise<void> {
-    if (id === undefined) generation++;
+    if (id === undefined) dropIncoming();
     const pending: Promise<void>[] = [];
     for (const job of select(id)) {
       if (!canTransition(getItem(job.id)?.status ?? 'done', 'cancel')) continue;
@@ -464,12 +517,9 @@ export function createUploadEngine<TResult = unknown>(
     store,
     getItem: items.published,
     add,
-    upload(files, addOptions) {
-      const list = Array.from(files as ArrayLike<Blob>);
-      if (list.length <= ADD_SLICE) return items.whenSettled(add(list, addOptions));
-      return addInSlices(list, addOptions).then((ids) => items.whenSettled(ids));
-    },
+    upload,
     start(id) {
+      if (id === undefined) flushIncoming();
       // One file: at once. All: in order, as many ahead as when added.
       if (id !== undefined) for (const job of select(id)) launch(job);
       else {
@@ -525,6 +575,7 @@ export function createUploadEngine<TResult = unknown>(
       await Promise.all([...cleanups]);
     },
     suspend() {
+      flushIncoming();
       for (const job of jobs.values()) {
         const status = getItem(job.id)?.status;
         if (status && canTransition(status, 'pause')) {

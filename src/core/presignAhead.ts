@@ -50,7 +50,8 @@ export function createPresigner(options: PresignerOptions): Presigner {
     const signal = new AbortController().signal;
     running = (async () => {
       const checksum = await options.checksum(job);
-      // Signed before (the URL expired): ask for the same key, so nothing is left under another.
+      // Signed before (the URL expired): say so; a server may sign the same key (upkit/server
+      // answers a new one: it never signs a key for a second PUT).
       const resign = job.signedKey;
       const result = await calls.submit(
         { file: job.desc, ...(checksum ? { checksum } : {}), ...(resign ? { resign } : {}) },

@@ -129,8 +129,8 @@ export interface PresignOptions {
   /** The file's base64 SHA-256, when the client hashed it, to sign into the URL. */
   checksum?: string;
   /**
-   * The key and token of this file's earlier URL, when that one expired: a backend that can
-   * should sign the same key again, so no object is left behind under another.
+   * The key and token of this file's earlier URL, when that one expired. upkit/server answers a
+   * new key (it never signs a key for a second PUT); older servers signed the same key again.
    */
   resign?: { key: string; token?: string };
 }

@@ -7,6 +7,7 @@ import {
   useLayoutEffect,
   useRef,
   useState,
+  useSyncExternalStore,
   type CSSProperties,
   type FocusEvent,
   type MouseEvent,
@@ -176,19 +177,31 @@ let loadingVirtua: Promise<unknown> | undefined;
 
 /** Fetches virtua (once); the list windows from its next render. */
 export function loadVirtua(): Promise<unknown> {
-  loadingVirtua ??= import('./virtua.js').then((module) => (virtua = module));
+  loadingVirtua ??= import('./virtua.js').then((module) => {
+    virtuaFailed = false;
+    return (virtua = module);
+  });
   return loadingVirtua;
 }
 
+const NO_STORE = { subscribe: () => () => undefined, getState: () => ({ adding: 0 }) };
+
+// The last fetch of virtua failed (offline, not cached): every row is shown until one succeeds.
+let virtuaFailed = false;
+
 function useVirtua(needed: boolean): Virtua | undefined {
-  const [, setLoaded] = useState(false);
+  const [, settled] = useState(0);
   useEffect(() => {
     if (!needed || virtua) return;
     let live = true;
     loadVirtua().then(
-      () => live && setLoaded(true),
-      // Offline with the chunk not cached: the first rows stay shown; the next long list retries.
-      () => (loadingVirtua = undefined),
+      () => live && settled((n) => n + 1),
+      // The next long list asks again.
+      () => {
+        loadingVirtua = undefined;
+        virtuaFailed = true;
+        if (live) settled((n) => n + 1);
+      },
     );
     return () => {
       live = false;
@@ -252,7 +265,12 @@ export function UploadList({
   // long drop still being added (`adding`) windows from its first slice: mounting 100 rows only
   // to swap them for virtua's window cost two long tasks.
   // (An uploader without a store, as tests and wrappers pass, adds nothing.)
-  const adding = (uploader as Partial<UploadEngine>).store?.getState().adding ?? 0;
+  const store = (uploader as Partial<UploadEngine>).store ?? NO_STORE;
+  const adding = useSyncExternalStore(
+    store.subscribe,
+    () => store.getState().adding,
+    () => 0,
+  );
   const virtual = items.length + adding > virtualizeAbove && typeof ResizeObserver === 'function';
   const windowing = useVirtua(virtual);
   // By id, not index: files removed above the focused one must not unmount it.
@@ -368,11 +386,13 @@ export function UploadList({
         ) : (
           <ul className={cx('items')} role="list" aria-label={messages.listLabel}>
             {/* While virtua loads, the first rows (more than a scroller shows): never thousands. */}
-            {(virtual ? items.slice(0, Math.min(virtualizeAbove, 24)) : items).map((item, index) => (
-              <li key={item.id} {...rowProps(item, index, items.length, cx('item'))}>
-                {row(item)}
-              </li>
-            ))}
+            {(virtual && !virtuaFailed ? items.slice(0, Math.min(virtualizeAbove, 24)) : items).map(
+              (item, index) => (
+                <li key={item.id} {...rowProps(item, index, items.length, cx('item'))}>
+                  {row(item)}
+                </li>
+              ),
+            )}
           </ul>
         )}
       </div>

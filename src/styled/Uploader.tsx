@@ -80,6 +80,10 @@ function UploaderParts({
   const editable = (item: UploadItem) => manual && item.status === 'queued' && !started.has(item.id);
   const waiting = manual ? upload.items.filter(editable) : [];
   const start = () => {
+    // A drop still being added comes in now (add() adds what is still to come first): every file
+    // is checked for its fields, and none starts unchecked.
+    upload.uploader.add([]);
+    const waiting = upload.uploader.store.getState().items.filter(editable);
     const incomplete = fields ? waiting.filter((item) => missingFields(fields, item).length > 0) : [];
     if (incomplete.length > 0) {
       setShowMissing(true);

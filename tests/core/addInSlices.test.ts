@@ -1,4 +1,4 @@
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { createUploadEngine } from '../../src/core/createUploadEngine';
 import { nextTask } from '../../src/core/nextTask';
 import { createMemoryStorage, deferred, patternedFile } from '../helpers/memoryStorage';
@@ -88,4 +88,77 @@ it('the store says how many files are still to be added (adding), in the update 
   await engine.cancel();
   for (let i = 0; i < 3; i++) await nextTask();
   expect(engine.store.getState().adding).toBe(0);
+});
+
+// Anything else done to the list while a drop is still being added first adds the rest of it, so
+// the list's order, maxFiles and actions on all files see every file, as before the slices.
+
+it('add() during a drop comes after the whole drop, in order; maxFiles keeps the first files', async () => {
+  const { engine } = engineWithHeldPuts();
+  engine.setOptions({ maxFiles: 12 });
+  void engine.upload(files(20));
+  const late = engine.add([patternedFile(10, 'late.bin')]);
+  const names = listed(engine);
+  expect(names).toEqual([...files(20).map((f) => f.name), 'late.bin']);
+  const refused = engine.store.getState().items.filter((item) => item.error?.isValidation);
+  expect(refused.map((item) => item.name)).toEqual([
+    ...files(20)
+      .slice(12)
+      .map((f) => f.name),
+    'late.bin',
+  ]);
+  expect(late).toHaveLength(1);
+});
+
+it('start() of all during a drop with autoStart off starts every file of it', async () => {
+  const { engine, gate, storage } = engineWithHeldPuts();
+  engine.setOptions({ autoStart: false } as never);
+  const settled = engine.upload(files(20));
+  engine.start();
+  gate.resolve();
+  const items = await settled;
+  expect(items).toHaveLength(20);
+  expect(items.every((item) => item.status === 'done')).toBe(true);
+  expect(storage.puts).toHaveLength(20);
+});
+
+it.each(['pause()', 'suspend()'] as const)('%s during a drop holds every file of it', async (action) => {
+  const { engine } = engineWithHeldPuts();
+  void engine.upload(files(40));
+  if (action === 'pause()') engine.pause();
+  else engine.suspend();
+  for (let i = 0; i < 6; i++) await nextTask();
+  const states = engine.store.getState().items.map((item) => item.status);
+  expect(states).toHaveLength(40);
+  expect(states.every((status) => status === 'paused')).toBe(true);
+});
+
+it('a list with something that is not a file: upload() throws, nothing is left still to come', async () => {
+  const { engine } = engineWithHeldPuts();
+  const list = [...files(4), null, ...files(15)] as unknown as File[];
+  expect(() => engine.upload(list)).toThrow();
+  for (let i = 0; i < 3; i++) await nextTask();
+  expect(engine.store.getState().adding).toBe(0);
+});
+
+it('a later slice that is not a file ends the drop there, without an unhandled rejection', async () => {
+  const { engine } = engineWithHeldPuts();
+  const list = [...files(12), null, ...files(7)] as unknown as File[];
+  const settled = engine.upload(list);
+  for (let i = 0; i < 4; i++) await nextTask();
+  expect(engine.store.getState().adding).toBe(0);
+  expect(listed(engine)).toHaveLength(8);
+  await engine.cancel();
+  expect((await settled).length).toBe(8);
+});
+
+it('without MessageChannel (Jest with jsdom) every file is added at once', () => {
+  const { engine } = engineWithHeldPuts();
+  vi.stubGlobal('MessageChannel', undefined);
+  try {
+    void engine.upload(files(30));
+    expect(listed(engine)).toHaveLength(30);
+  } finally {
+    vi.unstubAllGlobals();
+  }
 });

@@ -32,7 +32,7 @@ it('shows the first rows of a long list while the virtualizer loads, then window
 it('windows a list from the first slice of a long drop still being added (store `adding`)', async () => {
   await loadVirtua();
   const items = Array.from({ length: 8 }, (_, i) => mockUploadItem({ name: `f${i}.bin` }));
-  const store = { getState: () => ({ adding: 192 }) };
+  const store = { getState: () => ({ adding: 192 }), subscribe: () => () => undefined };
   const uploader = { store } as unknown as UploadEngine;
   const { container } = render(<UploadList upload={{ items, uploader }} locale="en" />);
   await act(async () => {});
