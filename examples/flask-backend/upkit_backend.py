@@ -1097,7 +1097,8 @@ def _presign(cfg: _Config, call: _Call) -> Any:
     """A URL for one PUT of exactly the declared size and checked type, to the pending key."""
     file = _read_file(call.body)
     stored = _check_file(cfg, file, multipart=False)
-    key = _resigned_key(cfg, call, file, stored) or _final_key(cfg, call, file, stored)
+    _check_resign(call)
+    key = _final_key(cfg, call, file, stored)
     checksum = _read_checksum(call.body)
     disposition = cfg.disposition(stored.content_type)
     # Type, disposition and length (and the client's SHA-256) are signed headers: storage
@@ -1115,7 +1116,7 @@ def _presign(cfg: _Config, call: _Call) -> Any:
     return {'url': url, 'method': 'PUT', 'headers': headers, 'key': key, 'expiresAt': cfg.expires_at(), 'token': token}
 
 
-def _resigned_key(cfg: _Config, call: _Call, file: _FileInput, stored: _StoredType) -> Optional[str]:
+def _check_resign(call: _Call) -> None:
     """`resign` (a file's earlier key and token, sent when its URL expired) earns a new key, as a
     plain presign does: a key is never signed for a second PUT. Reusing it only spared a stray
     pending object (the lifecycle rule's job), and whether its upload was settled cannot be known
@@ -1123,7 +1124,6 @@ def _resigned_key(cfg: _Config, call: _Call, file: _FileInput, stored: _StoredTy
     resign = call.body.get('resign')
     if resign is not None and (not isinstance(resign, dict) or not isinstance(resign.get('key'), str)):
         raise _bad_request('"resign" must be { "key": string, "token": string } from an earlier presign answer.')
-    return None
 
 
 def _complete_single(cfg: _Config, call: _Call) -> Any:

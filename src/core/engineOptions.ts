@@ -138,8 +138,11 @@ export interface UploadEngine<TResult = unknown> {
   /** Vanilla zustand store; subscribe or read `getState().items`. */
   readonly store: StoreApi<UploaderState<TResult>>;
   /**
-   * Adds files and starts them (unless `autoStart: false`). Resolves once every one of them has
-   * settled (done, error or canceled) or been removed; never rejects.
+   * Adds files and starts them (unless `autoStart: false`). A list of more than 8 files is added
+   * 8 a task (the store's `adding` counts the rest), so use `add()` when every id is needed at
+   * once. Resolves once every file it added has settled (done, error or canceled) or been removed:
+   * files still to come when `cancel()` of all or `reset()` ran are never added. Throws, rather
+   * than rejects, for a list that holds something other than a Blob.
    */
   upload(files: Iterable<Blob> | ArrayLike<Blob>, options?: AddOptions): Promise<UploadItem<TResult>[]>;
   /** The item with this id, in constant time, or `undefined`. */

@@ -35,6 +35,15 @@ async function resign(
   return again.body as { key: string; token: string; url: string; headers: Record<string, string> };
 }
 
+/** A PNG presigned, PUT and completed: its descriptor, bytes and presign answer. */
+async function completed(h: Harness, seed: number) {
+  const bytes = png(2000, seed);
+  const descriptor = file(bytes.length);
+  const { presigned } = await presignAndPut(h, descriptor, bytes);
+  expect((await h.call('complete', completeBody(presigned, descriptor))).status).toBe(200);
+  return { bytes, descriptor, presigned };
+}
+
 describe('R. resign never reopens a settled key', () => {
   it('an upload whose URL expired before its PUT: a new key; the file completes once there', async () => {
     let clock = Date.now();
@@ -54,10 +63,7 @@ describe('R. resign never reopens a settled key', () => {
 
   it('a completed key the app deleted, resigned by a server that forgot the upload (a restart): a new key', async () => {
     const h = handlerFor();
-    const bytes = png(2000, 8);
-    const descriptor = file(bytes.length);
-    const { presigned } = await presignAndPut(h, descriptor, bytes);
-    expect((await h.call('complete', completeBody(presigned, descriptor))).status).toBe(200);
+    const { descriptor, presigned } = await completed(h, 8);
     await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: presigned.key }));
     const restarted = handlerFor(); // same secret, an empty completion store
     const again = await restarted.call(
@@ -110,10 +116,7 @@ describe('R. resign never reopens a settled key', () => {
 
   it('a completed key: resign earns a new key; the verified object keeps its bytes', async () => {
     const h = handlerFor();
-    const bytes = png(2000, 5);
-    const descriptor = file(bytes.length);
-    const { presigned } = await presignAndPut(h, descriptor, bytes);
-    expect((await h.call('complete', completeBody(presigned, descriptor))).status).toBe(200);
+    const { bytes, descriptor, presigned } = await completed(h, 5);
     const again = await resign(h, descriptor, presigned);
     expect(again.key).not.toBe(presigned.key);
     expect(await objectSha256(s3, bucket, presigned.key)).toBe(sha256(bytes));
@@ -122,10 +125,7 @@ describe('R. resign never reopens a settled key', () => {
 
   it('a completed key the app has since deleted: resign earns a new key; the old key is never refilled', async () => {
     const h = handlerFor();
-    const bytes = png(2000, 6);
-    const descriptor = file(bytes.length);
-    const { presigned } = await presignAndPut(h, descriptor, bytes);
-    expect((await h.call('complete', completeBody(presigned, descriptor))).status).toBe(200);
+    const { descriptor, presigned } = await completed(h, 6);
     await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: presigned.key }));
     const again = await resign(h, descriptor, presigned);
     expect(again.key).not.toBe(presigned.key);
