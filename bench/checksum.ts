@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { chromiumArgs, chromiumPath } from '../scripts/chromium';
-import { WORKER_SOURCE } from '../src/core/checksum';
+import { HASHING_SOURCE } from '../src/core/sha256';
 
 let dir = '';
 const browser = await chromium.launch({
@@ -36,7 +36,7 @@ try {
   await page.locator('input').setInputFiles(path);
   // A string, not a function: tsx's transform adds helpers a page does not have.
   const rounds = (await page.evaluate(`(async () => {
-    const WORKER = ${JSON.stringify(WORKER_SOURCE)};
+    const WORKER = ${JSON.stringify(HASHING_SOURCE)};
     const MiB = 1024 * 1024;
     const size = 1024 * MiB;
     const partSize = 8 * MiB;
@@ -48,7 +48,7 @@ try {
     const worker = new Worker(URL.createObjectURL(new Blob([WORKER], { type: 'text/javascript' })));
     const inWorker = (blob) =>
       new Promise((resolve) => {
-        worker.onmessage = ({ data }) => resolve(data.checksum);
+        worker.onmessage = ({ data }) => resolve(data.result);
         worker.postMessage({ id: 0, blob });
       });
     async function run(mode) {

@@ -11,8 +11,9 @@ export type {
 } from './core/engineOptions.js';
 export { UploadError, isUploadError } from './core/errors.js';
 export type { UploadErrorCode } from './core/errors.js';
-export { choosePartSize, planParts, DEFAULT_PART_SIZE, S3_LIMITS } from './core/chunkPlan.js';
-export type { PartSpec } from './core/chunkPlan.js';
+export { choosePartSize, DEFAULT_PART_SIZE, S3_LIMITS } from './core/chunkPlan.js';
+export { planParts } from './core/planParts.js';
+export type { PartSpec } from './core/planParts.js';
 export { backoffDelay, classifyError, parseRetryAfter } from './core/retry.js';
 export type { RetryDecision, RetryOptions } from './core/retry.js';
 export { createScheduler } from './core/scheduler.js';
@@ -23,7 +24,8 @@ export { canTransition, isActive, isSettled, uploadReducer } from './core/upload
 export type { UploadAction } from './core/uploadMachine.js';
 export { matchesAccept, parseAccept, validateFile } from './core/validate.js';
 export type { ValidationOptions } from './core/validate.js';
-export { indexedDBSessionStore, memorySessionStore, withHandle } from './core/resumeStore.js';
+export { indexedDBSessionStore, memorySessionStore } from './core/resumeStore.js';
+export { withHandle } from './core/resumeRecord.js';
 export { relativePathOf, withRelativePath } from './core/job.js';
 export type { ResumableFileHandle, SessionRecord, SessionStore, StoredPart } from './core/resumeStore.js';
 export type * from './core/types.js';

@@ -15,13 +15,6 @@ export const S3_LIMITS = {
 /** Preferred part size, 8 MiB: few enough requests to be fast, small enough that a retry is cheap. */
 export const DEFAULT_PART_SIZE = 8 * MiB;
 
-/** One part of a multipart upload: bytes `[start, end)` of the file. */
-export interface PartSpec {
-  partNumber: number;
-  start: number;
-  end: number;
-}
-
 /**
  * The part size for a file: the preferred size, raised to S3's 5 MiB minimum, and grown (in whole
  * MiB) when the file would otherwise need more than 10,000 parts.
@@ -37,32 +30,4 @@ export function choosePartSize(fileSize: number, preferred = DEFAULT_PART_SIZE):
   const needed = Math.ceil(fileSize / S3_LIMITS.maxParts);
   const size = Math.max(floor, Math.ceil(needed / MiB) * MiB);
   return Math.min(size, S3_LIMITS.maxPartSize);
-}
-
-/**
- * Splits a file into parts. A 0-byte file is one empty part, which S3 accepts as the last (and
- * only) part.
- */
-export function planParts(fileSize: number, partSize: number): PartSpec[] {
-  if (!Number.isSafeInteger(fileSize) || fileSize < 0) {
-    throw new RangeError(`fileSize must be a non-negative integer, got ${fileSize}`);
-  }
-  if (partSize < S3_LIMITS.minPartSize || partSize > S3_LIMITS.maxPartSize) {
-    throw new RangeError(`partSize must be between 5 MiB and 5 GiB (S3's limits), got ${partSize} bytes`);
-  }
-  const count = Math.max(1, Math.ceil(fileSize / partSize));
-  if (count > S3_LIMITS.maxParts) {
-    throw new RangeError(
-      `${fileSize} bytes in ${partSize}-byte parts needs ${count} parts; S3 allows 10,000. Use choosePartSize().`,
-    );
-  }
-  const parts: PartSpec[] = [];
-  for (let i = 0; i < count; i++) {
-    parts.push({
-      partNumber: i + 1,
-      start: i * partSize,
-      end: Math.min(fileSize, (i + 1) * partSize),
-    });
-  }
-  return parts;
 }

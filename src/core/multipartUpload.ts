@@ -1,14 +1,15 @@
 import { onAbort } from './abort.js';
-import { sha256Base64 } from './checksum.js';
-import { choosePartSize, planParts, type PartSpec } from './chunkPlan.js';
+import { choosePartSize } from './chunkPlan.js';
 import type { EngineContext } from './engineContext.js';
 import { isExpiring } from './engineContext.js';
 import { abortedError, toUploadError, UploadError } from './errors.js';
 import { sessionRef, type Job, type OpenSession } from './job.js';
 import { sessionLockName, tryLock } from './locks.js';
-import { handleOf, isExpired, isSessionRecord, quietly, type SessionRecord } from './resumeStore.js';
+import { planParts, type PartSpec } from './planParts.js';
+import { handleOf, isExpired, isSessionRecord } from './resumeRecord.js';
+import { quietly, type SessionRecord } from './resumeStore.js';
 import { retriedAlready, withRetry } from './retry.js';
-import { missingEtagError } from './storageError.js';
+import { sha256Base64 } from './sha256.js';
 import type { MultipartSession, UploadedPart } from './types.js';
 
 // S3 multipart: create (or reopen after a reload), parts PUT in parallel through URLs signed in
@@ -496,4 +497,14 @@ async function runSession<TResult>(
   const id = job.resumeKey;
   if (store && id) await quietly(() => store.delete(id));
   return result;
+}
+
+/** The error for a part whose ETag the browser was not allowed to read. */
+export function missingEtagError(partNumber: number): UploadError {
+  return new UploadError(
+    'missing-etag',
+    `Storage accepted part ${partNumber} but the browser cannot read its ETag header, so the ` +
+      'upload cannot be completed. Add "ETag" to the bucket CORS rule\'s ExposeHeaders ' +
+      '(S3 and R2: "ExposeHeaders": ["ETag"]; GCS: "responseHeader": ["ETag"]), then retry.',
+  );
 }

@@ -2,15 +2,8 @@ import { UploadError } from './errors.js';
 import type { InterruptedOptions } from './interrupted.js';
 import { describeFile, sessionRef } from './job.js';
 import { heldLocks, sessionLockName, tryLock } from './locks.js';
-import {
-  fileFingerprint,
-  handleOf,
-  isExpired,
-  isSessionRecord,
-  quietly,
-  withHandle,
-  type SessionRecord,
-} from './resumeStore.js';
+import { handleOf, isExpired, isSessionRecord, withHandle } from './resumeRecord.js';
+import { fileFingerprint, quietly, type SessionRecord } from './resumeStore.js';
 import { withRetry } from './retry.js';
 import type { ResumableUpload } from './selectors.js';
 

@@ -1,12 +1,15 @@
-import { sha256Base64 } from './checksum.js';
 import type { EngineContext } from './engineContext.js';
 import { toUploadError } from './errors.js';
 import type { Job } from './job.js';
+import { lazyChunk } from './lazyChunk.js';
 import { withRetry } from './retry.js';
 
 // Web Crypto hashes a whole buffer, never a stream: files above this go without a checksum
 // rather than hold their bytes in memory twice.
 const SINGLE_CHECKSUM_LIMIT = 256 * 1024 * 1024;
+
+// Hashing is a chunk of its own, fetched with the first file to hash.
+const loadHashing = /* @__PURE__ */ lazyChunk(() => import('./sha256.js'));
 
 /** The file's SHA-256 to sign into its URL, hashed once; none when off or too large. */
 export async function fileChecksum<TResult>(
@@ -16,7 +19,7 @@ export async function fileChecksum<TResult>(
   if (!ctx.checksum() || job.file.size > SINGLE_CHECKSUM_LIMIT) return undefined;
   let checksum = job.checksums.get(0);
   if (checksum === undefined) {
-    checksum = await sha256Base64(job.file);
+    checksum = await (await loadHashing()).sha256Base64(job.file);
     job.checksums.set(0, checksum);
   }
   return checksum;

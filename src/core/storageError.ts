@@ -34,13 +34,3 @@ export function storageError(status: number, body: string, retryAfter: string | 
     { status, cause: body, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) },
   );
 }
-
-/** The error for a part whose ETag the browser was not allowed to read. */
-export function missingEtagError(partNumber: number): UploadError {
-  return new UploadError(
-    'missing-etag',
-    `Storage accepted part ${partNumber} but the browser cannot read its ETag header, so the ` +
-      'upload cannot be completed. Add "ETag" to the bucket CORS rule\'s ExposeHeaders ' +
-      '(S3 and R2: "ExposeHeaders": ["ETag"]; GCS: "responseHeader": ["ETag"]), then retry.',
-  );
-}

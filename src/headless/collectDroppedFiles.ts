@@ -1,7 +1,8 @@
 // Walking a drop (folders, File System Access handles): a chunk of its own, which useDropzone
 // fetches when a drag first enters its zone; snapshotDrop, read during the drop event, is not.
 import { withRelativePath } from '../core/job.js';
-import { withHandle, type ResumableFileHandle } from '../core/resumeStore.js';
+import { withHandle } from '../core/resumeRecord.js';
+import type { ResumableFileHandle } from '../core/resumeStore.js';
 import type { DropSnapshot } from './collectFiles.js';
 
 /**

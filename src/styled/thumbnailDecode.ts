@@ -1,5 +1,6 @@
 // The image half of Thumbnail, loaded with the first image to preview (a chunk of its own):
 // a queue of a few decodes at a time, one shared decoding worker, and the square crop.
+import { blobWorker } from '../core/blobWorker.js';
 
 // Decoded a few at a time: 200 photos dropped at once must not hold 200 full-size decodes.
 const PARALLEL = 3;
@@ -33,58 +34,21 @@ export function enqueue(task: () => Promise<void>): () => void {
 // Chromium decodes createImageBitmap's blob off the thread that calls it, but crops and scales
 // the result on it: 130-220 ms per 12-megapixel photo on the page's main thread (bench:previews).
 // Called in a worker, all of that happens there, and the page gets the small bitmap.
-const DECODER_SOURCE = `
+const decoder = blobWorker<{ file: Blob; width: number }, ImageBitmap>(`
 onmessage = async ({ data: { id, file, width } }) => {
   try {
     const bitmap = await createImageBitmap(file, { resizeWidth: width, resizeQuality: 'medium' });
-    postMessage({ id, bitmap }, [bitmap]);
+    postMessage({ id, result: bitmap }, [bitmap]);
   } catch (error) {
     postMessage({ id, error: String(error) });
   }
-};`;
-
-type Decoded = { id: number; bitmap?: ImageBitmap; error?: string };
-let decoder: ((file: Blob) => Promise<ImageBitmap>) | null | undefined;
-
-/** One shared decoding worker, or `null` where none can be made (no Worker, a strict CSP). */
-function decoderWorker(): typeof decoder {
-  if (decoder !== undefined) return decoder;
-  decoder = null;
-  if (typeof Worker !== 'function' || typeof URL.createObjectURL !== 'function') return decoder;
-  try {
-    const url = URL.createObjectURL(new Blob([DECODER_SOURCE], { type: 'text/javascript' }));
-    const thread = new Worker(url);
-    URL.revokeObjectURL(url);
-    const pending = new Map<number, (decoded: Decoded) => void>();
-    let next = 0;
-    thread.onmessage = ({ data }: MessageEvent<Decoded>) => {
-      pending.get(data.id)?.(data);
-      pending.delete(data.id);
-    };
-    // A worker that cannot start fails what it holds, and decoding goes back to this thread.
-    thread.onerror = () => {
-      decoder = null;
-      for (const settle of pending.values()) settle({ id: -1, error: 'decoding worker failed' });
-      pending.clear();
-      thread.terminate();
-    };
-    decoder = (file) =>
-      new Promise((resolve, reject) => {
-        const id = next++;
-        pending.set(id, ({ bitmap, error }) => (bitmap ? resolve(bitmap) : reject(new Error(error))));
-        thread.postMessage({ id, file, width: DECODE_WIDTH });
-      });
-  } catch {
-    decoder = null;
-  }
-  return decoder;
-}
+};`);
 
 /** A small bitmap of `file`: decoded and scaled in the worker, or here where there is none. */
 export function decode(file: Blob): Promise<ImageBitmap> {
-  const worker = decoderWorker();
+  const worker = decoder();
   return worker
-    ? worker(file)
+    ? worker({ file, width: DECODE_WIDTH })
     : createImageBitmap(file, { resizeWidth: DECODE_WIDTH, resizeQuality: 'medium' });
 }
 

@@ -53,9 +53,12 @@ it.each(['cancel()', 'reset()'] as const)(
     const { engine } = engineWithHeldPuts();
     const settled = engine.upload(files(100));
     await nextTask(); // 16 added
-    if (action === 'cancel()') await engine.cancel();
-    else await engine.reset();
+    const stopped = action === 'cancel()' ? engine.cancel() : engine.reset();
+    // The store says at once that nothing more is coming.
+    expect(engine.store.getState().adding).toBe(0);
+    await stopped;
     for (let i = 0; i < 5; i++) await nextTask();
+    expect(engine.store.getState().adding).toBe(0);
     const expected = action === 'cancel()' ? 16 : 0;
     expect(listed(engine)).toHaveLength(expected);
     const items = await settled;

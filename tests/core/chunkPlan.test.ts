@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_PART_SIZE,
-  S3_LIMITS,
-  choosePartSize,
-  planParts,
-  type PartSpec,
-} from '../../src/core/chunkPlan';
+import { DEFAULT_PART_SIZE, S3_LIMITS, choosePartSize } from '../../src/core/chunkPlan';
+import { planParts, type PartSpec } from '../../src/core/planParts';
 import { UploadError } from '../../src/core/errors';
 
 const MiB = 1024 * 1024;

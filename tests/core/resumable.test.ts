@@ -2,10 +2,10 @@ import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { UploadEngineOptions } from '../../src/core/createUploadEngine';
 import { UploadError } from '../../src/core/errors';
+import { withHandle } from '../../src/core/resumeRecord';
 import {
   indexedDBSessionStore,
   memorySessionStore,
-  withHandle,
   type ResumableFileHandle,
 } from '../../src/core/resumeStore';
 import {

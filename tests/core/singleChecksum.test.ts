@@ -1,16 +1,17 @@
 import { createHash } from 'node:crypto';
 import { expect, it } from 'vitest';
-import { bytesOf, createMemoryStorage, createTestEngine, patternedFile } from '../helpers/memoryStorage';
+import {
+  bytesOf,
+  createMemoryStorage,
+  createTestEngine,
+  patternedFile,
+  recordPresigns,
+} from '../helpers/memoryStorage';
 
 it("hashes a single upload's file once and asks presign to sign the checksum; checksum: false does not", async () => {
   for (const checksum of [true, false]) {
     const storage = createMemoryStorage();
-    const asked: Array<{ checksum?: string } | undefined> = [];
-    const presign = storage.backend.presign.bind(storage.backend);
-    storage.backend.presign = (file, ctx, options) => {
-      asked.push(options);
-      return presign(file, ctx, options);
-    };
+    const asked = recordPresigns(storage);
     const engine = createTestEngine(storage, { checksum });
     const file = patternedFile(5000, 'a.bin');
     const [item] = await engine.upload([file]);

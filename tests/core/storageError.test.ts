@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { UploadError } from '../../src/core/errors';
 import { classifyError } from '../../src/core/retry';
-import { missingEtagError, parseS3Error, storageError } from '../../src/core/storageError';
+import { missingEtagError } from '../../src/core/multipartUpload';
+import { parseS3Error, storageError } from '../../src/core/storageError';
 
 function s3Xml(code: string, message: string): string {
   return (

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { handleOf } from '../../src/core/resumeStore';
+import { handleOf } from '../../src/core/resumeRecord';
 import { collectDroppedFiles } from '../../src/headless/collectDroppedFiles';
 import { snapshotDrop } from '../../src/headless/collectFiles';
 

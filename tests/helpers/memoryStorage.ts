@@ -237,6 +237,17 @@ export function deferred<T = void>() {
   return { promise, resolve, reject };
 }
 
+/** Records the options (checksum, resign) of each presign call the storage's backend gets. */
+export function recordPresigns(storage: ReturnType<typeof createMemoryStorage>) {
+  const asked: Array<{ checksum?: string } | undefined> = [];
+  const presign = storage.backend.presign.bind(storage.backend);
+  storage.backend.presign = (file, ctx, options) => {
+    asked.push(options);
+    return presign(file, ctx, options);
+  };
+  return asked;
+}
+
 /**
  * An engine on a memory storage, for component tests: single PUTs, no resume storage, and
  * progress published on a zero timer (jsdom paints no frames). `options` override any of it.

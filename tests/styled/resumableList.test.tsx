@@ -1,7 +1,8 @@
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { expect, it, vi } from 'vitest';
-import { memorySessionStore, withHandle } from '../../src/core/resumeStore';
+import { withHandle } from '../../src/core/resumeRecord';
+import { memorySessionStore } from '../../src/core/resumeStore';
 import { fr, Uploader } from '../../src/styled/index';
 import { blobSha256, createMemoryStorage, patternedFile, sha256 } from '../helpers/memoryStorage';
 import { interruptAfterPartOne, isPartOne } from '../helpers/resume';
