@@ -85,15 +85,20 @@ export class UploadError extends Error {
 
   /**
    * True when sending the same file again cannot succeed: it was refused for what it is (its
-   * size, type or content, by the client or the server), not for a failure on the way. Offer
-   * Remove, or another file, instead of Retry.
+   * size, type, content or metadata, by the client or the server), not for a failure on the way.
+   * Offer Remove, or another file, instead of Retry. The app's refusals with 400, 404, 405 and
+   * 422 count; 401 and 403 do not (a retry after signing in again can succeed), nor storage's own
+   * 400s (S3 answers a socket left idle with 400 RequestTimeout).
    */
   get isFinal(): boolean {
+    const { status } = this;
     return (
       this.isValidation ||
       this.code === 'resume-file-mismatch' ||
-      this.status === 413 ||
-      this.status === 415 ||
+      status === 413 ||
+      status === 415 ||
+      (this.code === 'backend-error' &&
+        (status === 400 || status === 404 || status === 405 || status === 422)) ||
       FINAL_SERVER_CODES.has(this.serverCode ?? '')
     );
   }

@@ -57,7 +57,8 @@ export interface AggregateProgress {
 /** The uploader as a whole. */
 export type AggregateStatus = 'idle' | 'uploading' | 'paused' | 'error' | 'done';
 
-const counts = (item: UploadItem) =>
+/** A file the user meant to upload: not canceled, not refused before any request. */
+export const counts = (item: UploadItem) =>
   item.status !== 'canceled' && !(item.status === 'error' && item.error?.isValidation);
 
 /** Sums bytes and speed over the files that are or will be uploaded (not canceled or rejected). */

@@ -1,13 +1,14 @@
 import { useEffect, useState } from 'react';
 import type { UploadEngine } from '../core/createUploadEngine.js';
-import { selectProgress, selectStatus, type AggregateStatus } from '../core/selectors.js';
+import { counts, selectProgress, selectStatus, type AggregateStatus } from '../core/selectors.js';
 import { defaultMessages, type UploadMessages } from './itemProps.js';
 
 /** What the live regions say; pass your own for another language. */
 export interface AnnouncerMessages extends Pick<UploadMessages, 'errorMessage'> {
   started: (files: number) => string;
   milestone: (percent: number) => string;
-  done: (files: number) => string;
+  /** Once every file has settled: how many were uploaded, and how many failed. */
+  done: (files: number, failed: number) => string;
   failed: (name: string, reason: string) => string;
 }
 
@@ -15,7 +16,10 @@ export interface AnnouncerMessages extends Pick<UploadMessages, 'errorMessage'> 
 export const defaultAnnouncerMessages: AnnouncerMessages = {
   started: (files) => `Uploading ${files} ${files === 1 ? 'file' : 'files'}.`,
   milestone: (percent) => `Upload ${percent}% done.`,
-  done: (files) => `${files} ${files === 1 ? 'file' : 'files'} uploaded.`,
+  done: (files, failed) =>
+    failed
+      ? `${files} of ${files + failed} files uploaded, ${failed} failed.`
+      : `${files} ${files === 1 ? 'file' : 'files'} uploaded.`,
   failed: (name, reason) => `${name} failed: ${reason}`,
   errorMessage: defaultMessages.errorMessage,
 };
@@ -35,7 +39,8 @@ const visuallyHidden = {
 
 /**
  * Announces an upload to screen readers: a polite message when uploads start, at 25, 50 and 75 %,
- * and once when all are done; an assertive one for each failure. Spread `politeProps` and
+ * and once when every file has settled (how many were uploaded, how many failed); an assertive
+ * one for each failure. Files refused before any request (size, type) are told as failures only. Spread `politeProps` and
  * `assertiveProps` on two elements that stay mounted, with the messages as their text.
  */
 export function useUploadAnnouncer(
@@ -50,8 +55,8 @@ export function useUploadAnnouncer(
     let milestone = 0;
     const announcedErrors = new Set<string>();
     return uploader.store.subscribe(({ items }) => {
-      const status = selectStatus(items);
-      if (status === 'uploading' && last !== 'uploading') {
+      const now = selectStatus(items);
+      if (now === 'uploading' && last !== 'uploading') {
         milestone = 0;
         setPolite(
           messages.started(
@@ -59,16 +64,19 @@ export function useUploadAnnouncer(
               .length,
           ),
         );
-      } else if (status === 'uploading') {
+      } else if (now === 'uploading') {
         const reached = Math.floor(selectProgress(items).fraction * 4) * 25;
         if (reached > milestone && reached < 100) {
           milestone = reached;
           setPolite(messages.milestone(reached));
         }
-      } else if (status === 'done' && last !== 'done') {
-        setPolite(messages.done(items.filter((i) => i.status === 'done').length));
+      } else if ((now === 'done' || now === 'error') && now !== last && last !== 'idle') {
+        // Files refused before any request were told at once (assertive), and are not counted.
+        const settled = items.filter(counts);
+        const failed = settled.filter((i) => i.status === 'error').length;
+        setPolite(messages.done(settled.length - failed, failed));
       }
-      last = status;
+      last = now;
       for (const item of items) {
         if (item.status === 'error' && item.error && !announcedErrors.has(item.id)) {
           announcedErrors.add(item.id);

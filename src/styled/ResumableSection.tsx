@@ -1,6 +1,6 @@
 // ResumableList's section and rows: a chunk of its own, fetched when a reload, a crash or a closed
 // tab left something to resume (most visits have nothing).
-import { useId, useRef, useState } from 'react';
+import { useId, useLayoutEffect, useRef, useState } from 'react';
 import { isUploadError, type UploadError } from '../core/errors.js';
 import type { ResumableUpload } from '../core/selectors.js';
 import type { ResumableListProps } from './ResumableList.js';
@@ -42,7 +42,22 @@ function ResumableRow({
   const [busy, setBusy] = useState(false);
   const needsFile = !entry.canReopen || failure?.code === 'resume-needs-file';
   const picker = useRef<HTMLInputElement>(null);
+  const row = useRef<HTMLLIElement>(null);
   const [done, total] = formatBytePair(entry.bytesUploaded, entry.size, locale);
+  // A row that goes (resumed or discarded) while it holds focus hands focus on: to the next
+  // interrupted upload, or the one before, or the drop zone; never to <body>. Its buttons are
+  // aria-disabled while busy, not disabled, which would drop focus at once.
+  useLayoutEffect(
+    () => () => {
+      const li = row.current;
+      if (!li?.contains(document.activeElement)) return;
+      const next =
+        (li.nextElementSibling ?? li.previousElementSibling)?.querySelector<HTMLElement>('button') ??
+        li.closest('[data-upkit]')?.querySelector<HTMLElement>('[data-upkit-home]');
+      setTimeout(() => next?.focus());
+    },
+    [],
+  );
 
   const restore = (file?: File) => {
     setBusy(true);
@@ -59,7 +74,7 @@ function ResumableRow({
   };
 
   return (
-    <li className={cx('item')} data-state="interrupted">
+    <li className={cx('item')} data-state="interrupted" ref={row}>
       <div className={cx('card')}>
         <span className={cx('thumb')} aria-hidden="true" />
         <div className={cx('body')}>
@@ -72,20 +87,20 @@ function ResumableRow({
             <span className={cx('actions')}>
               <SlotButton
                 className={cx('action')}
-                disabled={busy}
+                aria-disabled={busy}
                 aria-label={messages.actionLabel(
                   needsFile ? messages.resumePick : messages.resume,
                   entry.name,
                 )}
-                onClick={() => (needsFile ? picker.current?.click() : restore())}
+                onClick={() => busy || (needsFile ? picker.current?.click() : restore())}
               >
                 {needsFile ? messages.resumePick : messages.resume}
               </SlotButton>
               <SlotButton
                 className={cx('action')}
-                disabled={busy}
+                aria-disabled={busy}
                 aria-label={messages.actionLabel(messages.discard, entry.name)}
-                onClick={() => void upload.discard(entry.id)}
+                onClick={() => busy || void upload.discard(entry.id)}
               >
                 {messages.discard}
               </SlotButton>

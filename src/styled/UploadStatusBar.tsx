@@ -1,5 +1,5 @@
 import { useLayoutEffect, useRef } from 'react';
-import { selectProgress, selectStatus } from '../core/selectors.js';
+import { counts, selectProgress, selectStatus } from '../core/selectors.js';
 import type { UploadItem } from '../core/types.js';
 import { canPerform } from '../headless/itemProps.js';
 import type { UploadHookResult } from '../react/useUploader.js';
@@ -22,9 +22,6 @@ export interface UploadStatusBarProps {
   className?: string;
 }
 
-// Files the user meant to upload: not canceled, not refused before any request.
-const counted = (item: UploadItem) => item.status !== 'canceled' && !item.error?.isValidation;
-
 /**
  * The whole list in one line: files uploaded of total, bytes, speed and time left, and the
  * actions for all files at once (pause, resume, retry what can succeed, cancel). Shows nothing
@@ -46,12 +43,18 @@ export function UploadStatusBar({ upload, messages = en, locale, waiting, classN
     if (active && active !== document.body && active.isConnected && !active.hidden) return;
     (bar.current?.querySelector<HTMLElement>('button:not([hidden])') ?? fallback)?.focus();
   });
-  const files = items.filter(counted);
+  const files = items.filter(counts);
   // Files waiting for "Upload N files" are neither paused nor canceled from here: they have not
   // started, and each row can remove its own.
   const held = new Set(waiting?.items);
   const live = files.filter((item) => !held.has(item));
   if (files.length === 0) return null;
+  // With files held, one call per started file: the engine's call for all would pause, resume or
+  // cancel the held ones too, and a held file resumed would upload without its fields checked.
+  const forLive = (act: 'pause' | 'resume' | 'cancel') => () =>
+    void (held.size
+      ? live.forEach((item) => canPerform(item, act) && uploader[act](item.id))
+      : uploader[act]());
   const progress = selectProgress(items);
   const status = selectStatus(files);
   const count = (test: (item: UploadItem) => boolean) => files.filter(test).length;
@@ -75,12 +78,12 @@ export function UploadStatusBar({ upload, messages = en, locale, waiting, classN
     {
       label: messages.pauseAll,
       show: live.some((i) => canPerform(i, 'pause')),
-      run: () => uploader.pause(),
+      run: forLive('pause'),
     },
     {
       label: messages.resumeAll,
-      show: files.some((i) => canPerform(i, 'resume')),
-      run: () => uploader.resume(),
+      show: live.some((i) => canPerform(i, 'resume')),
+      run: forLive('resume'),
     },
     {
       label: messages.retryFailed,
@@ -90,7 +93,7 @@ export function UploadStatusBar({ upload, messages = en, locale, waiting, classN
     {
       label: messages.cancelAll,
       show: live.some((i) => i.status !== 'done' && i.status !== 'error' && canPerform(i, 'cancel')),
-      run: () => void uploader.cancel(),
+      run: forLive('cancel'),
     },
   ];
   return (
@@ -119,7 +122,8 @@ export function UploadStatusBar({ upload, messages = en, locale, waiting, classN
         value={percent}
       />
       <div className={cx('row')}>
-        <span className={cx('summary')}>
+        {/* auto: English words in a right-to-left page keep their order, and Arabic its own. */}
+        <span className={cx('summary')} dir="auto">
           {summary}
           {' · '}
           <bdi>{bytes}</bdi>

@@ -11,7 +11,7 @@ import { UploadStatusBar } from './UploadStatusBar.js';
 import { ResumableList } from './ResumableList.js';
 import { UploadList } from './UploadList.js';
 import { missingFields, type UploadField } from './ItemFields.js';
-import { UploaderSlots, useSlots, type UploaderSlotProps } from './slots.js';
+import { SlotButton, UploaderSlots, useSlots, type UploaderSlotProps } from './slots.js';
 
 /** Props of {@link Uploader}: the hook's options, plus presentation. */
 export type UploaderProps = UseUploadOptions &
@@ -26,7 +26,7 @@ export type UploaderProps = UseUploadOptions &
     statusBar?: boolean;
     /** A "Choose a folder" button beside the drop zone; each file's path goes as metadata. @default false */
     folders?: boolean;
-    /** On phones, pick with the camera (`environment`, `user`); for image or video `accept` only. */
+    /** On phones, pick with the camera (`environment`, `user`); only where `accept` is image or video types. */
     capture?: 'user' | 'environment';
     /**
      * Fields asked for each file before it uploads (title, description, alt text), sent as its
@@ -96,8 +96,9 @@ function UploaderParts({
     // All at once, in order: files start as many ahead of the data slots as when auto-started.
     upload.start();
   };
+  const types = parseAccept(accept);
   const hint = messages.restrictions({
-    accept: parseAccept(accept),
+    accept: types,
     // A limit reads "20 MB", not "20.0 MB".
     ...(maxFileSize === undefined
       ? {}
@@ -119,7 +120,10 @@ function UploaderParts({
         messages={messages}
         hint={hint}
         folders={folders}
-        {...(capture === undefined ? {} : { capture })}
+        // The camera instead of the chooser only where it can take every accepted type.
+        {...(capture && types.length && types.every((type) => /^(image|video)\//.test(type))
+          ? { capture }
+          : {})}
         {...(accept === undefined ? {} : { accept })}
         // Folder walks stop past the limit; a one-file uploader's picker picks one.
         {...(maxFiles === undefined ? {} : { maxFiles, multiple: maxFiles !== 1 })}
@@ -146,6 +150,12 @@ function UploaderParts({
         editable={editable}
         showMissing={showMissing}
       />
+      {/* Without the status bar, its "Upload N files" still has to be somewhere. */}
+      {!statusBar && waiting.length > 0 && (
+        <SlotButton className={cx('action')} data-primary="" onClick={start}>
+          {messages.uploadFiles(waiting.length)}
+        </SlotButton>
+      )}
       <UploadAnnouncer uploader={upload.uploader} messages={messages} />
     </div>
   );

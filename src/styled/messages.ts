@@ -49,14 +49,29 @@ export interface StyledMessages extends UploadMessages, AnnouncerMessages {
   restrictions: (limits: { accept: string[]; maxFileSize?: string; maxFiles?: number }) => string | undefined;
 }
 
-// Words for accept tokens: `image/*` reads "images", `.pdf` and `application/pdf` "PDFs".
-function acceptWords(tokens: string[], words: Record<string, string>, and: string): string {
-  const named = tokens.map((token) => words[token] ?? words[token.replace(/^[a-z]+\//, '.')] ?? token);
+// Words for accept tokens: `image/*` reads "images", `.pdf` and `application/pdf` "PDFs", and a
+// short extension or subtype without words of its own "DOCX files" (`other`); longer MIME types
+// (`application/msword`) stay as they are.
+function acceptWords(
+  tokens: string[],
+  words: Record<string, string>,
+  and: string,
+  other: (extension: string) => string,
+): string {
+  const named = tokens.map((token) => {
+    const extension = token.replace(/^[a-z]+\//, '.');
+    return (
+      words[token] ??
+      words[extension] ??
+      (/^\.[a-z\d]{1,4}$/.test(extension) ? other(extension.slice(1).toUpperCase()) : token)
+    );
+  });
   const unique = [...new Set(named)];
   return unique.length < 2 ? (unique[0] ?? '') : `${unique.slice(0, -1).join(', ')} ${and} ${unique.at(-1)}`;
 }
 
-const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+// Not a MIME type: "Application/msword" would read as a word.
+const capital = (text: string) => (/^\w+\//.test(text) ? text : text.charAt(0).toUpperCase() + text.slice(1));
 
 const EN_WORDS: Record<string, string> = {
   'image/*': 'images',
@@ -100,7 +115,7 @@ export const en: StyledMessages = {
   discard: 'Discard',
   resumeFailed: (error) => error.message,
   remaining: (seconds) =>
-    seconds < 60 ? `${Math.ceil(seconds)} s left` : `${Math.ceil(seconds / 60)} min left`,
+    seconds < 60 ? `${Math.ceil(seconds)}\u00a0s left` : `${Math.ceil(seconds / 60)}\u00a0min left`,
   status: {
     queued: 'Waiting',
     signing: 'Preparing',
@@ -112,6 +127,8 @@ export const en: StyledMessages = {
     canceled: 'Canceled',
   },
   finalHint: 'Sending it again will not help: remove it, or choose another file.',
+  // Said once every file has settled: the status bar's summary.
+  done: (done, failed) => `${en.summary({ done, total: done + failed, failed, paused: 0 })}.`,
   statusBarLabel: 'All uploads',
   pauseAll: 'Pause all',
   resumeAll: 'Resume all',
@@ -121,14 +138,19 @@ export const en: StyledMessages = {
   fieldRequired: (label) => `${label} is needed to upload this file.`,
   summary: ({ done, total, failed, paused }) => {
     const files = (n: number) => `${n} file${n === 1 ? '' : 's'}`;
-    const head = done === total ? `All ${files(total)} uploaded` : `${done} of ${files(total)} uploaded`;
+    const head =
+      done < total
+        ? `${done} of ${files(total)} uploaded`
+        : total > 1
+          ? `All ${files(total)} uploaded`
+          : '1 file uploaded';
     return [head, failed > 0 && `${failed} failed`, paused > 0 && `${paused} paused`]
       .filter(Boolean)
       .join(', ');
   },
   restrictions: ({ accept, maxFileSize, maxFiles }) => {
     const parts = [
-      accept.length > 0 && capital(acceptWords(accept, EN_WORDS, 'and')),
+      accept.length > 0 && capital(acceptWords(accept, EN_WORDS, 'and', (type) => `${type} files`)),
       maxFileSize && `up to ${maxFileSize}`,
       maxFiles !== undefined && `${maxFiles} file${maxFiles === 1 ? '' : 's'} at most`,
     ].filter(Boolean);
@@ -148,7 +170,7 @@ export const fr: StyledMessages = {
   progressValue: (percent) => `${percent} %`,
   started: (files) => `Envoi de ${files} fichier${files > 1 ? 's' : ''}.`,
   milestone: (percent) => `Envoi à ${percent} %.`,
-  done: (files) => `${files} fichier${files > 1 ? 's envoyés' : ' envoyé'}.`,
+  done: (done, failed) => `${fr.summary({ done, total: done + failed, failed, paused: 0 })}.`,
   failed: (name, reason) => `Échec de ${name} : ${reason}`,
   errorMessage: (error, item) => {
     const limit = error.limit ?? 0;
@@ -186,7 +208,7 @@ export const fr: StyledMessages = {
   discard: 'Abandonner',
   resumeFailed: (error) => frTransport[error.code as keyof typeof frTransport] ?? error.message,
   remaining: (seconds) =>
-    seconds < 60 ? `${Math.ceil(seconds)} s restantes` : `${Math.ceil(seconds / 60)} min restantes`,
+    seconds < 60 ? `${Math.ceil(seconds)}\u00a0s restantes` : `${Math.ceil(seconds / 60)}\u00a0min restantes`,
   status: {
     queued: 'En attente',
     signing: 'Préparation',
@@ -217,7 +239,7 @@ export const fr: StyledMessages = {
   },
   restrictions: ({ accept, maxFileSize, maxFiles }) => {
     const parts = [
-      accept.length > 0 && capital(acceptWords(accept, FR_WORDS, 'et')),
+      accept.length > 0 && capital(acceptWords(accept, FR_WORDS, 'et', (type) => `fichiers ${type}`)),
       maxFileSize && `jusqu’à ${maxFileSize}`,
       maxFiles !== undefined && `${maxFiles} fichier${maxFiles > 1 ? 's' : ''} au plus`,
     ].filter(Boolean);

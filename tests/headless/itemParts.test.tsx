@@ -125,7 +125,20 @@ describe('UploadAnnouncer', () => {
     await waitFor(() =>
       expect(assertive.textContent).toBe('c.bin failed: Storage refused the upload with HTTP 400.'),
     );
+    // Once every file has settled, with a failure among them: said once, with the count.
+    await waitFor(() => expect(polite.textContent).toBe('2 of 3 files uploaded, 1 failed.'));
     expect(polite.getAttribute('aria-live')).toBe('polite');
     expect(assertive.getAttribute('aria-live')).toBe('assertive');
+  });
+
+  it('announces the end of a batch in which a file was refused before any request', async () => {
+    const storage = createMemoryStorage();
+    const uploader = createTestEngine(storage, { maxFileSize: 500 });
+    render(<UploadAnnouncer uploader={uploader} />);
+    const [polite, assertive] = [screen.getByRole('status'), screen.getByRole('alert')];
+    act(() => void uploader.upload([patternedFile(100, 'a.bin'), patternedFile(1000, 'big.bin')]));
+    await waitFor(() => expect(assertive.textContent).toMatch(/^big\.bin failed: /));
+    // The refused file is told as a failure, and the batch still ends.
+    await waitFor(() => expect(polite.textContent).toBe('1 file uploaded.'));
   });
 });

@@ -42,6 +42,24 @@ async function addTwo() {
   return { user, container };
 }
 
+/** An uploader holding files for one Title field, on a backend whose storage takes its time. */
+function slowHeld(options: { bytesPerSecond: number; required: boolean; concurrency?: number }) {
+  server.use(...createUploadMocks({ bytesPerSecond: options.bytesPerSecond }).handlers);
+  const { container } = render(
+    <Uploader
+      endpoint="/api/upload"
+      resumeStorage={false}
+      autoStart={false}
+      {...(options.concurrency ? { concurrency: options.concurrency } : {})}
+      fields={[{ name: 'title', label: 'Title', required: options.required }]}
+    />,
+  );
+  return {
+    user: userEvent.setup(),
+    input: container.querySelector('input[type="file"]') as HTMLInputElement,
+  };
+}
+
 describe('fields before upload', () => {
   it('asks each file its fields, sends the answers as metadata on "Upload 2 files", then hides them', async () => {
     const { user, container } = await addTwo();
@@ -109,18 +127,7 @@ describe('fields before upload', () => {
   });
 
   it('counts only files not started yet: a started file waiting for its turn shows no fields', async () => {
-    server.use(...createUploadMocks({ bytesPerSecond: 2_000 }).handlers);
-    const user = userEvent.setup();
-    const { container } = render(
-      <Uploader
-        endpoint="/api/upload"
-        resumeStorage={false}
-        autoStart={false}
-        concurrency={1}
-        fields={[{ name: 'title', label: 'Title' }]}
-      />,
-    );
-    const input = container.querySelector('input[type="file"]') as HTMLInputElement;
+    const { user, input } = slowHeld({ bytesPerSecond: 2_000, concurrency: 1, required: false });
     await user.upload(input, [
       patternedFile(1000, 'a.txt', 'text/plain'),
       patternedFile(1000, 'b.txt', 'text/plain'),
@@ -136,6 +143,32 @@ describe('fields before upload', () => {
     const late = (await screen.findByText('late.txt')).closest('li')!;
     expect(within(late).getByRole('textbox', { name: 'Title late.txt' })).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Upload 1 file' })).toBeTruthy();
+    server.resetHandlers();
+  });
+
+  it("leaves a file held for its fields out of the status bar's Pause all, Resume all and Cancel all", async () => {
+    const { user, input } = slowHeld({ bytesPerSecond: 20_000, required: true });
+    await user.upload(input, patternedFile(200_000, 'big.bin'));
+    await user.type(await screen.findByRole('textbox', { name: 'Title big.bin' }), 'Big');
+    await user.click(screen.getByRole('button', { name: 'Upload 1 file' }));
+    await user.upload(input, patternedFile(100, 'held.txt', 'text/plain'));
+    const held = (await screen.findByText('held.txt')).closest('li')!;
+    const bar = screen.getByRole('group', { name: 'All uploads' });
+    const still = () => {
+      expect(held.getAttribute('data-state')).toBe('queued');
+      expect(within(held).getByRole('textbox', { name: 'Title held.txt' })).toBeTruthy();
+    };
+    await user.click(await within(bar).findByRole('button', { name: 'Pause all' }));
+    still();
+    await user.click(within(bar).getByRole('button', { name: 'Resume all' }));
+    still();
+    await user.click(within(bar).getByRole('button', { name: 'Cancel all' }));
+    await waitFor(() =>
+      expect(screen.getByText('big.bin').closest('li')?.getAttribute('data-state')).toBe('canceled'),
+    );
+    still();
+    // Its title was never asked for, so it was never signed.
+    expect(toldMetadata()).not.toHaveProperty('held.txt');
     server.resetHandlers();
   });
 

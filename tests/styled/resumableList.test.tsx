@@ -14,10 +14,10 @@ vi.setConfig({ testTimeout: 30_000 });
 
 const MiB = 1024 * 1024;
 
-async function setup(file: File, props: { messages?: typeof fr } = {}) {
+async function setup(files: File | File[], props: { messages?: typeof fr } = {}) {
   const storage = createMemoryStorage();
   const sessions = memorySessionStore();
-  await interruptAfterPartOne(storage, sessions, file);
+  for (const file of [files].flat()) await interruptAfterPartOne(storage, sessions, file);
   const view = render(
     <Uploader
       backend={storage.backend}
@@ -85,4 +85,21 @@ it('says why a picked file cannot resume, and Discard aborts the upload on stora
   await user.click(within(section).getByRole('button', { name: 'Abandonner a.bin' }));
   await waitFor(() => expect(storage.uploads.size).toBe(0));
   expect(screen.queryByRole('region', { name: 'Envois interrompus' })).toBeNull();
+});
+
+it('hands keyboard focus on when a row goes: to the next interrupted upload, then to the drop zone', async () => {
+  await setup([patternedFile(12 * MiB, 'a.bin'), patternedFile(12 * MiB, 'b.bin')]);
+  const user = userEvent.setup();
+  (await screen.findByRole('button', { name: 'Discard a.bin' })).focus();
+  await user.keyboard('{Enter}');
+  await waitFor(() =>
+    expect(document.activeElement?.getAttribute('aria-label')).toBe('Choose file to resume b.bin'),
+  );
+  await user.keyboard('{Tab}{Enter}');
+  await waitFor(() => expect(screen.queryByRole('region', { name: 'Interrupted uploads' })).toBeNull());
+  await waitFor(() =>
+    expect(document.activeElement).toBe(
+      screen.getByRole('button', { name: 'Drop files here or choose them' }),
+    ),
+  );
 });

@@ -40,6 +40,26 @@ describe('limits in words', () => {
     );
   });
 
+  it('names types it has no words for by their extension, and leaves long MIME types as they are', () => {
+    const { unmount } = render(
+      <Uploader
+        endpoint="/api/upload"
+        resumeStorage={false}
+        accept={['.docx', 'application/json', 'text/plain', 'image/*']}
+      />,
+    );
+    const hint = () =>
+      document.getElementById(
+        dropzone('Drop files here or choose them').getAttribute('aria-describedby') ?? '',
+      )?.textContent;
+    expect(hint()).toBe('DOCX files, JSON files, text/plain and images');
+    unmount();
+    render(
+      <Uploader endpoint="/api/upload" resumeStorage={false} accept={['application/msword']} maxFiles={2} />,
+    );
+    expect(hint()).toBe('application/msword, 2 files at most');
+  });
+
   it('says nothing when there are no limits', () => {
     render(<Uploader endpoint="/api/upload" resumeStorage={false} />);
     expect(dropzone('Drop files here or choose them').hasAttribute('aria-describedby')).toBe(false);
@@ -195,6 +215,22 @@ describe('<UploadStatusBar> in <Uploader>', () => {
     await screen.findByText('a.txt');
     expect(screen.queryByRole('group', { name: 'All uploads' })).toBeNull();
   });
+
+  it('still offers "Upload N files" with statusBar={false} and autoStart={false}', async () => {
+    const user = userEvent.setup();
+    const { container } = render(
+      <Uploader endpoint="/api/upload" resumeStorage={false} statusBar={false} autoStart={false} />,
+    );
+    await user.upload(
+      container.querySelector('input[type="file"]') as HTMLInputElement,
+      patternedFile(10, 'a.txt', 'text/plain'),
+    );
+    await user.click(await screen.findByRole('button', { name: 'Upload 1 file' }));
+    await waitFor(() =>
+      expect(screen.getByText('a.txt').closest('li')?.getAttribute('data-state')).toBe('done'),
+    );
+    expect(screen.queryByRole('button', { name: /^Upload \d+ files?$/ })).toBeNull();
+  });
 });
 
 describe('folders', () => {
@@ -222,5 +258,14 @@ describe('phones', () => {
     unmount();
     const plain = render(<Uploader endpoint="/api/upload" resumeStorage={false} accept="image/*" />);
     expect(plain.container.querySelector('input[type="file"]')?.hasAttribute('capture')).toBe(false);
+    plain.unmount();
+    // The camera cannot take a PDF, and on a phone capture replaces the chooser: no capture.
+    for (const accept of [['image/*', '.pdf'], undefined]) {
+      const mixed = render(
+        <Uploader endpoint="/api/upload" resumeStorage={false} accept={accept} capture="environment" />,
+      );
+      expect(mixed.container.querySelector('input[type="file"]')?.hasAttribute('capture')).toBe(false);
+      mixed.unmount();
+    }
   });
 });
