@@ -45,6 +45,8 @@ it('starts runs only just ahead of the PUT slots, and still sends every file in 
   const files = Array.from({ length: 1000 }, (_, i) => patternedFile(10, `f${i}.bin`));
   const before = runs.started;
   const settled = engine.upload(files);
+  // upload() adds a long list 8 files a task: wait for all 1,000 (PUTs are held meanwhile).
+  await vi.waitFor(() => expect(engine.store.getState().adding).toBe(0));
   await vi.waitFor(() => expect(storage.puts).toHaveLength(2));
   // Two batches signed ahead plus the two PUT slots, twice over: 24 runs, not 1,000.
   expect(runs.started - before).toBeLessThan(40);
