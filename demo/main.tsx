@@ -1,4 +1,4 @@
-import { memo, StrictMode, useCallback, useEffect, useRef, useState } from 'react';
+import { memo, StrictMode, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import {
   itemFraction,
@@ -8,82 +8,14 @@ import {
   type UploadItem,
 } from 'upkit';
 import { useUpload } from 'upkit/react';
-import { ResumableList, Uploader } from 'upkit/styled';
+import { ResumableList } from 'upkit/styled';
 import 'upkit/styles.css';
+import { Bucket, formatBytes, useBucket } from './bucket';
+import { StyledDemo } from './StyledDemo';
 
 const params = new URLSearchParams(location.search);
 const number = (name: string) => (params.has(name) ? Number(params.get(name)) : undefined);
 const MiB = 1024 * 1024;
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < MiB) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / MiB).toFixed(1)} MiB`;
-}
-
-interface StoredObject {
-  key: string;
-  size: number;
-  /** Made by the server's image worker a moment after an image is verified. */
-  thumbnail?: string;
-  /** The worker is still making it. */
-  thumbnailPending?: boolean;
-}
-
-/**
- * Lists the bucket; a thumbnail follows its image by a moment, so while the server says one is
- * being made it looks again (10 times at most, never while offline).
- */
-function listBucket(
-  show: (objects: StoredObject[]) => void,
-  timer: { current: ReturnType<typeof setTimeout> | undefined },
-  tries = 0,
-): void {
-  void fetch('/api/objects')
-    .then((response) => response.json() as Promise<StoredObject[]>)
-    .then((listed) => {
-      show(listed);
-      const waiting = listed.some((object) => object.thumbnailPending);
-      // Not while offline: the list comes again when an upload finishes.
-      if (waiting && tries < 10 && navigator.onLine) {
-        timer.current = setTimeout(() => listBucket(show, timer, tries + 1), 1000);
-      }
-    });
-}
-
-function useBucket() {
-  const [objects, setObjects] = useState<StoredObject[]>([]);
-  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  const load = useCallback(() => listBucket(setObjects, timer), []);
-  // Many files finish close together: list the bucket once they have, not once per file.
-  const refresh = useCallback(() => {
-    clearTimeout(timer.current);
-    timer.current = setTimeout(load, 500);
-  }, [load]);
-  useEffect(() => {
-    load();
-    return () => clearTimeout(timer.current);
-  }, [load]);
-  return { objects, refresh };
-}
-
-function Bucket({ objects }: { objects: StoredObject[] }) {
-  return (
-    <>
-      <h2>In the bucket</h2>
-      <ul data-testid="bucket">
-        {objects.map((object) => (
-          <li key={object.key}>
-            {object.thumbnail && (
-              <img src={object.thumbnail} alt="" width={40} height={40} className="thumb" />
-            )}
-            {object.key} <span className="muted">({formatBytes(object.size)})</span>
-          </li>
-        ))}
-      </ul>
-    </>
-  );
-}
 
 // Memoized on the item: items are immutable, so a row re-renders only when its own file changes.
 const Row = memo(function Row({ item, actions }: { item: UploadItem; actions: UploadEngine }) {
@@ -239,27 +171,17 @@ function Demo() {
   );
 }
 
-/** The same upload through the ready-made `<Uploader>` from upkit/styled. */
-function StyledDemo() {
-  const bucket = useBucket();
-  return (
-    <main>
-      <h1>upkit demo: the ready-made component</h1>
-      <p className="muted">
-        <code>{'<Uploader endpoint="/api/upload" />'}</code> from <code>upkit/styled</code>, straight to the
-        bucket. <a href="?">Back to the bare hook</a>.
-      </p>
-      <Uploader
-        endpoint="/api/upload"
-        multipartThreshold={number('threshold') ?? 16 * MiB}
-        partSize={number('partSize') ?? 5 * MiB}
-        onSuccess={bucket.refresh}
-      />
-      <Bucket objects={bucket.objects} />
-    </main>
-  );
-}
-
 const root = document.getElementById('root');
 if (!root) throw new Error('The demo page lost its #root element.');
-createRoot(root).render(<StrictMode>{params.get('ui') === 'styled' ? <StyledDemo /> : <Demo />}</StrictMode>);
+createRoot(root).render(
+  <StrictMode>
+    {params.get('ui') === 'styled' ? (
+      <StyledDemo
+        multipartThreshold={number('threshold') ?? 16 * MiB}
+        partSize={number('partSize') ?? 5 * MiB}
+      />
+    ) : (
+      <Demo />
+    )}
+  </StrictMode>,
+);
