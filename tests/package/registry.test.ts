@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { act, render, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
@@ -285,6 +285,21 @@ describe('<UpkitUploader>', () => {
     await waitFor(() => expect(item.getAttribute('data-state')).toBe('done'));
   });
 
+  it('keeps keyboard focus in the row when a finished upload takes its Cancel away', async () => {
+    let release = () => {};
+    const held = new Promise<undefined>((resolve) => (release = () => resolve(undefined)));
+    server.resetHandlers(...createUploadMocks({ onStorage: () => held }).handlers);
+    const user = userEvent.setup();
+    const { container } = uploader();
+    await user.upload(input(container), patternedFile(1000, 'report.pdf', 'application/pdf'));
+    const item = await row('report.pdf');
+    await waitFor(() => expect(item.getAttribute('data-state')).toBe('uploading'));
+    within(item).getByRole('button', { name: 'Cancel report.pdf' }).focus();
+    act(() => release());
+    await waitFor(() => expect(item.getAttribute('data-state')).toBe('done'));
+    expect(document.activeElement).toBe(within(item).getByRole('button', { name: 'Remove report.pdf' }));
+  });
+
   it('shows a failure with its reason and Retry, which uploads the file', async () => {
     let failing = true;
     server.resetHandlers(
@@ -309,6 +324,143 @@ describe('<UpkitUploader>', () => {
     failing = false;
     await user.click(within(item).getByRole('button', { name: 'Retry photo.png' }));
     await waitFor(() => expect(item.getAttribute('data-state')).toBe('done'));
+  });
+
+  it('describes the drop zone with its limits in words, and not without limits', () => {
+    const { unmount } = uploader({
+      accept: ['image/*', 'application/pdf'],
+      maxFileSize: 20_000_000,
+      maxFiles: 10,
+    });
+    const limits = document.getElementById(zone().getAttribute('aria-describedby') ?? '');
+    expect(limits?.textContent).toBe('Images and PDFs, up to 20 MB, 10 files at most');
+    // Outside the zone: its name stays the prompt.
+    expect(zone().contains(limits)).toBe(false);
+    unmount();
+    uploader();
+    expect(zone().hasAttribute('aria-describedby')).toBe(false);
+  });
+
+  it('sums the list with the speed and the time left while bytes move', async () => {
+    // A transport that reports what the test says, on a clock the test moves: 1,000 bytes in 1 s.
+    let clock = 0;
+    let report = (_loaded: number) => {};
+    const transport: upkit.Transport = (request) => {
+      report = request.onProgress;
+      return new Promise(() => {});
+    };
+    const user = userEvent.setup();
+    const { container, unmount } = uploader({ transport, now: () => clock });
+    await user.upload(input(container), patternedFile(31_000, 'clip.mp4', 'video/mp4'));
+    const item = await row('clip.mp4');
+    await waitFor(() => expect(item.getAttribute('data-state')).toBe('uploading'));
+    act(() => {
+      clock = 1000;
+      report(1000);
+    });
+    const all = screen.getByRole('group', { name: 'All uploads' });
+    await waitFor(() =>
+      expect(within(all).getByText(/uploaded/).textContent).toBe(
+        '0 of 1 file uploaded · 1 kB of 31 kB · 1 kB/s · 30 s left',
+      ),
+    );
+    unmount();
+  });
+
+  it('Retry failed retries only the failures that can succeed', async () => {
+    let busy = true;
+    server.resetHandlers(
+      ...createUploadMocks({
+        onControl: ({ path, body }) => {
+          if (path !== 'complete') return undefined;
+          const { name } = body.file as { name: string };
+          // upkit/server's answer to bytes that are not the declared type: sending again cannot help.
+          if (name === 'fake.png')
+            return HttpResponse.json(
+              { error: { code: 'content-mismatch', message: 'Not a PNG.' } },
+              { status: 415 },
+            );
+          return busy
+            ? HttpResponse.json({ error: { code: 'busy', message: 'Storage is busy.' } }, { status: 503 })
+            : undefined;
+        },
+      }).handlers,
+    );
+    const user = userEvent.setup();
+    const { container } = uploader({ retry: { retries: 0 } });
+    await user.upload(input(container), [
+      patternedFile(100, 'fake.png', 'image/png'),
+      patternedFile(100, 'busy.png', 'image/png'),
+    ]);
+    const [fake, busyRow] = [await row('fake.png'), await row('busy.png')];
+    await waitFor(() =>
+      expect([fake, busyRow].map((li) => li.getAttribute('data-state'))).toEqual(['error', 'error']),
+    );
+    expect(actions(fake)).toEqual(['Remove']);
+    expect(fake.textContent).toContain('Sending it again will not help.');
+    expect(actions(busyRow)).toEqual(['Retry', 'Remove']);
+    expect(busyRow.textContent).not.toContain('will not help');
+    const all = screen.getByRole('group', { name: 'All uploads' });
+    expect(within(all).getByText(/^0 of 2 files uploaded · 2 failed · /)).toBeTruthy();
+    expect(actions(all)).toEqual(['Retry failed']);
+
+    busy = false;
+    await user.click(within(all).getByRole('button', { name: 'Retry failed' }));
+    await waitFor(() => expect(busyRow.getAttribute('data-state')).toBe('done'));
+    expect(fake.getAttribute('data-state')).toBe('error');
+    expect(within(all).getByText(/^1 of 2 files uploaded · 1 failed · /)).toBeTruthy();
+    expect(actions(all)).toEqual([]);
+  });
+
+  it('Pause all, Resume all and Cancel all act on every file, and keyboard focus follows', async () => {
+    server.resetHandlers(
+      ...createUploadMocks({ onStorage: () => new Promise<undefined>(() => {}) }).handlers,
+    );
+    const user = userEvent.setup();
+    const { container } = uploader();
+    await user.upload(input(container), [patternedFile(1000, 'a.bin'), patternedFile(1000, 'b.bin')]);
+    const rows = [await row('a.bin'), await row('b.bin')];
+    const states = () => rows.map((li) => li.getAttribute('data-state'));
+    await waitFor(() => expect(states()).toEqual(['uploading', 'uploading']));
+    const all = screen.getByRole('group', { name: 'All uploads' });
+    expect(actions(all)).toEqual(['Pause all', 'Cancel all']);
+
+    within(all).getByRole('button', { name: 'Pause all' }).focus();
+    await user.keyboard('{Enter}');
+    await waitFor(() => expect(states()).toEqual(['paused', 'paused']));
+    expect(actions(all)).toEqual(['Resume all', 'Cancel all']);
+    // Pause all gave way to Resume all, which takes focus.
+    expect(document.activeElement).toBe(within(all).getByRole('button', { name: 'Resume all' }));
+
+    await user.keyboard('{Enter}');
+    await waitFor(() => expect(states()).toEqual(['uploading', 'uploading']));
+    within(all).getByRole('button', { name: 'Cancel all' }).focus();
+    await user.keyboard('{Enter}');
+    await waitFor(() => expect(states()).toEqual(['canceled', 'canceled']));
+    // Nothing left to sum: the summary is gone, and focus is back on the drop zone.
+    expect(screen.queryByRole('group', { name: 'All uploads' })).toBeNull();
+    expect(document.activeElement).toBe(zone());
+  });
+
+  it('picks a folder with folders, sending each file with its path in it', async () => {
+    const { container, unmount } = uploader();
+    expect(screen.queryByRole('button', { name: 'Choose a folder' })).toBeNull();
+    expect(container.querySelector('input[webkitdirectory]')).toBeNull();
+    unmount();
+    const picker = uploader({ folders: true });
+    const user = userEvent.setup();
+    const folder = picker.container.querySelector<HTMLInputElement>('input[webkitdirectory]')!;
+    const click = vi.spyOn(folder, 'click');
+    await user.click(screen.getByRole('button', { name: 'Choose a folder' }));
+    expect(click).toHaveBeenCalledTimes(1);
+    const photo = patternedFile(100, 'a.png', 'image/png');
+    Object.defineProperty(photo, 'webkitRelativePath', { value: 'trip/day1/a.png' });
+    fireEvent.change(folder, { target: { files: [photo] } });
+    const item = await row('a.png');
+    await waitFor(() => expect(item.getAttribute('data-state')).toBe('done'));
+    expect(JSON.stringify(mocks.requests.map((request) => request.body))).toContain(
+      '"relativePath":"trip/day1/a.png"',
+    );
   });
 
   it('refuses a file the options do not accept, offers only Remove, and leaves it out of the summary', async () => {
