@@ -76,7 +76,10 @@ function ResumableRow({
   return (
     <li className={cx('item')} data-state="interrupted" ref={row}>
       <div className={cx('card')}>
-        <span className={cx('thumb')} aria-hidden="true" />
+        {/* The extension, as a list row's tile shows it. */}
+        <span className={cx('thumb')} data-kind="file" aria-hidden="true">
+          {/\.([a-z\d]{1,4})$/i.exec(entry.name)?.[1]?.toUpperCase()}
+        </span>
         <div className={cx('body')}>
           <div className={cx('row')}>
             <bdi className={cx('name')}>{entry.name}</bdi>

@@ -1,9 +1,16 @@
 import { flushSync } from 'react-dom';
 import { createRoot, type Root } from 'react-dom/client';
 import type { CSSProperties, ReactNode } from 'react';
-import { createUploader, UploadError, type UploadItem } from 'upkit';
+import { createUploader, UploadError, validateFile, type ResumableUpload, type UploadItem } from 'upkit';
 import { mockUploadItem } from 'upkit/msw';
-import { UploadList, UploadStatusBar, type StyledMessages, type UploadField } from 'upkit/styled';
+import {
+  ResumableList,
+  Uploader,
+  UploadList,
+  UploadStatusBar,
+  type StyledMessages,
+  type UploadField,
+} from 'upkit/styled';
 import 'upkit/styles.css';
 import { page, type Locator } from 'vitest/browser';
 
@@ -96,7 +103,56 @@ export const statusBarItems = {
     }),
     item('c.jpg', 3_600_000, { status: 'paused', bytesUploaded: 1_800_000 }),
   ],
+  // After "Pause all": nothing failed, nothing moving.
+  paused: (): UploadItem[] => [
+    item('a.mp4', 30_000_000, { status: 'done', bytesUploaded: 30_000_000 }),
+    item('b.mp4', 18_000_000, { status: 'paused', bytesUploaded: 6_000_000 }),
+    item('c.mp4', 10_000_000, { status: 'paused' }),
+  ],
 };
+
+/** Files refused before any request (too large, a type not accepted), with the engine's own errors. */
+export function refused(): UploadItem[] {
+  const limits = { maxFileSize: 20_000_000, accept: ['image/*', '.pdf'] };
+  return [
+    { name: 'scan.pdf', size: 48_000_000, type: 'application/pdf' },
+    { name: 'setup.exe', size: 2_400_000, type: 'application/vnd.microsoft.portable-executable' },
+  ].map((file) =>
+    item(file.name, file.size, { type: file.type, status: 'error', error: validateFile(file, limits, 0) }),
+  );
+}
+
+/**
+ * Uploads a reload interrupted: one the browser can reopen, one whose file must be picked again,
+ * and `gone`, which fails when resumed.
+ */
+export function interrupted(): ResumableUpload[] {
+  const savedAt = Date.UTC(2025, 0, 6, 9, 30);
+  const entry = (id: string, name: string, size: number, bytesUploaded: number, canReopen: boolean) => ({
+    id,
+    name,
+    size,
+    type: 'video/mp4',
+    lastModified: savedAt,
+    bytesUploaded,
+    savedAt,
+    expiresAt: savedAt + 86_400_000,
+    canReopen,
+  });
+  return [
+    entry('interview', 'interview.mp4', 2_400_000_000, 1_150_000_000, true),
+    entry('keynote', 'keynote.mp4', 640_000_000, 96_000_000, false),
+    entry('gone', 'rehearsal.mp4', 900_000_000, 300_000_000, true),
+  ];
+}
+
+/** What resuming `gone` answers: storage forgot it (the row shows why). */
+const restore = (id: string) =>
+  id === 'gone'
+    ? Promise.reject(
+        new UploadError('resume-gone', 'This upload can no longer be resumed. Upload the file again.'),
+      )
+    : new Promise<never>(() => undefined);
 
 /** Files waiting for "Upload 2 files", one with its title typed and one left empty (marked). */
 export function withFields(): { items: UploadItem[]; fields: UploadField[] } {
@@ -122,6 +178,7 @@ export function Panel({
   theme,
   scrolls = false,
   fields,
+  resumable,
 }: {
   items: UploadItem[];
   statusBar?: boolean;
@@ -133,6 +190,8 @@ export function Panel({
   scrolls?: boolean;
   /** Fields asked before upload, with "Upload N files" in the status bar (`autoStart: false`). */
   fields?: readonly UploadField[];
+  /** Interrupted uploads over the status bar, as after a reload; resuming `gone` fails. */
+  resumable?: readonly ResumableUpload[];
 }) {
   const upload = { items, uploader };
   const words = messages ? { messages } : {};
@@ -144,6 +203,13 @@ export function Panel({
         { inlineSize: 560, ...(scrolls ? {} : { '--upkit-list-max-block-size': 'none' }) } as CSSProperties
       }
     >
+      {resumable && (
+        <ResumableList
+          upload={{ resumable, restore, discard: () => new Promise<never>(() => undefined) }}
+          locale={locale}
+          {...words}
+        />
+      )}
       {statusBar && (
         <UploadStatusBar
           upload={upload}
@@ -162,6 +228,79 @@ export function Panel({
       )}
     </div>
   );
+}
+
+/** `<Uploader>` before any file: the drop zone, its limits and the folder button. */
+export function IdleUploader({
+  messages,
+  locale = 'en-US',
+  theme,
+}: {
+  messages?: StyledMessages;
+  locale?: string;
+  theme?: 'light' | 'dark';
+}) {
+  return (
+    <div style={{ inlineSize: 560 }}>
+      <Uploader
+        endpoint="/api/upload"
+        resumeStorage={false}
+        accept={['image/*', '.pdf']}
+        maxFileSize={20_000_000}
+        maxFiles={10}
+        folders
+        locale={locale}
+        {...(messages ? { messages } : {})}
+        {...(theme ? { theme } : {})}
+      />
+    </div>
+  );
+}
+
+// Every control call fails as a dead connection does: with the browser offline, the engine
+// waits for the `online` event instead of failing the file.
+const dropped = () => Promise.reject(new UploadError('network', 'The network dropped.'));
+const unreachable = {
+  presign: dropped,
+  complete: dropped,
+  createMultipart: dropped,
+  signParts: dropped,
+  listParts: dropped,
+  completeMultipart: dropped,
+  abortMultipart: dropped,
+};
+
+/** `<Uploader>` with no network: give it a file while `offline()` holds and it shows the notice. */
+export function OfflineUploader() {
+  return (
+    <div style={{ inlineSize: 560 }}>
+      <Uploader backend={unreachable} resumeStorage={false} statusBar={false} locale="en-US" />
+    </div>
+  );
+}
+
+/** Makes the browser report itself offline (`navigator.onLine`); returns the undo. */
+export function offline(): () => void {
+  Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => false });
+  return () => Reflect.deleteProperty(navigator, 'onLine');
+}
+
+/** Gives `files` to the drop zone's file input in `host`, as the file chooser does. */
+export function pick(host: HTMLElement, files: File[]): void {
+  const input = host.querySelector<HTMLInputElement>('.upkit-dropzone input[type="file"]');
+  if (!input) throw new Error('No drop zone input rendered');
+  const transfer = new DataTransfer();
+  for (const file of files) transfer.items.add(file);
+  input.files = transfer.files;
+  input.dispatchEvent(new Event('change', { bubbles: true }));
+}
+
+/** A file dragged in over `zone` and held there. */
+export function dragOver(zone: Element): void {
+  const dataTransfer = new DataTransfer();
+  dataTransfer.items.add(new File(['x'], 'photo.png', { type: 'image/png' }));
+  zone.dispatchEvent(new DragEvent('dragenter', { bubbles: true, cancelable: true, dataTransfer }));
+  zone.dispatchEvent(new DragEvent('dragover', { bubbles: true, cancelable: true, dataTransfer }));
 }
 
 // Motion and the caret are the only things that change with time once the page is drawn.
@@ -190,6 +329,19 @@ export async function show(ui: ReactNode): Promise<HTMLElement> {
   await document.fonts.ready;
   await quiet(host);
   return host;
+}
+
+/**
+ * Waits for what an event or a lazy chunk brings: `selector` in `host` (when given), then `host`
+ * quiet as {@link show} waits for it.
+ */
+export async function settle(host: HTMLElement, selector?: string, limit = 5000): Promise<void> {
+  const start = performance.now();
+  while (selector && !host.querySelector(selector)) {
+    if (performance.now() - start > limit) throw new Error(`No ${selector} within ${limit} ms`);
+    await frame();
+  }
+  await quiet(host);
 }
 
 const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
