@@ -379,6 +379,10 @@ export function UploadList({
             data={items}
             as={VirtualItems}
             item={VirtualRow}
+            // Rows start at 95 px (the default styles'), not virtua's 40: its first window mounts
+            // the 5 rows in view, not 12 of which it drops 5 once measured, in the same task
+            // (issue 12). A snapshot, not itemSize, so rows not yet measured still take the median.
+            cache={[[], 95]}
             {...(focusedIndex < 0 ? {} : { keepMounted: neighbours(focusedIndex, items.length) })}
           >
             {row}
