@@ -16,8 +16,11 @@ import { createMutationRunner } from './mutationRunner.js';
 /** `Omit` that keeps a union a union (plain `Omit` keeps only the keys every member shares). */
 export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
-/** Options of the upload hooks. */
-export type UseUploaderOptions<TResult = unknown> = UploaderOptions<TResult> & {
+/** Options of the upload hooks; not `runControl`: the hooks run control calls as TanStack Query mutations. */
+export type UseUploaderOptions<TResult = unknown> = DistributiveOmit<
+  UploaderOptions<TResult>,
+  'runControl'
+> & {
   /**
    * Client for control-plane mutations.
    * @default the nearest QueryClientProvider's, else a private one

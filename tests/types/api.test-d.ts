@@ -46,6 +46,8 @@ describe('public API types', () => {
     usePresignedUpload({ endpoint: '/api', partSize: 1 });
     // @ts-expect-error the mode is fixed by the hook
     useMultipartUpload({ endpoint: '/api', mode: 'single' });
+    // @ts-expect-error the hooks run control calls as mutations: a runControl would be ignored
+    useUpload({ endpoint: '/api', runControl: (_name, call) => call() });
   });
 
   it('selects typed slices of state', () => {
