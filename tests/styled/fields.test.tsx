@@ -4,7 +4,7 @@ import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createUploadMocks } from '../../src/msw/index';
 import { fr, Uploader, type UploadField } from '../../src/styled/index';
-import { patternedFile } from '../helpers/memoryStorage';
+import { deferred, patternedFile } from '../helpers/memoryStorage';
 
 // issue 12: per-file fields filled in before upload travel as metadata; "Upload N files".
 
@@ -43,8 +43,12 @@ async function addTwo() {
 }
 
 /** An uploader holding files for one Title field, on a backend whose storage takes its time. */
-function slowHeld(options: { bytesPerSecond: number; required: boolean; concurrency?: number }) {
-  server.use(...createUploadMocks({ bytesPerSecond: options.bytesPerSecond }).handlers);
+function slowHeld(options: {
+  storage: Parameters<typeof createUploadMocks>[0];
+  required: boolean;
+  concurrency?: number;
+}) {
+  server.use(...createUploadMocks(options.storage).handlers);
   const { container } = render(
     <Uploader
       endpoint="/api/upload"
@@ -127,7 +131,7 @@ describe('fields before upload', () => {
   });
 
   it('counts only files not started yet: a started file waiting for its turn shows no fields', async () => {
-    const { user, input } = slowHeld({ bytesPerSecond: 2_000, concurrency: 1, required: false });
+    const { user, input } = slowHeld({ storage: { bytesPerSecond: 2_000 }, concurrency: 1, required: false });
     await user.upload(input, [
       patternedFile(1000, 'a.txt', 'text/plain'),
       patternedFile(1000, 'b.txt', 'text/plain'),
@@ -147,7 +151,19 @@ describe('fields before upload', () => {
   });
 
   it("leaves a file held for its fields out of the status bar's Pause all, Resume all and Cancel all", async () => {
-    const { user, input } = slowHeld({ bytesPerSecond: 20_000, required: true });
+    // Storage holds every PUT until the end: PUTs aborted by Pause all and Cancel all are
+    // answered then, while the test's DOM still exists (MSW answers an aborted XHR anyway).
+    const release = deferred();
+    let open = 0;
+    const storage = {
+      onStorage: async () => {
+        open++;
+        await release.promise;
+        open--;
+        return undefined;
+      },
+    };
+    const { user, input } = slowHeld({ storage, required: true });
     await user.upload(input, patternedFile(200_000, 'big.bin'));
     await user.type(await screen.findByRole('textbox', { name: 'Title big.bin' }), 'Big');
     await user.click(screen.getByRole('button', { name: 'Upload 1 file' }));
@@ -169,6 +185,9 @@ describe('fields before upload', () => {
     still();
     // Its title was never asked for, so it was never signed.
     expect(toldMetadata()).not.toHaveProperty('held.txt');
+    release.resolve();
+    await waitFor(() => expect(open).toBe(0));
+    await new Promise((settled) => setTimeout(settled, 50));
     server.resetHandlers();
   });
 
