@@ -145,6 +145,11 @@ export function UpkitUploader({ folders = false, className, ...options }: UpkitU
         const button = (event.target as Element).closest('button');
         focused.current = button && { button, group: button.closest('li, [role="group"]') };
       }}
+      // Focus the user took elsewhere is theirs: a button that goes later must not pull it back.
+      onBlur={(event) => {
+        const left = !event.currentTarget.contains(event.relatedTarget as Node | null);
+        if (left && (event.target as Element).isConnected) focused.current = null;
+      }}
     >
       <div
         {...getRootProps({

@@ -326,8 +326,9 @@ export function createUploadEngine<TResult = unknown>(
     return session ? abortOrphan(job, session) : Promise.resolve();
   }
 
-  const select = (id?: string) =>
-    id === undefined ? [...jobs.values()] : [jobs.get(id)].filter((j): j is Job => !!j);
+  // Every job, or those of one id or a list of ids (one store update for all of them).
+  const select = (id?: string | readonly string[]) =>
+    id === undefined ? [...jobs.values()] : [id].flat().flatMap((one) => jobs.get(one) ?? []);
 
   function pickMode(size: number): UploadMode {
     if (mode !== 'auto') return mode;
@@ -400,7 +401,7 @@ export function createUploadEngine<TResult = unknown>(
     return created.map((c) => c.item.id);
   }
 
-  function pause(id?: string): void {
+  function pause(id?: string | readonly string[]): void {
     if (id === undefined) flushIncoming();
     for (const job of select(id)) {
       if (!canTransition(getItem(job.id)?.status ?? 'done', 'pause')) continue;
@@ -412,7 +413,7 @@ export function createUploadEngine<TResult = unknown>(
     items.publish();
   }
 
-  function resume(id?: string): void {
+  function resume(id?: string | readonly string[]): void {
     for (const job of select(id)) {
       job.suspended = false;
       // The paused run may still be settling (a createMultipart answer on its way): start the
@@ -498,7 +499,7 @@ export function createUploadEngine<TResult = unknown>(
     return ids.then((added) => items.whenSettled(added));
   }
 
-  async function cancel(id?: string): Promise<void> {
+  async function cancel(id?: string | readonly string[]): Promise<void> {
     if (id === undefined) dropIncoming();
     const pending: Promise<void>[] = [];
     for (const job of select(id)) {

@@ -159,12 +159,18 @@ export interface UploadEngine<TResult = unknown> {
   setMetadata(id: string, metadata: Record<string, string | undefined>): boolean;
   /** Starts queued files (all, or one). */
   start(id?: string): void;
-  /** Pauses one file or all; in-flight requests are aborted, finished parts are kept. */
-  pause(id?: string): void;
-  /** Resumes paused files. */
-  resume(id?: string): void;
-  /** Cancels files; multipart uploads are aborted on storage. Resolves when cleanup is done. */
-  cancel(id?: string): Promise<void>;
+  /**
+   * Pauses one file, a list of them (in one store update), or all; in-flight requests are
+   * aborted, finished parts are kept.
+   */
+  pause(id?: string | readonly string[]): void;
+  /** Resumes paused files: one, a list, or all. */
+  resume(id?: string | readonly string[]): void;
+  /**
+   * Cancels files (one, a list, or all); multipart uploads are aborted on storage. Resolves when
+   * cleanup is done.
+   */
+  cancel(id?: string | readonly string[]): Promise<void>;
   /** Retries failed files (validation failures cannot be retried). */
   retry(id?: string): void;
   /** Cancels (if needed) and removes files from the list. */

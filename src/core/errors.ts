@@ -86,9 +86,10 @@ export class UploadError extends Error {
   /**
    * True when sending the same file again cannot succeed: it was refused for what it is (its
    * size, type, content or metadata, by the client or the server), not for a failure on the way.
-   * Offer Remove, or another file, instead of Retry. The app's refusals with 400, 404, 405 and
-   * 422 count; 401 and 403 do not (a retry after signing in again can succeed), nor storage's own
-   * 400s (S3 answers a socket left idle with 400 RequestTimeout).
+   * Offer Remove, or another file, instead of Retry. The app's refusals with 400 (but
+   * `invalid-part`, which a retry mends by listing the parts), 405 and 422 count; 401 and 403 do
+   * not (a retry after signing in again can succeed), nor 404 (an upload the server no longer
+   * knows: a retry signs the file again), nor storage's own 400s (S3's RequestTimeout).
    */
   get isFinal(): boolean {
     const { status } = this;
@@ -98,7 +99,7 @@ export class UploadError extends Error {
       status === 413 ||
       status === 415 ||
       (this.code === 'backend-error' &&
-        (status === 400 || status === 404 || status === 405 || status === 422)) ||
+        ((status === 400 && this.serverCode !== 'invalid-part') || status === 405 || status === 422)) ||
       FINAL_SERVER_CODES.has(this.serverCode ?? '')
     );
   }

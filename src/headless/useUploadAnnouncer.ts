@@ -70,11 +70,12 @@ export function useUploadAnnouncer(
           milestone = reached;
           setPolite(messages.milestone(reached));
         }
-      } else if ((now === 'done' || now === 'error') && now !== last && last !== 'idle') {
-        // Files refused before any request were told at once (assertive), and are not counted.
+      } else if ((now === 'done' || now === 'error') && (last === 'uploading' || last === 'paused')) {
+        // Files refused before any request were told at once (assertive), and are not counted;
+        // a batch whose every file was canceled or refused says nothing more.
         const settled = items.filter(counts);
         const failed = settled.filter((i) => i.status === 'error').length;
-        setPolite(messages.done(settled.length - failed, failed));
+        if (settled.length) setPolite(messages.done(settled.length - failed, failed));
       }
       last = now;
       for (const item of items) {

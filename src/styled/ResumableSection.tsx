@@ -53,7 +53,7 @@ function ResumableRow({
       if (!li?.contains(document.activeElement)) return;
       const next =
         (li.nextElementSibling ?? li.previousElementSibling)?.querySelector<HTMLElement>('button') ??
-        li.closest('[data-upkit]')?.querySelector<HTMLElement>('[data-upkit-home]');
+        li.closest('[data-upkit], .upkit')?.querySelector<HTMLElement>('[data-upkit-home]');
       setTimeout(() => next?.focus());
     },
     [],

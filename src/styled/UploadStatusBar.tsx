@@ -49,12 +49,11 @@ export function UploadStatusBar({ upload, messages = en, locale, waiting, classN
   const held = new Set(waiting?.items);
   const live = files.filter((item) => !held.has(item));
   if (files.length === 0) return null;
-  // With files held, one call per started file: the engine's call for all would pause, resume or
-  // cancel the held ones too, and a held file resumed would upload without its fields checked.
+  // With files held, the started ones by id (one store update): the engine's call for all would
+  // pause, resume or cancel the held ones too, and a held file resumed would upload without its
+  // fields checked.
   const forLive = (act: 'pause' | 'resume' | 'cancel') => () =>
-    void (held.size
-      ? live.forEach((item) => canPerform(item, act) && uploader[act](item.id))
-      : uploader[act]());
+    void uploader[act](held.size ? live.map((item) => item.id) : undefined);
   const progress = selectProgress(items);
   const status = selectStatus(files);
   const count = (test: (item: UploadItem) => boolean) => files.filter(test).length;

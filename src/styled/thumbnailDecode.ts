@@ -44,12 +44,20 @@ onmessage = async ({ data: { id, file, width } }) => {
   }
 };`);
 
-/** A small bitmap of `file`: decoded and scaled in the worker, or here where there is none. */
-export function decode(file: Blob): Promise<ImageBitmap> {
+/**
+ * A small bitmap of `file`: decoded and scaled in the worker, or here where there is none, or
+ * where it failed (a worker a CSP stops fails the decodes it was already given).
+ */
+export async function decode(file: Blob): Promise<ImageBitmap> {
   const worker = decoder();
-  return worker
-    ? worker({ file, width: DECODE_WIDTH })
-    : createImageBitmap(file, { resizeWidth: DECODE_WIDTH, resizeQuality: 'medium' });
+  if (worker) {
+    try {
+      return await worker({ file, width: DECODE_WIDTH });
+    } catch {
+      // Decoded here instead; an image no browser can decode fails here too.
+    }
+  }
+  return createImageBitmap(file, { resizeWidth: DECODE_WIDTH, resizeQuality: 'medium' });
 }
 
 /**

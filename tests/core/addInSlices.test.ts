@@ -165,3 +165,23 @@ it('without MessageChannel (Jest with jsdom) every file is added at once', () =>
     vi.unstubAllGlobals();
   }
 });
+
+it('pauses, resumes and cancels a list of ids in one store update each, and only those', () => {
+  const { engine } = engineWithHeldPuts();
+  const ids = engine.add(files(6));
+  const some = ids.slice(0, 3);
+  const updates = vi.fn();
+  engine.store.subscribe(updates);
+  const statuses = () => engine.store.getState().items.map((item) => item.status);
+  engine.pause(some);
+  expect(updates).toHaveBeenCalledTimes(1);
+  expect(statuses().slice(0, 3)).toEqual(['paused', 'paused', 'paused']);
+  expect(statuses().slice(3)).not.toContain('paused');
+  engine.resume(some);
+  expect(updates).toHaveBeenCalledTimes(2);
+  expect(statuses()).not.toContain('paused');
+  void engine.cancel(some);
+  expect(updates).toHaveBeenCalledTimes(3);
+  expect(statuses().slice(0, 3)).toEqual(['canceled', 'canceled', 'canceled']);
+  expect(statuses().slice(3)).not.toContain('canceled');
+});

@@ -141,4 +141,22 @@ describe('UploadAnnouncer', () => {
     // The refused file is told as a failure, and the batch still ends.
     await waitFor(() => expect(polite.textContent).toBe('1 file uploaded.'));
   });
+
+  it('says nothing at the end of a batch whose every file was canceled or refused', async () => {
+    const storage = createMemoryStorage();
+    const refusing = createTestEngine(storage, { maxFileSize: 500 });
+    render(<UploadAnnouncer uploader={refusing} />);
+    const polite = screen.getByRole('status');
+    storage.intercept(
+      (request) =>
+        new Promise((_, reject) =>
+          request.signal.addEventListener('abort', () => reject(new UploadError('aborted', 'aborted'))),
+        ),
+    );
+    act(() => void refusing.add([patternedFile(100, 'a.bin'), patternedFile(1000, 'big.bin')]));
+    await waitFor(() => expect(polite.textContent).toBe('Uploading 1 file.'));
+    await act(async () => refusing.cancel(refusing.store.getState().items[0]!.id));
+    await new Promise((settled) => setTimeout(settled, 20));
+    expect(polite.textContent).toBe('Uploading 1 file.');
+  });
 });

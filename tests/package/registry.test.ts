@@ -285,19 +285,33 @@ describe('<UpkitUploader>', () => {
     await waitFor(() => expect(item.getAttribute('data-state')).toBe('done'));
   });
 
-  it('keeps keyboard focus in the row when a finished upload takes its Cancel away', async () => {
+  /** report.pdf uploading, its PUT held until `release`, keyboard focus on its Cancel. */
+  async function focusedWhileUploading() {
     let release = () => {};
     const held = new Promise<undefined>((resolve) => (release = () => resolve(undefined)));
     server.resetHandlers(...createUploadMocks({ onStorage: () => held }).handlers);
-    const user = userEvent.setup();
     const { container } = uploader();
-    await user.upload(input(container), patternedFile(1000, 'report.pdf', 'application/pdf'));
+    await userEvent.setup().upload(input(container), patternedFile(1000, 'report.pdf', 'application/pdf'));
     const item = await row('report.pdf');
     await waitFor(() => expect(item.getAttribute('data-state')).toBe('uploading'));
     within(item).getByRole('button', { name: 'Cancel report.pdf' }).focus();
+    return { item, release };
+  }
+
+  it('keeps keyboard focus in the row when a finished upload takes its Cancel away', async () => {
+    const { item, release } = await focusedWhileUploading();
     act(() => release());
     await waitFor(() => expect(item.getAttribute('data-state')).toBe('done'));
     expect(document.activeElement).toBe(within(item).getByRole('button', { name: 'Remove report.pdf' }));
+  });
+
+  it('leaves alone focus the user took elsewhere when a button it once had goes', async () => {
+    const { item, release } = await focusedWhileUploading();
+    // The user clicks the page's background: focus goes to <body>, and must stay there.
+    act(() => (document.activeElement as HTMLElement).blur());
+    act(() => release());
+    await waitFor(() => expect(item.getAttribute('data-state')).toBe('done'));
+    expect(document.activeElement).toBe(document.body);
   });
 
   it('shows a failure with its reason and Retry, which uploads the file', async () => {

@@ -196,6 +196,8 @@ const shadcnIn = (cwd: string, ...args: string[]) => {
   const { port } = server.address() as { port: number };
   return run(process.execPath, [shadcn, ...args], {
     cwd,
+    // A CLI waiting on a prompt fails here, not at the hook's timeout.
+    timeout: 90_000,
     env: { ...process.env, REGISTRY_URL: `http://127.0.0.1:${port}/r`, NO_COLOR: '1', CI: '1' },
   });
 };
