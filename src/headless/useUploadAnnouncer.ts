@@ -40,8 +40,9 @@ const visuallyHidden = {
 /**
  * Announces an upload to screen readers: a polite message when uploads start, at 25, 50 and 75 %,
  * and once when every file has settled (how many were uploaded, how many failed); an assertive
- * one for each failure. Files refused before any request (size, type) are told as failures only. Spread `politeProps` and
- * `assertiveProps` on two elements that stay mounted, with the messages as their text.
+ * one for each failure. Files refused before any request (size, type) are told as failures only.
+ * Spread `politeProps` and `assertiveProps` on two elements that stay mounted, with the messages
+ * as their text.
  */
 export function useUploadAnnouncer(
   uploader: UploadEngine,

@@ -17,7 +17,7 @@
  */
 import { afterEach, describe, expect, test } from 'vitest';
 import { userEvent } from 'vitest/browser';
-import { fr, Uploader } from 'upkit/styled';
+import { fr } from 'upkit/styled';
 import {
   dragOver,
   everyState,
@@ -111,18 +111,7 @@ describe('status bar', () => {
 });
 
 test('<Uploader> idle: drop zone and limits', async () => {
-  const host = await show(
-    <div style={{ inlineSize: 560 }}>
-      <Uploader
-        endpoint="/api/upload"
-        resumeStorage={false}
-        accept={['image/*', '.pdf']}
-        maxFileSize={20_000_000}
-        maxFiles={10}
-        locale="en-US"
-      />
-    </div>,
-  );
+  const host = await show(<IdleUploader folders={false} />);
   await expect.element(part(host, '.upkit')).toMatchScreenshot('uploader-idle');
 });
 

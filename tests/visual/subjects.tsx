@@ -230,15 +230,17 @@ export function Panel({
   );
 }
 
-/** `<Uploader>` before any file: the drop zone, its limits and the folder button. */
+/** `<Uploader>` before any file: the drop zone, its limits and (unless `folders` is false) the folder button. */
 export function IdleUploader({
   messages,
   locale = 'en-US',
   theme,
+  folders = true,
 }: {
   messages?: StyledMessages;
   locale?: string;
   theme?: 'light' | 'dark';
+  folders?: boolean;
 }) {
   return (
     <div style={{ inlineSize: 560 }}>
@@ -248,7 +250,7 @@ export function IdleUploader({
         accept={['image/*', '.pdf']}
         maxFileSize={20_000_000}
         maxFiles={10}
-        folders
+        folders={folders}
         locale={locale}
         {...(messages ? { messages } : {})}
         {...(theme ? { theme } : {})}
